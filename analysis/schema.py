@@ -1,0 +1,54 @@
+"""The three data contracts (MISSION.md): column names and order are public API.
+
+documents : one row per article
+mentions  : one row per mention of a gazetteer entity
+entities  : one row per gazetteer entity (the gazetteer as a frame)
+
+Everything downstream (time series, evidence, co-occurrence, tone) is computed from these.
+"""
+
+from __future__ import annotations
+
+DOCUMENT_COLUMNS = [
+    "doc_id",  # str, unique, stable (file stem or given id)
+    "date",  # datetime64[ns], NaT when unknown
+    "date_source",  # "header" | "metadata" | "field" | "missing"
+    "title",
+    "text",
+    "source",  # outlet, may be ""
+    "url",
+    "path",
+    "n_words",
+    "duplicate_of",  # doc_id of the first copy, or "" when unique
+    "warnings",  # "; "-joined hygiene warnings, or ""
+]
+
+DATE_SOURCES = ("header", "metadata", "field", "missing")
+
+MENTION_COLUMNS = [
+    "doc_id",
+    "date",
+    "field",  # "title" | "text"
+    "sentence_id",  # 0-based sentence number within the field
+    "start",  # char offsets into documents[field]: text[start:end] == surface
+    "end",
+    "surface",
+    "entity_id",
+    "entity",  # the entity's display name
+    "kind",  # "actor" | "weapon"
+    "category",
+]
+
+ENTITY_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "category",
+    "parent",  # id of the parent entity, or ""
+    "aliases",  # tuple of alias strings
+    "case",  # "sensitive" | "insensitive" | "auto"
+    "exclusions",  # tuple of phrases that are NOT this entity
+    "metonym",  # True when every alias is a metonym (Washington = United States)
+]
+
+KINDS = ("actor", "weapon")
