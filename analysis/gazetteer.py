@@ -1,0 +1,373 @@
+"""The gazetteer: actors and weapons, their aliases, case rules, exclusions and taxonomy.
+
+The default list ships inside the package (``analysis/data/gazetteer.yml``, readable YAML).
+Users extend or override it with their own YAML file (same format) or a CSV for spreadsheet
+users (one row per alias: ``entity,kind,category,alias`` plus optional ``id``, ``parent``,
+``case``, ``exclusion`` and ``metonym`` columns).
+
+Merging: an entity in a user file whose ``id`` already exists is merged into it (its aliases,
+exclusions and metonyms are added; name, kind, category, parent and case replace the old ones
+when given); with ``replace: true`` it replaces the old entity entirely. New ids are added.
+
+Validation raises :class:`analysis.errors.InputError` with one line naming the file and the
+entity: duplicate ids within one file, an alias claimed by two entities (both named), empty
+aliases, unknown kind or case rule, unknown parent.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis import config
+from analysis.errors import InputError
+from analysis.schema import ENTITY_COLUMNS, KINDS
+
+CASE_RULES = ("auto", "sensitive", "insensitive")
+
+# The categories the default gazetteer uses; users may add others (lint only notes them).
+ACTOR_CATEGORIES = (
+    "person",
+    "state",
+    "organisation",
+    "alliance",
+    "government-body",
+    "armed-forces",
+    "media",
+)
+WEAPON_CATEGORIES = (
+    "air-defence system",
+    "anti-tank missile",
+    "ballistic missile",
+    "cruise missile",
+    "rocket artillery",
+    "artillery",
+    "armour",
+    "aircraft",
+    "drone",
+    "munitions",
+    "naval",
+    "generic",
+)
+
+
+def normalise_alias(alias: str) -> str:
+    """NFC, one space between words, no surrounding space: the form aliases are compared in."""
+    return " ".join(unicodedata.normalize("NFC", str(alias)).split())
+
+
+def alias_variants(alias: str) -> list[str]:
+    """The alias and its generated hyphen variants ("F-16" -> "F-16", "F 16", "F16")."""
+    variants = [alias]
+    if re.search(r"\w-\w", alias):
+        variants.append(re.sub(r"(?<=\w)-(?=\w)", " ", alias))
+        variants.append(re.sub(r"(?<=\w)-(?=\w)", "", alias))
+    return list(dict.fromkeys(variants))
+
+
+@dataclass(frozen=True, eq=False)
+class Gazetteer:
+    """A validated gazetteer.
+
+    Attributes
+    ----------
+    entities : DataFrame with ENTITY_COLUMNS (id, name, kind, category, parent, aliases, case,
+        exclusions, metonym) plus ``metonyms`` (tuple of aliases used only when metonyms are
+        switched on).
+    sources : the files it was built from, in order.
+    hash : short sha256 of the normalised content (changes when any entity changes).
+    """
+
+    entities: pd.DataFrame
+    sources: tuple[str, ...] = ()
+    hash: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def entity(self, key: str) -> pd.Series:
+        """One entity by id or (case-insensitive) name."""
+        rows = self.entities[
+            (self.entities["id"] == key) | (self.entities["name"].str.casefold() == key.casefold())
+        ]
+        if rows.empty:
+            raise KeyError(f"no entity {key!r} in the gazetteer")
+        return rows.iloc[0]
+
+
+def _as_tuple(value, *, where: str, name: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise InputError(f"{where}: field '{name}' must be a list of strings")
+    items = []
+    for item in value:
+        text = normalise_alias(item) if item is not None else ""
+        if not text:
+            raise InputError(f"{where}: field '{name}' has an empty entry")
+        items.append(text)
+    return tuple(dict.fromkeys(items))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _entity_from_mapping(raw: dict, *, path: str) -> dict:
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: each entry under 'entities' must be a mapping, got {raw!r}")
+    name = normalise_alias(raw.get("name") or "")
+    entity_id = str(raw.get("id") or _slug(name))
+    where = f"{path}: entity {entity_id!r}"
+    if not entity_id:
+        raise InputError(f"{path}: an entity has neither 'id' nor 'name'")
+    record = {"id": entity_id, "_where": where, "_replace": bool(raw.get("replace", False))}
+    for key in ("name", "kind", "category", "parent", "case"):
+        if raw.get(key) not in (None, ""):
+            record[key] = normalise_alias(raw[key])
+    for key in ("aliases", "exclusions", "metonyms"):
+        record[key] = _as_tuple(raw.get(key), where=where, name=key)
+    return record
+
+
+def _read_yaml(path: Path) -> list[dict]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise InputError(f"{path}:{line} is not valid YAML ({error.__class__.__name__})") from None
+    if isinstance(data, list):
+        entries = data
+    elif isinstance(data, dict) and isinstance(data.get("entities"), list):
+        entries = data["entities"]
+    else:
+        raise InputError(f"{path}: expected a top-level 'entities:' list")
+    records = [_entity_from_mapping(raw, path=str(path)) for raw in entries]
+    seen: dict[str, str] = {}
+    for record in records:
+        if record["id"] in seen:
+            raise InputError(f"{path}: duplicate entity id {record['id']!r}")
+        seen[record["id"]] = record["id"]
+    return records
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        raise InputError(f"{path}: no rows (expected columns entity,kind,category,alias)")
+    columns = {c.strip().casefold() for c in rows[0]}
+    missing = {"entity", "alias"} - columns
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(sorted(missing))} "
+            f"(has {', '.join(sorted(columns))})"
+        )
+    grouped: dict[str, dict] = {}
+    for number, row in enumerate(rows, start=2):
+        row = {k.strip().casefold(): (v or "").strip() for k, v in row.items() if k}
+        name = normalise_alias(row.get("entity", ""))
+        if not name:
+            raise InputError(f"{path}: row {number}: field 'entity' is empty")
+        entity_id = row.get("id") or _slug(name)
+        entry = grouped.setdefault(
+            entity_id, {"id": entity_id, "name": name, "aliases": [], "exclusions": []}
+        )
+        entry.setdefault("metonyms", [])
+        for key in ("kind", "category", "parent", "case"):
+            if row.get(key):
+                entry[key] = row[key]
+        alias = row.get("alias", "")
+        if row.get("metonym", "").casefold() in ("1", "true", "yes", "y"):
+            entry["metonyms"].append(alias)
+        elif alias:
+            entry["aliases"].append(alias)
+        elif not row.get("exclusion"):
+            raise InputError(f"{path}: row {number}: field 'alias' is empty")
+        if row.get("exclusion"):
+            entry["exclusions"].append(row["exclusion"])
+    return [_entity_from_mapping(raw, path=str(path)) for raw in grouped.values()]
+
+
+def read_entity_file(path: str | Path) -> list[dict]:
+    """Raw entity records from one YAML or CSV file (not yet merged or validated)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: gazetteer file not found")
+    if path.suffix.casefold() in (".csv", ".tsv"):
+        return _read_csv(path)
+    if path.suffix.casefold() in (".yml", ".yaml", ".json"):
+        return _read_yaml(path)
+    raise InputError(f"{path}: unknown gazetteer format (use .yml, .yaml or .csv)")
+
+
+def _merge(base: dict[str, dict], records: list[dict]) -> None:
+    for record in records:
+        old = base.get(record["id"])
+        if old is None or record["_replace"]:
+            base[record["id"]] = record
+            continue
+        merged = dict(old)
+        for key in ("name", "kind", "category", "parent", "case"):
+            if key in record:
+                merged[key] = record[key]
+        for key in ("aliases", "exclusions", "metonyms"):
+            merged[key] = tuple(dict.fromkeys(old[key] + record[key]))
+        merged["_where"] = record["_where"]
+        base[record["id"]] = merged
+
+
+def _validate(records: dict[str, dict]) -> None:
+    claimed: dict[str, str] = {}
+    for entity_id, record in records.items():
+        where = record["_where"]
+        if not record.get("name"):
+            record["name"] = record["aliases"][0] if record["aliases"] else entity_id
+        kind = record.get("kind", "")
+        if kind not in KINDS:
+            raise InputError(f"{where}: field 'kind' is {kind!r}; use one of {', '.join(KINDS)}")
+        case = record.setdefault("case", "auto")
+        if case not in CASE_RULES:
+            raise InputError(
+                f"{where}: field 'case' is {case!r}; use one of {', '.join(CASE_RULES)}"
+            )
+        record.setdefault("category", "")
+        record.setdefault("parent", "")
+        if not record["aliases"] and not record["metonyms"]:
+            raise InputError(f"{where}: field 'aliases' is empty")
+        for alias in record["aliases"] + record["metonyms"]:
+            for variant in alias_variants(alias):
+                key = variant.casefold()
+                owner = claimed.get(key)
+                if owner is not None and owner != entity_id:
+                    raise InputError(
+                        f"{where}: alias {variant!r} is claimed by both {owner!r} and {entity_id!r}"
+                    )
+                claimed[key] = entity_id
+    for entity_id, record in records.items():
+        parent = record["parent"]
+        if parent and parent not in records:
+            raise InputError(f"{record['_where']}: field 'parent' names unknown entity {parent!r}")
+        if parent and records[parent]["kind"] != record["kind"]:
+            raise InputError(
+                f"{record['_where']}: parent {parent!r} is a {records[parent]['kind']}, "
+                f"not a {record['kind']}"
+            )
+
+
+def load_gazetteer(
+    path: str | Path | None = None, *, extra: str | Path | Iterable[str | Path] | None = None
+) -> Gazetteer:
+    """Load, merge and validate a gazetteer.
+
+    Parameters
+    ----------
+    path : YAML or CSV file; None (or "") for the default shipped with the package.
+    extra : one or more user files merged on top, in order.
+
+    Returns
+    -------
+    Gazetteer whose ``entities`` frame has one row per entity with columns id, name, kind,
+    category, parent, aliases (tuple), case, exclusions (tuple), metonym (False for the entity
+    itself; metonym aliases are listed in ``metonyms``), metonyms (tuple).
+    """
+    files = [Path(path) if path else config.DEFAULT_GAZETTEER]
+    if extra:
+        files += [Path(extra)] if isinstance(extra, str | Path) else [Path(p) for p in extra]
+    records: dict[str, dict] = {}
+    for file in files:
+        _merge(records, read_entity_file(file))
+    _validate(records)
+    rows = [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "category": r["category"],
+            "parent": r["parent"],
+            "aliases": tuple(r["aliases"]),
+            "case": r["case"],
+            "exclusions": tuple(r["exclusions"]),
+            "metonym": False,
+            "metonyms": tuple(r["metonyms"]),
+        }
+        for r in sorted(records.values(), key=lambda r: r["id"])
+    ]
+    entities = pd.DataFrame(rows, columns=[*ENTITY_COLUMNS, "metonyms"])
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    return Gazetteer(entities=entities, sources=tuple(str(f) for f in files), hash=digest)
+
+
+def lint(gazetteer: Gazetteer) -> list[str]:
+    """Notes about a valid gazetteer that deserve a look (not errors)."""
+    notes = []
+    known = {"actor": ACTOR_CATEGORIES, "weapon": WEAPON_CATEGORIES}
+    for row in gazetteer.entities.itertuples(index=False):
+        if row.category and row.category not in known[row.kind]:
+            notes.append(f"{row.id}: category {row.category!r} is not a standard {row.kind} one")
+        if not row.category:
+            notes.append(f"{row.id}: no category")
+        aliases_folded = [a.casefold() for a in row.aliases]
+        for phrase in row.exclusions:
+            if not any(a in phrase.casefold() for a in aliases_folded):
+                notes.append(f"{row.id}: exclusion {phrase!r} contains none of its aliases")
+        for alias in row.aliases:
+            if len(alias) <= 2 and row.case == "insensitive":
+                notes.append(f"{row.id}: short alias {alias!r} matched in any case")
+    return notes
+
+
+def add_command(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "gazetteer", help="list, check or export the gazetteer (default + your files)"
+    )
+    parser.add_argument("files", nargs="*", help="YAML/CSV files merged on top of the default")
+    parser.add_argument("--base", help="use this file instead of the shipped default")
+    parser.add_argument("--lint", action="store_true", help="validate and print notes")
+    parser.add_argument("-o", "--output", help="write the entities table as CSV ('-': stdout)")
+    parser.set_defaults(func=_run_command)
+
+
+def _run_command(args) -> int:
+    gazetteer = load_gazetteer(args.base, extra=args.files or None)
+    table = gazetteer.entities.assign(
+        **{
+            column: gazetteer.entities[column].map(" | ".join)
+            for column in ("aliases", "exclusions", "metonyms")
+        }
+    )
+    counts = gazetteer.entities.groupby(["kind", "category"]).size()
+    print(
+        f"gazetteer {gazetteer.hash}: {len(gazetteer)} entities, "
+        f"{sum(map(len, gazetteer.entities['aliases']))} aliases from "
+        + ", ".join(gazetteer.sources),
+        file=sys.stderr,
+    )
+    if args.lint:
+        for (kind, category), n in counts.items():
+            print(f"  {kind:7} {category or '(none)':22} {n:4}", file=sys.stderr)
+        notes = lint(gazetteer)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"ok: valid, {len(notes)} note(s)", file=sys.stderr)
+    if args.output == "-":
+        table.to_csv(sys.stdout, index=False)
+    elif args.output:
+        from analysis.io import write_atomic
+
+        write_atomic(args.output, table.to_csv(index=False).encode("utf-8"))
+    return 0

@@ -1,0 +1,547 @@
+"""Mentions of gazetteer entities in documents: the fast, exact extractor.
+
+How a mention is found (MISSION.md's matching rules):
+
+1. The text of each field (title, text) is read as UTF-8 bytes. With pandas' Arrow-backed
+   strings this costs nothing: the bytes are already there.
+2. A *matching view* of those bytes is built, vectorised with numpy: white space and square
+   brackets become one space ("President [Donald]\\nTrump" -> "President Donald Trump"), curly
+   apostrophes, quotes and non-breaking hyphens become their ASCII forms, dashes and other
+   typographic punctuation become spaces. Every view byte keeps the index of the original byte,
+   so offsets map back exactly.
+3. One Aho-Corasick automaton (ahocorasick-rs, a proven engine; not one giant regex, not a
+   hand-written automaton) finds every occurrence of every lower-cased alias in the lower-cased
+   view, overlapping ones included.
+4. Candidates are kept when they are whole words (the characters around them are not letters
+   or digits, so possessives like "Russia's"/"Russia’s" pass and "patriotic" does not), when
+   their case fits the entity's case rule, and, for weapons, with a plural "-s"/"-es" absorbed.
+5. Overlaps are resolved leftmost-longest: "President Donald Trump" is one mention. Exclusion
+   phrases ("Patriot Act") take part in that contest like aliases; where one wins, what lies
+   inside it is not counted and is listed in ``Extraction.excluded``.
+6. Sentence ids come from :mod:`analysis.sentences`, computed on the same byte buffer.
+
+``text[start:end] == surface`` holds for every mention (offsets are Python character offsets
+into ``documents[field]``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick_rs
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
+from analysis.schema import MENTION_COLUMNS
+from analysis.sentences import boundaries, char_offsets, first_non_space, sentence_ids
+
+FIELDS = ("title", "text")
+CHUNK_BYTES = 8 << 20  # documents are scanned in slices of about this many bytes
+
+# --- the matching view -------------------------------------------------------------------------
+
+_VIEW = np.arange(256, dtype=np.uint8)
+_VIEW[[9, 10, 11, 12, 13, ord("["), ord("]")]] = 32
+# Third byte of U+2000..U+203F (UTF-8 e2 80 xx): hyphens -> "-", single quotes -> "'",
+# double quotes -> '"', everything else there (dashes, spaces, bullets, ellipsis) -> " ".
+_GENERAL_PUNCTUATION = np.full(256, 32, dtype=np.uint8)
+_GENERAL_PUNCTUATION[[0x90, 0x91]] = ord("-")
+_GENERAL_PUNCTUATION[[0x98, 0x99, 0x9B]] = ord("'")
+_GENERAL_PUNCTUATION[[0x9C, 0x9D, 0x9F]] = ord('"')
+_WORD = np.zeros(256, dtype=bool)
+_WORD[ord("a") : ord("z") + 1] = True
+_WORD[ord("A") : ord("Z") + 1] = True
+_WORD[ord("0") : ord("9") + 1] = True
+_WORD[0x80:] = True  # the bytes of other non-ASCII characters (letters in other scripts)
+
+
+def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """The normalised view of UTF-8 bytes, and for each view byte its original byte index."""
+    mapped = _VIEW[buffer]
+    drop = None
+    lead = np.flatnonzero(buffer[:-2] == 0xE2)
+    if lead.size:
+        lead = lead[(buffer[lead + 1] == 0x80) | (buffer[lead + 1] == 0x81)]
+        if lead.size:
+            punctuation = np.where(
+                buffer[lead + 1] == 0x80, _GENERAL_PUNCTUATION[buffer[lead + 2]], 32
+            )
+            mapped[lead] = punctuation
+            drop = np.zeros(len(buffer), dtype=bool)
+            drop[lead + 1] = True
+            drop[lead + 2] = True
+    nbsp = np.flatnonzero(buffer[:-1] == 0xC2)
+    if nbsp.size:
+        nbsp = nbsp[buffer[nbsp + 1] == 0xA0]
+        if nbsp.size:
+            mapped[nbsp] = 32
+            if drop is None:
+                drop = np.zeros(len(buffer), dtype=bool)
+            drop[nbsp + 1] = True
+    if drop is None:
+        index = np.arange(len(buffer), dtype=np.int64)
+    else:
+        index = np.flatnonzero(~drop)
+        mapped = mapped[index]
+    space = mapped == 32
+    repeated = np.zeros(len(mapped), dtype=bool)
+    repeated[1:] = space[1:] & space[:-1]
+    if repeated.any():
+        keep = ~repeated
+        index = index[keep]
+        mapped = mapped[keep]
+    return mapped.tobytes(), index
+
+
+def _view_of(text: str) -> bytes:
+    buffer = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    return matching_view(buffer)[0].strip(b" ")
+
+
+# --- the compiled gazetteer -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A gazetteer compiled for matching.
+
+    ``entity[p]`` is the row of ``entities`` for pattern p, or -1 for an exclusion phrase;
+    ``forms[p]`` the allowed case forms of the pattern in the view (None: any case);
+    ``plural[p]`` whether "-s"/"-es" may follow; ``metonym[p]`` whether it is a metonym alias;
+    ``label[p]`` the exclusion phrase (for the excluded list).
+    """
+
+    automaton: ahocorasick_rs.BytesAhoCorasick
+    lengths: np.ndarray
+    entity: np.ndarray
+    forms: tuple
+    plural: np.ndarray
+    metonym: np.ndarray
+    label: tuple
+    entities: pd.DataFrame
+
+
+def _case_forms(alias_view: bytes, case: str) -> frozenset[bytes] | None:
+    if case == "insensitive" or (case == "auto" and alias_view == alias_view.lower()):
+        return None
+    if case == "sensitive":
+        return frozenset({alias_view})
+    return frozenset({alias_view, alias_view.upper()})
+
+
+def compile_gazetteer(gazetteer: Gazetteer, *, metonyms: bool = False) -> Matcher:
+    """Compile aliases, metonyms (when switched on) and exclusions into one automaton."""
+    return _compile(gazetteer, metonyms)
+
+
+@lru_cache(maxsize=8)
+def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
+    patterns: dict[bytes, dict] = {}
+    entities = gazetteer.entities.reset_index(drop=True)
+
+    def add(alias: str, row: int, case: str, *, plural: bool, metonym: bool, label: str = ""):
+        for variant in alias_variants(normalise_alias(alias)):
+            view = _view_of(variant)
+            if not view:
+                continue
+            key = view.lower()
+            entry = patterns.get(key)
+            if entry is None or (entry["entity"] == -1 and row != -1):
+                entry = patterns[key] = {
+                    "entity": row,
+                    "forms": set(),
+                    "any_case": False,
+                    "plural": plural,
+                    "metonym": metonym,
+                    "label": label,
+                }
+            elif row == -1 and entry["entity"] != -1:
+                continue  # an exclusion that is also an alias: the alias takes the span
+            forms = _case_forms(view, case)
+            if forms is None:
+                entry["any_case"] = True
+            else:
+                entry["forms"] |= forms
+
+    for row, entity in enumerate(entities.itertuples(index=False)):
+        plural = entity.kind == "weapon"
+        for alias in entity.aliases:
+            add(alias, row, entity.case, plural=plural, metonym=False)
+        if metonyms:
+            for alias in entity.metonyms:
+                add(alias, row, entity.case, plural=False, metonym=True)
+    for entity in entities.itertuples(index=False):
+        for phrase in entity.exclusions:
+            add(phrase, -1, entity.case, plural=False, metonym=False, label=phrase)
+
+    keys = list(patterns)
+    values = [patterns[k] for k in keys]
+    return Matcher(
+        automaton=ahocorasick_rs.BytesAhoCorasick(keys),
+        lengths=np.array([len(k) for k in keys], dtype=np.int64),
+        entity=np.array([v["entity"] for v in values], dtype=np.int64),
+        forms=tuple(None if v["any_case"] else frozenset(v["forms"]) for v in values),
+        plural=np.array([v["plural"] for v in values], dtype=bool),
+        metonym=np.array([v["metonym"] for v in values], dtype=bool),
+        label=tuple(v["label"] for v in values),
+        entities=entities,
+    )
+
+
+# --- scanning ----------------------------------------------------------------------------------
+
+
+def _utf8_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """All strings of a column as one UTF-8 byte buffer plus offsets (no copy when Arrow-backed)."""
+    array = pa.array(values.fillna(""), type=pa.large_string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    return data, offsets
+
+
+def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[str, np.ndarray]:
+    """Mentions in one slice of documents.
+
+    ``doc_starts`` holds the byte offset of each document in ``buffer`` plus the end offset.
+    Returns byte offsets, pattern ids, document numbers (into ``doc_starts``) and exclusions.
+    """
+    view, index = matching_view(buffer)
+    found = matcher.automaton.find_matches_as_indexes(view.lower(), overlapping=True)
+    empty = np.zeros(0, dtype=np.int64)
+    if not found:
+        return {"pattern": empty, "begin": empty, "stop": empty, "doc": empty, "excluded": empty}
+    hits = np.array(found, dtype=np.int64)
+    pattern, start, end = hits[:, 0], hits[:, 1], hits[:, 2]
+    view_array = np.frombuffer(view, dtype=np.uint8)
+    n = len(view_array)
+    first_byte = index[start]
+    doc = np.searchsorted(doc_starts, first_byte, side="right") - 1
+    doc_begin, doc_end = doc_starts[doc], doc_starts[doc + 1]
+
+    inside = index[end - 1] < doc_end  # a match may not run from one document into the next
+    before = np.maximum(start - 1, 0)
+    left_ok = (start == 0) | ~_WORD[view_array[before]] | (index[before] < doc_begin)
+
+    def right_ok(stop: np.ndarray, limit: np.ndarray) -> np.ndarray:
+        after = np.minimum(stop, n - 1)
+        return (stop >= n) | ~_WORD[view_array[after]] | (index[after] >= limit)
+
+    ok = right_ok(end, doc_end)
+    # Weapons take a plural: "Javelins", "drones", "HIMARSes" is rare but harmless.
+    for suffix in (b"s", b"es"):
+        try_plural = ~ok & matcher.plural[pattern]
+        if not try_plural.any():
+            break
+        k = len(suffix)
+        positions = np.flatnonzero(try_plural)
+        stop = end[positions] + k
+        fits = stop <= n
+        positions, stop = positions[fits], stop[fits]
+        letters = np.ones(len(positions), dtype=bool)
+        for j, byte in enumerate(suffix):
+            letters &= (view_array[end[positions] + j] | 0x20) == byte
+        limit = doc_end[positions]
+        good = letters & right_ok(stop, limit) & (index[stop - 1] < limit)
+        end[positions[good]] = stop[good]
+        ok[positions[good]] = True
+    keep = np.flatnonzero(inside & left_ok & ok)
+    pattern, start, end, doc = pattern[keep], start[keep], end[keep], doc[keep]
+
+    # Case rules: compare the original-case view with the alias as written (or ALL CAPS).
+    forms = matcher.forms
+    sensitive = [i for i, p in enumerate(pattern.tolist()) if forms[p] is not None]
+    if sensitive:
+        lengths = matcher.lengths
+        fails = [
+            i
+            for i in sensitive
+            if view[start[i] : start[i] + lengths[pattern[i]]] not in forms[pattern[i]]
+        ]
+        if fails:
+            mask = np.ones(len(pattern), dtype=bool)
+            mask[fails] = False
+            pattern, start, end, doc = pattern[mask], start[mask], end[mask], doc[mask]
+
+    # Leftmost-longest: sort by start, longest first; keep what does not overlap a kept span.
+    order = np.lexsort((start - end, start))
+    pattern, start, end, doc = pattern[order], start[order], end[order], doc[order]
+    kept = np.zeros(len(pattern), dtype=bool)
+    reach = -1
+    for i, (s, e) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
+        if s >= reach:
+            kept[i] = True
+            reach = e
+    blocker = matcher.entity[pattern] < 0
+    winners = kept & ~blocker
+    # Candidates that lost to an exclusion phrase are listed, never silently gone.
+    excluded = np.zeros(0, dtype=np.int64)
+    if (kept & blocker).any():
+        block_start, block_end = start[kept & blocker], end[kept & blocker]
+        losers = np.flatnonzero(~kept & ~blocker)
+        slot = np.searchsorted(block_start, start[losers], side="right") - 1
+        inside_block = (slot >= 0) & (end[losers] <= block_end[np.maximum(slot, 0)])
+        excluded = losers[inside_block]
+        excluded_block = slot[inside_block]
+    result = {
+        "pattern": pattern[winners],
+        "begin": index[start[winners]],
+        "stop": index[end[winners] - 1] + 1,
+        "doc": doc[winners],
+    }
+    if excluded.size:
+        result.update(
+            excluded_pattern=pattern[excluded],
+            excluded_begin=index[start[excluded]],
+            excluded_stop=index[end[excluded] - 1] + 1,
+            excluded_doc=doc[excluded],
+            excluded_by=np.flatnonzero(kept & blocker)[excluded_block],
+            excluded_by_pattern=pattern[np.flatnonzero(kept & blocker)[excluded_block]],
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Result of :func:`extract`.
+
+    mentions : the mentions frame (MENTION_COLUMNS + ``metonym``).
+    excluded : candidates that matched an alias but lay inside an exclusion phrase: doc_id,
+        field, start, end, surface, entity_id, excluded_by.
+    """
+
+    mentions: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+def _slices(offsets: np.ndarray, chunk_bytes: int) -> list[tuple[int, int]]:
+    """Split documents into consecutive runs of about ``chunk_bytes`` bytes."""
+    n = len(offsets) - 1
+    slices, first = [], 0
+    while first < n:
+        last = int(np.searchsorted(offsets, offsets[first] + chunk_bytes, side="right")) - 1
+        last = min(max(last, first + 1), n)
+        slices.append((first, last))
+        first = last
+    return slices
+
+
+def _scan_field(
+    values: pd.Series, matcher: Matcher, chunk_bytes: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data, offsets = _utf8_column(values)
+    texts = values.fillna("").tolist()
+    found, lost = [], []
+    for first, last in _slices(offsets, chunk_bytes):
+        base = int(offsets[first])
+        buffer = data[base : int(offsets[last])]
+        doc_starts = offsets[first : last + 1] - base
+        if len(buffer) == 0:
+            continue
+        result = _scan(buffer, doc_starts, matcher)
+        counts = char_offsets(buffer)
+
+        def to_chars(positions, counts=counts):
+            return positions if counts is None else positions - counts[positions]
+
+        for prefix, sink in (("", found), ("excluded_", lost)):
+            if f"{prefix}begin" not in result or not len(result[f"{prefix}begin"]):
+                continue
+            begin, stop = result[f"{prefix}begin"], result[f"{prefix}stop"]
+            doc = result[f"{prefix}doc"]
+            doc_char = to_chars(doc_starts[doc])
+            frame = {
+                "row": doc + first,
+                "pattern": result[f"{prefix}pattern"],
+                "start": to_chars(begin) - doc_char,
+                "end": to_chars(stop) - doc_char,
+            }
+            if not prefix:
+                starts = boundaries(buffer)
+                field_first = first_non_space(buffer, doc_starts[:-1])[doc]
+                frame["sentence_id"] = sentence_ids(starts, field_first, begin)
+            else:
+                frame["excluded_by"] = result["excluded_by_pattern"]
+            sink.append(pd.DataFrame(frame))
+    columns = ["row", "pattern", "start", "end"]
+    mentions = (
+        pd.concat(found, ignore_index=True)
+        if found
+        else pd.DataFrame({c: np.zeros(0, np.int64) for c in [*columns, "sentence_id"]})
+    )
+    excluded = (
+        pd.concat(lost, ignore_index=True)
+        if lost
+        else pd.DataFrame({c: np.zeros(0, np.int64) for c in [*columns, "excluded_by"]})
+    )
+    for frame in (mentions, excluded):
+        frame["surface"] = [
+            texts[r][s:e]
+            for r, s, e in zip(
+                frame["row"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True
+            )
+        ]
+    return mentions, excluded
+
+
+def extract(
+    documents: pd.DataFrame,
+    gazetteer: Gazetteer | None = None,
+    *,
+    metonyms: bool = False,
+    include_duplicates: bool = False,
+    fields: tuple[str, ...] = FIELDS,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Extraction:
+    """Find all mentions and list the candidates removed by exclusions.
+
+    Parameters
+    ----------
+    documents : the documents frame (needs doc_id, date, title, text; duplicate_of is honoured).
+    gazetteer : a loaded gazetteer; None loads the default.
+    metonyms : also count metonym aliases (Washington = United States, Kyiv = Ukraine ...);
+        such mentions have ``metonym == True``.
+    include_duplicates : also scan documents flagged as duplicates (duplicate_of != "").
+    fields : which text columns to scan.
+
+    Returns
+    -------
+    Extraction with ``mentions`` (one row per mention; columns doc_id, date, field, sentence_id,
+    start, end, surface, entity_id, entity, kind, category, metonym; ordered by document, field,
+    start) and ``excluded``.
+    """
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    matcher = compile_gazetteer(gazetteer, metonyms=metonyms)
+    docs = documents
+    if not include_duplicates and "duplicate_of" in docs.columns:
+        docs = docs[docs["duplicate_of"].fillna("") == ""]
+    docs = docs.reset_index(drop=True)
+    entities = matcher.entities
+    found_frames, lost_frames = [], []
+    for order, field_name in enumerate(fields):
+        if field_name not in docs.columns:
+            continue
+        mentions, excluded = _scan_field(docs[field_name], matcher, chunk_bytes)
+        found_frames.append(mentions.assign(field=field_name, field_order=order))
+        lost_frames.append(excluded.assign(field=field_name, field_order=order))
+    found = pd.concat(found_frames, ignore_index=True).sort_values(
+        ["row", "field_order", "start"], kind="stable"
+    )
+    entity_row = matcher.entity[found["pattern"].to_numpy()]
+    dates = (
+        docs["date"] if "date" in docs.columns else pd.Series(pd.NaT, index=docs.index)
+    ).astype("datetime64[ns]")
+    mentions = pd.DataFrame(
+        {
+            "doc_id": docs["doc_id"].to_numpy()[found["row"].to_numpy()],
+            "date": dates.to_numpy()[found["row"].to_numpy()],
+            "field": found["field"].to_numpy(),
+            "sentence_id": found["sentence_id"].to_numpy(dtype=np.int64),
+            "start": found["start"].to_numpy(dtype=np.int64),
+            "end": found["end"].to_numpy(dtype=np.int64),
+            "surface": found["surface"].to_numpy(),
+            "entity_id": entities["id"].to_numpy()[entity_row],
+            "entity": entities["name"].to_numpy()[entity_row],
+            "kind": entities["kind"].to_numpy()[entity_row],
+            "category": entities["category"].to_numpy()[entity_row],
+            "metonym": matcher.metonym[found["pattern"].to_numpy()],
+        },
+        columns=[*MENTION_COLUMNS, "metonym"],
+    )
+    lost = pd.concat(lost_frames, ignore_index=True)
+    excluded = pd.DataFrame(
+        {
+            "doc_id": docs["doc_id"].to_numpy()[lost["row"].to_numpy()],
+            "field": lost["field"].to_numpy(),
+            "start": lost["start"].to_numpy(dtype=np.int64),
+            "end": lost["end"].to_numpy(dtype=np.int64),
+            "surface": lost["surface"].to_numpy(),
+            "entity_id": entities["id"].to_numpy()[matcher.entity[lost["pattern"].to_numpy()]],
+            "excluded_by": np.array(matcher.label, dtype=object)[lost["excluded_by"].to_numpy()],
+        }
+    )
+    return Extraction(mentions=mentions, excluded=excluded)
+
+
+def find_mentions(
+    documents: pd.DataFrame,
+    gazetteer: Gazetteer | None = None,
+    *,
+    metonyms: bool = False,
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Every mention of a gazetteer entity in the documents' titles and texts.
+
+    Parameters
+    ----------
+    documents : the documents frame from :func:`analysis.load_corpus`.
+    gazetteer : a loaded gazetteer; None loads the default shipped with the package.
+    metonyms : also count metonym aliases (off by default; such rows have ``metonym`` True).
+    include_duplicates : also scan documents flagged as duplicates.
+
+    Returns
+    -------
+    DataFrame, one row per mention: doc_id, date, field ("title" | "text"), sentence_id (index
+    into ``sentence_spans(documents[field])``), start, end (``text[start:end] == surface``),
+    surface, entity_id, entity, kind, category, metonym.
+    """
+    return extract(
+        documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
+    ).mentions
+
+
+def entity_totals(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Mentions and documents per entity, most mentioned first."""
+    return (
+        mentions.groupby(["entity_id", "entity", "kind", "category"], as_index=False)
+        .agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
+        .sort_values(["mentions", "entity_id"], ascending=[False, True], ignore_index=True)
+    )
+
+
+def add_command(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "mentions", help="write the mentions table (CSV) and print per-entity totals"
+    )
+    parser.add_argument("source", help="folder, file or table of articles")
+    parser.add_argument("--metadata", help="sidecar CSV keyed by doc_id")
+    parser.add_argument("--gazetteer", action="append", help="your YAML/CSV (repeatable)")
+    parser.add_argument("--metonyms", action="store_true", help="count Washington, Kyiv, ...")
+    parser.add_argument("-o", "--output", default="-", help="CSV file, or - for stdout")
+    parser.set_defaults(func=_run_command)
+
+
+def _run_command(args) -> int:
+    from analysis.corpus import load_corpus
+    from analysis.io import write_frame
+
+    documents = load_corpus(args.source, metadata=args.metadata)
+    gazetteer = load_gazetteer(extra=args.gazetteer)
+    result = extract(documents, gazetteer, metonyms=args.metonyms)
+    mentions = result.mentions
+    if args.output == "-":
+        mentions.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        write_frame(mentions, args.output)
+    totals = entity_totals(mentions)
+    print(
+        f"{len(mentions)} mentions of {len(totals)} entities in "
+        f"{mentions['doc_id'].nunique()} of {len(documents)} documents "
+        f"(gazetteer {gazetteer.hash}; {len(result.excluded)} excluded by exclusion phrases)",
+        file=sys.stderr,
+    )
+    for row in totals.itertuples(index=False):
+        print(f"{row.mentions:8d}  {row.kind:6}  {row.entity}", file=sys.stderr)
+    return 0
