@@ -258,7 +258,7 @@ def _validate(records: dict[str, dict]) -> None:
                         f"{where}: alias {variant!r} is claimed by both {owner!r} and {entity_id!r}"
                     )
                 claimed[key] = entity_id
-    for entity_id, record in records.items():
+    for record in records.values():
         parent = record["parent"]
         if parent and parent not in records:
             raise InputError(f"{record['_where']}: field 'parent' names unknown entity {parent!r}")

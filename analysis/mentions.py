@@ -197,9 +197,11 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
 
 def _utf8_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """All strings of a column as one UTF-8 byte buffer plus offsets (no copy when Arrow-backed)."""
-    array = pa.array(values.fillna(""), type=pa.large_string(), from_pandas=True)
+    array = pa.array(values.fillna(""), from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
     _, offsets_buffer, data_buffer = array.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
         array.offset : array.offset + len(array) + 1

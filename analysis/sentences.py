@@ -67,10 +67,11 @@ _ABBREVIATION_KEYS = np.sort(
 def _skip(buffer: np.ndarray, positions: np.ndarray, table: np.ndarray) -> np.ndarray:
     """Advance each position past a run of bytes for which ``table`` is true."""
     positions = positions.copy()
-    active = np.flatnonzero(table[buffer[positions]])
+    last = len(buffer) - 1
+    active = np.flatnonzero(table[buffer[np.minimum(positions, last)]] & (positions < last))
     while active.size:
         positions[active] += 1
-        active = active[table[buffer[positions[active]]]]
+        active = active[(positions[active] < last) & table[buffer[positions[active]]]]
     return positions
 
 
@@ -127,9 +128,9 @@ def boundaries(buffer: np.ndarray) -> np.ndarray:
 
     # 3. Paragraph breaks and bulleted lines.
     newline = np.flatnonzero(buffer == 10)
-    line_start = _skip(padded, newline + 1, _HSPACE)
+    line_start = np.minimum(_skip(padded, newline + 1, _HSPACE), n)
     blank = (line_start < n) & (padded[line_start] == 10)
-    paragraph = _skip(padded, line_start[blank], _SPACE)
+    paragraph = np.minimum(_skip(padded, line_start[blank], _SPACE), n)
     bullet = (
         np.isin(padded[line_start], (45, 42)) & (padded[line_start + 1] == 32)
         | (padded[line_start] == 0xE2)
