@@ -27,6 +27,7 @@ into ``documents[field]``).
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,7 +38,7 @@ import pyarrow as pa
 
 from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
 from analysis.schema import MENTION_COLUMNS
-from analysis.sentences import boundaries, char_offsets, first_non_space, sentence_ids
+from analysis.sentences import boundaries, char_positions, first_non_space, sentence_ids
 
 FIELDS = ("title", "text")
 CHUNK_BYTES = 8 << 20  # documents are scanned in slices of about this many bytes
@@ -61,40 +62,25 @@ _WORD[0x80:] = True  # the bytes of other non-ASCII characters (letters in other
 
 def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
     """The normalised view of UTF-8 bytes, and for each view byte its original byte index."""
-    mapped = _VIEW[buffer]
-    drop = None
+    mapped = _VIEW.take(buffer)
+    drop = np.zeros(len(buffer), dtype=bool)
     lead = np.flatnonzero(buffer[:-2] == 0xE2)
     if lead.size:
         lead = lead[(buffer[lead + 1] == 0x80) | (buffer[lead + 1] == 0x81)]
-        if lead.size:
-            punctuation = np.where(
-                buffer[lead + 1] == 0x80, _GENERAL_PUNCTUATION[buffer[lead + 2]], 32
-            )
-            mapped[lead] = punctuation
-            drop = np.zeros(len(buffer), dtype=bool)
-            drop[lead + 1] = True
-            drop[lead + 2] = True
+        punctuation = np.where(buffer[lead + 1] == 0x80, _GENERAL_PUNCTUATION[buffer[lead + 2]], 32)
+        # The two continuation bytes take the lead's value, so that space runs still collapse.
+        for offset in (0, 1, 2):
+            mapped[lead + offset] = punctuation
+        drop[lead + 1] = drop[lead + 2] = True
     nbsp = np.flatnonzero(buffer[:-1] == 0xC2)
     if nbsp.size:
         nbsp = nbsp[buffer[nbsp + 1] == 0xA0]
-        if nbsp.size:
-            mapped[nbsp] = 32
-            if drop is None:
-                drop = np.zeros(len(buffer), dtype=bool)
-            drop[nbsp + 1] = True
-    if drop is None:
-        index = np.arange(len(buffer), dtype=np.int64)
-    else:
-        index = np.flatnonzero(~drop)
-        mapped = mapped[index]
+        mapped[nbsp] = mapped[nbsp + 1] = 32
+        drop[nbsp + 1] = True
     space = mapped == 32
-    repeated = np.zeros(len(mapped), dtype=bool)
-    repeated[1:] = space[1:] & space[:-1]
-    if repeated.any():
-        keep = ~repeated
-        index = index[keep]
-        mapped = mapped[keep]
-    return mapped.tobytes(), index
+    drop[1:] |= space[1:] & space[:-1]
+    index = np.flatnonzero(~drop)
+    return mapped[index].tobytes(), index
 
 
 def _view_of(text: str) -> bytes:
@@ -340,62 +326,64 @@ def _slices(offsets: np.ndarray, chunk_bytes: int) -> list[tuple[int, int]]:
     return slices
 
 
+def _scan_slice(
+    data: np.ndarray, offsets: np.ndarray, first: int, last: int, matcher: Matcher
+) -> tuple[dict, dict]:
+    """Mentions and exclusions of documents ``first:last``, in character offsets."""
+    base = int(offsets[first])
+    buffer = data[base : int(offsets[last])]
+    doc_starts = offsets[first : last + 1] - base
+    found: dict[str, np.ndarray] = {}
+    lost: dict[str, np.ndarray] = {}
+    if len(buffer) == 0:
+        return found, lost
+    result = _scan(buffer, doc_starts, matcher)
+    for prefix, sink in (("", found), ("excluded_", lost)):
+        begin = result.get(f"{prefix}begin")
+        if begin is None or not len(begin):
+            continue
+        doc = result[f"{prefix}doc"]
+        doc_char = char_positions(buffer, doc_starts[doc])
+        sink.update(
+            row=doc + first,
+            pattern=result[f"{prefix}pattern"],
+            start=char_positions(buffer, begin) - doc_char,
+            end=char_positions(buffer, result[f"{prefix}stop"]) - doc_char,
+        )
+        if prefix:
+            sink["excluded_by"] = result["excluded_by_pattern"]
+        else:
+            field_first = first_non_space(buffer, doc_starts[:-1])[doc]
+            sink["sentence_id"] = sentence_ids(boundaries(buffer), field_first, begin)
+    return found, lost
+
+
 def _scan_field(
-    values: pd.Series, matcher: Matcher, chunk_bytes: int
+    values: pd.Series, matcher: Matcher, chunk_bytes: int, workers: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     data, offsets = _utf8_column(values)
+    slices = _slices(offsets, chunk_bytes)
+    # numpy and the automaton release the GIL for most of the work, so threads overlap.
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        parts = list(pool.map(lambda s: _scan_slice(data, offsets, *s, matcher), slices))
     texts = values.fillna("").tolist()
-    found, lost = [], []
-    for first, last in _slices(offsets, chunk_bytes):
-        base = int(offsets[first])
-        buffer = data[base : int(offsets[last])]
-        doc_starts = offsets[first : last + 1] - base
-        if len(buffer) == 0:
-            continue
-        result = _scan(buffer, doc_starts, matcher)
-        counts = char_offsets(buffer)
-
-        def to_chars(positions, counts=counts):
-            return positions if counts is None else positions - counts[positions]
-
-        for prefix, sink in (("", found), ("excluded_", lost)):
-            if f"{prefix}begin" not in result or not len(result[f"{prefix}begin"]):
-                continue
-            begin, stop = result[f"{prefix}begin"], result[f"{prefix}stop"]
-            doc = result[f"{prefix}doc"]
-            doc_char = to_chars(doc_starts[doc])
-            frame = {
-                "row": doc + first,
-                "pattern": result[f"{prefix}pattern"],
-                "start": to_chars(begin) - doc_char,
-                "end": to_chars(stop) - doc_char,
-            }
-            if not prefix:
-                starts = boundaries(buffer)
-                field_first = first_non_space(buffer, doc_starts[:-1])[doc]
-                frame["sentence_id"] = sentence_ids(starts, field_first, begin)
-            else:
-                frame["excluded_by"] = result["excluded_by_pattern"]
-            sink.append(pd.DataFrame(frame))
-    columns = ["row", "pattern", "start", "end"]
-    mentions = (
-        pd.concat(found, ignore_index=True)
-        if found
-        else pd.DataFrame({c: np.zeros(0, np.int64) for c in [*columns, "sentence_id"]})
-    )
-    excluded = (
-        pd.concat(lost, ignore_index=True)
-        if lost
-        else pd.DataFrame({c: np.zeros(0, np.int64) for c in [*columns, "excluded_by"]})
-    )
-    for frame in (mentions, excluded):
+    frames = []
+    for position, extra in ((0, "sentence_id"), (1, "excluded_by")):
+        columns = ["row", "pattern", "start", "end", extra]
+        chunks = [part[position] for part in parts if part[position]]
+        frame = pd.DataFrame(
+            {c: np.concatenate([chunk[c] for chunk in chunks]) for c in columns}
+            if chunks
+            else {c: np.zeros(0, dtype=np.int64) for c in columns}
+        )
         frame["surface"] = [
             texts[r][s:e]
             for r, s, e in zip(
                 frame["row"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True
             )
         ]
-    return mentions, excluded
+        frames.append(frame)
+    return frames[0], frames[1]
 
 
 def extract(
@@ -406,6 +394,7 @@ def extract(
     include_duplicates: bool = False,
     fields: tuple[str, ...] = FIELDS,
     chunk_bytes: int = CHUNK_BYTES,
+    workers: int = 1,
 ) -> Extraction:
     """Find all mentions and list the candidates removed by exclusions.
 
@@ -417,6 +406,8 @@ def extract(
         such mentions have ``metonym == True``.
     include_duplicates : also scan documents flagged as duplicates (duplicate_of != "").
     fields : which text columns to scan.
+    chunk_bytes : documents are scanned in slices of about this size (bounds memory).
+    workers : threads scanning slices at once (results are identical for any number).
 
     Returns
     -------
@@ -435,7 +426,7 @@ def extract(
     for order, field_name in enumerate(fields):
         if field_name not in docs.columns:
             continue
-        mentions, excluded = _scan_field(docs[field_name], matcher, chunk_bytes)
+        mentions, excluded = _scan_field(docs[field_name], matcher, chunk_bytes, workers)
         found_frames.append(mentions.assign(field=field_name, field_order=order))
         lost_frames.append(excluded.assign(field=field_name, field_order=order))
     found = pd.concat(found_frames, ignore_index=True).sort_values(

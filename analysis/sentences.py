@@ -138,7 +138,8 @@ def boundaries(buffer: np.ndarray) -> np.ndarray:
         & (padded[line_start + 2] == 0xA2)
     ) & (line_start < n)
     starts = np.concatenate([sentence_starts, paragraph[paragraph < n], line_start[bullet]])
-    return np.unique(starts)
+    starts.sort()
+    return starts[np.concatenate([[True], starts[1:] != starts[:-1]])] if starts.size else starts
 
 
 def first_non_space(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -147,19 +148,12 @@ def first_non_space(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return _skip(padded, np.asarray(positions, dtype=np.int64), _SPACE)
 
 
-def char_offsets(buffer: np.ndarray) -> np.ndarray | None:
-    """Cumulative count of UTF-8 continuation bytes, to turn byte offsets into char offsets.
-
-    Returns None for pure ASCII (byte offset == char offset). Otherwise ``b - result[b]`` is the
-    number of characters before byte ``b``.
-    """
-    continuation = (buffer & 0xC0) == 0x80
-    if not continuation.any():
-        return None
-    counts = np.empty(len(buffer) + 1, dtype=np.int64)
-    counts[0] = 0
-    np.cumsum(continuation, out=counts[1:])
-    return counts
+def char_positions(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Turn byte offsets into UTF-8 buffer into character offsets (Python string indices)."""
+    if buffer.max(initial=0) < 0x80:
+        return positions
+    continuation = np.flatnonzero((buffer & 0xC0) == 0x80)
+    return positions - np.searchsorted(continuation, positions)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -182,9 +176,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     starts = boundaries(buffer)
     starts = np.concatenate([[first], starts[starts > first]])
     ends = np.concatenate([starts[1:], [len(raw)]])
-    counts = char_offsets(buffer)
-    if counts is not None:
-        starts, ends = starts - counts[starts], ends - counts[ends]
+    starts, ends = char_positions(buffer, starts), char_positions(buffer, ends)
     spans = []
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         sentence = text[start:end]

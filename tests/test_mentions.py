@@ -196,7 +196,9 @@ def test_chunking_does_not_change_results():
     docs = documents(*texts)
     whole = extract(docs, SMALL).mentions
     chunked = extract(docs, SMALL, chunk_bytes=100).mentions
+    threaded = extract(docs, SMALL, chunk_bytes=100, workers=2).mentions
     pd.testing.assert_frame_equal(whole, chunked)
+    pd.testing.assert_frame_equal(whole, threaded)
     assert len(whole) == 600
 
 
