@@ -71,9 +71,7 @@ def comparable_gazetteer() -> tuple[Path, list[str]]:
     for row in default.itertuples(index=False):
         kept = [a for a in row.aliases if "-" not in a and "/" not in a]
         if kept:
-            entities.append(
-                {"id": row.id, "kind": "actor", "case": "insensitive", "aliases": kept}
-            )
+            entities.append({"id": row.id, "kind": "actor", "case": "insensitive", "aliases": kept})
             aliases += kept
     path = Path(tempfile.mkdtemp()) / "comparable.yml"
     path.write_text(yaml.safe_dump({"entities": entities}), encoding="utf-8")
@@ -147,7 +145,9 @@ def main() -> None:
     comparable_path, aliases = comparable_gazetteer()
     comparable = load_gazetteer(comparable_path)
     our_seconds, our_mentions = ours(sample, comparable)
-    our_rate = report(f"ours, comparable gazetteer, sample of {len(sample)}", sample_mb, our_seconds)
+    our_rate = report(
+        f"ours, comparable gazetteer, sample of {len(sample)}", sample_mb, our_seconds
+    )
     spacy_seconds, spacy_total = spacy_count(sample["text"].tolist(), aliases)
     spacy_rate = report("baseline: spaCy PhraseMatcher (blank en, LOWER)", sample_mb, spacy_seconds)
     regex_seconds, regex_total = regex_count(sample["text"].tolist(), aliases)
@@ -165,7 +165,9 @@ def main() -> None:
     tiny_mb = text_megabytes(tiny)
     big_aliases = [a for row in big.entities["aliases"] for a in row]
     regex_big_seconds, _ = regex_count(tiny["text"].tolist(), big_aliases)
-    regex_big_rate = report(f"baseline: re alternation, {n_big} aliases", tiny_mb, regex_big_seconds)
+    regex_big_rate = report(
+        f"baseline: re alternation, {n_big} aliases", tiny_mb, regex_big_seconds
+    )
     print(f"  ratio ours / re with {n_big} aliases: {big_rate / regex_big_rate:,.0f}x")
 
 
