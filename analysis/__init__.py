@@ -1,0 +1,53 @@
+"""News mentions: actors and weapons in news articles, over time, with the evidence.
+
+The public API, re-exported here (imported lazily so that ``import analysis`` stays fast)::
+
+    documents = load_corpus("seeds", metadata="seeds/metadata.csv")
+    gazetteer = load_gazetteer()                      # the shipped actors and weapons
+    mentions  = find_mentions(documents, gazetteer)   # one row per mention, with offsets
+    series    = mentions_over_time(mentions, documents, freq="W", normalize="per_1k_words")
+    kwic      = evidence(mentions, documents, entity="patriot")
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_corpus": "analysis.corpus",
+    "unique_documents": "analysis.corpus",
+    "summarize_corpus": "analysis.corpus",
+    "load_gazetteer": "analysis.gazetteer",
+    "Gazetteer": "analysis.gazetteer",
+    "find_mentions": "analysis.mentions",
+    "extract": "analysis.mentions",
+    "entity_totals": "analysis.mentions",
+    "sentence_spans": "analysis.sentences",
+    "corpus_over_time": "analysis.timeline",
+    "mentions_over_time": "analysis.timeline",
+    "evidence": "analysis.evidence",
+    "cooccurrence": "analysis.evidence",
+    "cooccurrence_summary": "analysis.evidence",
+    "tone": "analysis.evidence",
+    "discover_candidates": "analysis.discovery",
+    "near_misses": "analysis.discovery",
+    "compare_terms": "analysis.discovery",
+    "render_reports": "analysis.report",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
