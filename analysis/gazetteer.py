@@ -39,7 +39,9 @@ CASE_RULES = ("auto", "sensitive", "insensitive")
 ACTOR_CATEGORIES = (
     "person",
     "state",
+    "region",
     "organisation",
+    "company",
     "alliance",
     "government-body",
     "armed-forces",
@@ -57,6 +59,7 @@ WEAPON_CATEGORIES = (
     "drone",
     "munitions",
     "naval",
+    "nuclear weapon",
     "generic",
 )
 
@@ -321,7 +324,7 @@ def lint(gazetteer: Gazetteer) -> list[str]:
             notes.append(f"{row.id}: category {row.category!r} is not a standard {row.kind} one")
         if not row.category:
             notes.append(f"{row.id}: no category")
-        aliases_folded = [a.casefold() for a in row.aliases]
+        aliases_folded = [a.casefold() for a in row.aliases + row.metonyms]
         for phrase in row.exclusions:
             if not any(a in phrase.casefold() for a in aliases_folded):
                 notes.append(f"{row.id}: exclusion {phrase!r} contains none of its aliases")

@@ -1,0 +1,1109 @@
+"""Charts of the analysis frames: each function takes a tidy frame and returns a matplotlib Axes.
+
+Every chart says in its title what is counted and how it is normalised, draws with the package's
+one style sheet (``analysis/report.mplstyle``, colour-blind-safe Okabe-Ito colours), and stays
+readable from 3 documents to 100k: at most ``top_n`` series plus an "other" line, concise date
+ticks, long names truncated. An empty selection gives an Axes that says so instead of an error.
+
+Only the object-oriented matplotlib API is used: ``plt.subplots``/``plt.figure`` create a figure
+when the caller gives no ``ax``; nothing touches pyplot's current-figure state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from analysis import config
+from analysis.errors import InputError
+from analysis.io import write_atomic
+
+__all__ = [
+    "EMPTY_MESSAGE",
+    "KIND_COLOURS",
+    "PALETTE",
+    "load_events",
+    "plot_cooccurrence",
+    "plot_corpus_size",
+    "plot_heatmap",
+    "plot_mentions_over_time",
+    "plot_timeline_with_corpus",
+    "plot_tone",
+    "plot_top_entities",
+    "save_figure",
+    "show",
+    "use_style",
+]
+
+# Okabe & Ito (2008); the same order as the style sheet's colour cycle.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+)
+OTHER_COLOUR = "#999999"
+CORPUS_COLOUR = "#8C8C8C"
+LOW_VOLUME_COLOUR = "#F2E4C4"
+KIND_COLOURS = {"actor": "#0072B2", "weapon": "#D55E00"}
+EMPTY_MESSAGE = "No mentions in this selection"
+NO_ACTION = "no action word"  # pairs whose sentence links them by no known verb
+NAME_WIDTH = 28
+SAVE_DPI = 150
+
+FREQ_NAMES = {"D": "day", "W": "week", "M": "month", "ME": "month", "MS": "month"}
+VALUE_LABELS = {
+    "count": "mentions",
+    "per_1k_words": "mentions per 1,000 words",
+    "share_of_docs": "share of documents mentioning it",
+}
+TITLE_LEADS = {
+    "count": "Mentions",
+    "per_1k_words": "Mentions per 1,000 words",
+    "share_of_docs": "Share of documents mentioning each entity",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Style and saving
+
+
+class _StyleApplied:
+    """Applies the style sheet at once; used in ``with`` it restores the previous rc on exit."""
+
+    def __init__(self) -> None:
+        self._previous = mpl.rcParams.copy()
+        mpl.style.use(config.STYLE_SHEET)
+
+    def __enter__(self) -> _StyleApplied:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # dict.update skips rcParams' validation, as matplotlib's own rc_context does.
+        dict.update(mpl.rcParams, self._previous)
+
+
+def use_style() -> _StyleApplied:
+    """Apply the package's style sheet (``analysis/report.mplstyle``).
+
+    Called bare (``use_style()``, e.g. in a notebook's first cell) it changes matplotlib's rc
+    for the session; used as ``with use_style(): ...`` it restores the previous rc afterwards.
+    The plot functions apply the style themselves, so this matters only for other charts.
+    """
+    return _StyleApplied()
+
+
+@contextlib.contextmanager
+def _styled() -> Iterator[None]:
+    with mpl.style.context(config.STYLE_SHEET):
+        yield
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write ``fig`` as PNG and SVG with reproducible bytes.
+
+    Parameters
+    ----------
+    fig : Figure
+    path : str or path-like
+        The destination without suffix (a ``.png``/``.svg`` suffix is dropped); missing folders
+        are created.
+
+    Returns
+    -------
+    (png_path, svg_path)
+
+    Notes
+    -----
+    Same figure, same bytes: fixed dpi, no creation date or software version in the metadata,
+    and a fixed ``svg.hashsalt`` for the SVG's element ids. Each file is written to a temporary
+    file beside it and moved into place, so a reader never sees half a file.
+    """
+    base = Path(path)
+    if base.suffix.lower() in {".png", ".svg"}:
+        base = base.with_suffix("")
+    written = []
+    with mpl.rc_context({"svg.hashsalt": "news-mentions-analysis", "svg.fonttype": "path"}):
+        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
+            buffer = io.BytesIO()
+            fig.savefig(
+                buffer, format=suffix[1:], dpi=SAVE_DPI, metadata=metadata, facecolor="white"
+            )
+            written.append(write_atomic(base.with_suffix(suffix), buffer.getvalue()))
+    return written[0], written[1]
+
+
+def show(figure: Figure | Axes, *, dpi: int = 200):
+    """The figure as an image for Jupyter to display once, sharp on high-density screens.
+
+    The figure is closed (so the inline backend does not show it a second time) and rendered
+    as PNG at ``dpi``, displayed at the style's size.
+
+    Parameters
+    ----------
+    figure : Figure or Axes
+        What a ``plot_*`` function returned.
+    dpi : int
+
+    Returns
+    -------
+    IPython.display.Image
+    """
+    from IPython.display import Image
+
+    fig = figure.figure if isinstance(figure, Axes) else figure
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+    plt.close(fig)
+    width, height = (int(round(size * 100)) for size in fig.get_size_inches())
+    return Image(data=buffer.getvalue(), format="png", width=width, height=height)
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+
+
+def load_events(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read event markers from a CSV with the columns ``date`` and ``label``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV file; dates as YYYY-MM-DD (or anything ISO 8601).
+
+    Returns
+    -------
+    DataFrame
+        date (datetime64), label (str), sorted by date.
+
+    Raises
+    ------
+    InputError
+        When a column is missing or a date cannot be read (naming the file and row).
+    """
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in ("date", "label") if column not in frame.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (want date,label)")
+    dates = pd.to_datetime(frame["date"].str.strip(), errors="coerce", format="ISO8601")
+    bad = dates.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"{path}: row {row + 2}: field 'date': cannot read {frame['date'].iloc[row]!r} "
+            "as a date (want YYYY-MM-DD)"
+        )
+    return (
+        pd.DataFrame({"date": dates, "label": frame["label"].str.strip()})
+        .sort_values("date", kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _new_axes(ax: Axes | None, *, height: float | None = None) -> Axes:
+    if ax is not None:
+        return ax
+    width = mpl.rcParams["figure.figsize"][0]
+    figsize = None if height is None else (width, height)
+    _, ax = plt.subplots(layout="constrained", figsize=figsize)
+    return ax
+
+
+def _truncate(name: object, width: int = NAME_WIDTH) -> str:
+    text = str(name)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _set_title(ax: Axes, title: str) -> None:
+    # Titles are sentences; wrap them to the figure's width rather than let them run off it.
+    width_inches = ax.figure.get_figwidth()
+    points = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    # A left-aligned title starts where the Axes does, after the tick labels: ~3/4 of the width.
+    characters = max(30, int(width_inches * 0.75 * 72 / (points * 0.65)))
+    ax.set_title(textwrap.fill(title, characters))
+
+
+def _show_empty(ax: Axes, title: str, message: str = EMPTY_MESSAGE) -> Axes:
+    _set_title(ax, title)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize="large",
+        color="#555555",
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
+
+
+def _freq_code(frame: pd.DataFrame) -> str | None:
+    """The pandas offset alias of a period frame: ``attrs["freq"]``, else read off the periods.
+
+    Periods are labelled by their start (analysis.timeline): months start on the 1st, weeks on
+    a Monday; the spacing between periods tells days from weeks from months.
+    """
+    freq = frame.attrs.get("freq")
+    if freq:
+        return str(freq)
+    periods = pd.DatetimeIndex(frame["period"].dropna().unique()).sort_values()
+    if len(periods) == 0:
+        return None
+    gaps = periods.to_series().diff().dt.days.dropna()
+    smallest = gaps.min() if len(gaps) else None
+    if (periods.day == 1).all() and (smallest is None or smallest >= 28):
+        return "M"
+    if (periods.day_of_week == 0).all() and (smallest is None or smallest % 7 == 0):
+        return "W"
+    if smallest is not None and smallest < 7:
+        return "D"
+    return None
+
+
+def _all_periods(periods: pd.Series | pd.Index, freq: str | None) -> pd.DatetimeIndex:
+    """Every period from the first to the last, so that a missing one shows as a gap."""
+    present = pd.DatetimeIndex(pd.Series(periods).dropna().unique()).sort_values()
+    name = _freq_name(freq)
+    if len(present) < 2 or name == "period":
+        return present
+    step = {"day": "D", "week": "7D", "month": "MS"}[name]
+    return pd.date_range(present[0], present[-1], freq=step).union(present)
+
+
+def _freq_name(freq: str | None) -> str:
+    if not freq:
+        return "period"
+    code = freq.upper().split("-")[0]
+    return FREQ_NAMES.get(code, FREQ_NAMES.get(code[:1], "period"))
+
+
+def _period_length(freq: str | None) -> pd.DateOffset:
+    name = _freq_name(freq)
+    if name == "day":
+        return pd.DateOffset(days=1)
+    if name == "month":
+        return pd.DateOffset(months=1)
+    return pd.DateOffset(days=7)
+
+
+def _normalisation(series: pd.DataFrame) -> str:
+    """How ``value`` was computed: ``attrs["normalize"]`` or worked out from the columns."""
+    normalize = series.attrs.get("normalize")
+    if normalize:
+        return str(normalize)
+    if series.empty or np.allclose(series["value"], series["mentions"]):
+        return "count"
+    words = series["period_words"].replace(0, np.nan)
+    if np.allclose(series["value"], (series["mentions"] * 1000 / words).fillna(0)):
+        return "per_1k_words"
+    return "share_of_docs"
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    keep = frame["period"].notna()
+    if "undated" in frame.columns:
+        keep &= ~frame["undated"].astype(bool)
+    return frame[keep]
+
+
+def _undated(frame: pd.DataFrame) -> pd.DataFrame:
+    undated = frame["period"].isna()
+    if "undated" in frame.columns:
+        undated |= frame["undated"].astype(bool)
+    return frame[undated]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def _undated_note(series: pd.DataFrame | None, corpus: pd.DataFrame | None) -> str | None:
+    documents = 0
+    if corpus is not None and not corpus.empty:
+        documents = int(_undated(corpus)["documents"].sum())
+    elif series is not None and not series.empty:
+        undated = _undated(series)
+        documents = int(undated["period_documents"].max()) if not undated.empty else 0
+    mentions = 0
+    if series is not None and not series.empty:
+        mentions = int(_undated(series)["mentions"].sum())
+    if not documents and not mentions:
+        return None
+    if series is None:
+        return f"{_plural(documents, 'undated document')} not shown on the date axis"
+    return (
+        f"{_plural(documents, 'undated document')}: {_plural(mentions, 'mention')}, "
+        "not plotted on the date axis"
+    )
+
+
+def _add_note(ax: Axes, text: str) -> None:
+    # Below the x tick labels, left-aligned; constrained layout makes room for it.
+    ax.annotate(
+        text,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -34),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize="small",
+        color="#555555",
+        annotation_clip=False,
+    )
+
+
+def _format_date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _date_limits(ax: Axes, starts: pd.Series, freq: str | None) -> None:
+    length = _period_length(freq)
+    first, last = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
+    ax.set_xlim(first, last + length)
+
+
+def _centres(starts: pd.Series | pd.Index, freq: str | None) -> pd.DatetimeIndex:
+    starts = pd.DatetimeIndex(starts)
+    return starts + (starts + _period_length(freq) - starts) / 2
+
+
+def _shade_low_volume(ax: Axes, periods: pd.Series, freq: str | None) -> bool:
+    length = _period_length(freq)
+    for start in pd.DatetimeIndex(periods.dropna().unique()):
+        ax.axvspan(start, start + length, color=LOW_VOLUME_COLOUR, zorder=0, linewidth=0)
+    return len(periods.dropna()) > 0
+
+
+def _low_volume_periods(series: pd.DataFrame, corpus: pd.DataFrame | None) -> pd.Series:
+    frame = corpus if corpus is not None and "low_volume" in corpus.columns else series
+    if "low_volume" not in frame.columns:
+        return pd.Series([], dtype="datetime64[ns]")
+    dated = _dated(frame)
+    return dated.loc[dated["low_volume"].astype(bool), "period"]
+
+
+def _draw_events(ax: Axes, events: pd.DataFrame | None, first, last) -> None:
+    if events is None or events.empty:
+        return
+    inside = events[(events["date"] >= first) & (events["date"] <= last)]
+    for date, label in zip(inside["date"], inside["label"], strict=True):
+        ax.axvline(date, color="#444444", linestyle=":", linewidth=1, zorder=1)
+        ax.text(
+            date,
+            0.98,
+            " " + _truncate(label, 32),
+            transform=ax.get_xaxis_transform(),
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize="x-small",
+            color="#444444",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
+        )
+
+
+def _few_documents(frame: pd.DataFrame) -> str:
+    """The legend's name for a low-volume period, with the threshold when the frame knows it."""
+    threshold = frame.attrs.get("min_documents")
+    return f"fewer than {threshold} documents" if threshold else "few documents"
+
+
+def _period_documents(series: pd.DataFrame, corpus: pd.DataFrame | None) -> pd.Series:
+    """Documents per dated period, from the corpus frame when given, else from the series."""
+    if corpus is not None and not corpus.empty:
+        dated = _dated(corpus)
+        return dated.groupby("period")["documents"].sum()
+    return _dated(series).groupby("period")["period_documents"].max()
+
+
+def _ranked(frame: pd.DataFrame, weight: str, label: str = "entity") -> pd.Index:
+    """Labels by total ``weight``, largest first; ties broken by name so output is stable."""
+    totals = frame.groupby(label, sort=True)[weight].sum()
+    order = sorted(totals.index, key=lambda name: (-totals[name], str(name)))
+    return pd.Index(order)
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def plot_mentions_over_time(
+    series: pd.DataFrame,
+    *,
+    corpus: pd.DataFrame | None = None,
+    top_n: int = 8,
+    events: pd.DataFrame | None = None,
+    title: str | None = None,
+    note_undated: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """Line chart of mentions per period for the ``top_n`` entities plus "other".
+
+    Parameters
+    ----------
+    series : DataFrame
+        From ``mentions_over_time``: period, entity, mentions, value, period_documents,
+        period_words, low_volume, undated (``attrs["normalize"]``/``attrs["freq"]`` when set).
+    corpus : DataFrame, optional
+        From ``corpus_over_time`` (period, documents, low_volume, undated): used for the shaded
+        low-volume periods and the undated-document note.
+    top_n : int
+        Entities drawn as their own line, by total mentions; the rest are summed into "other"
+        (for shares of documents, which do not add up, they are left out and counted instead).
+    events : DataFrame, optional
+        date, label (see ``load_events``): dotted vertical markers.
+    title : str, optional
+        Replaces the generated title.
+    note_undated : bool
+        Write below the axis how many undated documents and mentions are left off it.
+    ax : Axes, optional
+        Draw here; a new figure otherwise.
+
+    Returns
+    -------
+    Axes
+    """
+    with _styled():
+        ax = _new_axes(ax)
+        normalize = _normalisation(series)
+        freq = _freq_code(series) if not series.empty else series.attrs.get("freq")
+        if corpus is not None and freq is None and not corpus.empty:
+            freq = _freq_code(corpus)
+        title = title or f"{TITLE_LEADS.get(normalize, 'Mentions')}, by {_freq_name(freq)}"
+        dated = _dated(series) if not series.empty else series
+        if series.empty or series["mentions"].sum() == 0:
+            _show_empty(ax, title)
+            note = _undated_note(series if not series.empty else None, corpus)
+            if note and note_undated:
+                _add_note(ax, note)
+            return ax
+
+        ranked = _ranked(series, "mentions")
+        top, rest = ranked[:top_n], ranked[top_n:]
+        wide = dated.pivot_table(
+            index="period", columns="entity", values="value", aggfunc="sum", fill_value=0
+        ).reindex(columns=ranked, fill_value=0)
+        if corpus is not None and not corpus.empty:
+            wide = wide.reindex(wide.index.union(_dated(corpus)["period"]), fill_value=0)
+        wide = wide.sort_index()
+        # A period without documents says nothing about attention (a rate over it is undefined,
+        # and a count of 0 would draw a false dip): leave a gap; the corpus panel shows why.
+        empty = _period_documents(dated, corpus).reindex(wide.index, fill_value=0) == 0
+        wide = wide.mask(empty, np.nan)
+        x = _centres(wide.index, freq)
+        marker = "o" if len(wide) <= 60 else None
+
+        low = _low_volume_periods(series, corpus)
+        # When every period is thin, shading them all says nothing: the legend says it instead.
+        all_low = len(wide) > 0 and set(pd.DatetimeIndex(low)) >= set(wide.index)
+        shaded = _shade_low_volume(ax, low, freq) if len(wide) and not all_low else False
+        for index, name in enumerate(top):
+            ax.plot(
+                x,
+                wide[name].to_numpy(),
+                label=_truncate(name),
+                color=PALETTE[index % len(PALETTE)],
+                linestyle="-" if index < 4 else "--",
+                marker=marker,
+                markersize=4,
+                clip_on=False,  # a zero sits on the axis: show the whole marker
+                zorder=3 + len(top) - index,  # where lines meet, the most mentioned is on top
+            )
+        handles, labels = ax.get_legend_handles_labels()
+        if len(rest) and normalize != "share_of_docs":
+            (line,) = ax.plot(
+                x,
+                wide[list(rest)].sum(axis=1, min_count=1).to_numpy(),
+                color=OTHER_COLOUR,
+                linestyle=":",
+                marker=marker,
+                markersize=3,
+            )
+            handles.append(line)
+            labels.append(f"other ({_plural(len(rest), 'entity').replace('entitys', 'entities')})")
+        elif len(rest):
+            handles.append(Patch(visible=False))
+            labels.append(f"{len(rest)} more not shown\n(shares do not add up)")
+        if shaded:
+            handles.append(Patch(facecolor=LOW_VOLUME_COLOUR))
+            labels.append(_few_documents(corpus if corpus is not None else series))
+        elif all_low:
+            handles.append(Patch(visible=False))
+            labels.append("every period has few\ndocuments: read with care")
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+        ax.set_ylabel(VALUE_LABELS.get(normalize, "value"))
+        ax.set_ylim(bottom=0)
+        if normalize == "share_of_docs":
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        elif normalize == "count":
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _format_date_axis(ax)
+        if len(wide):
+            _date_limits(ax, wide.index.to_series(), freq)
+            _draw_events(ax, events, wide.index.min(), wide.index.max() + _period_length(freq))
+        _set_title(ax, title)
+        note = _undated_note(series, corpus)
+        if note and note_undated:
+            _add_note(ax, note)
+        return ax
+
+
+def plot_corpus_size(
+    corpus: pd.DataFrame,
+    *,
+    note_undated: bool = True,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bar chart of documents per period: the denominator beside every timeline.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        From ``corpus_over_time``: period, documents, words, low_volume, undated.
+    note_undated : bool
+        Write how many undated documents are left off the date axis.
+    title : str, optional
+        Replaces the generated title.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    with _styled():
+        ax = _new_axes(ax, height=3.0)
+        freq = _freq_code(corpus) if not corpus.empty else None
+        title = title or f"Documents per {_freq_name(freq)} (corpus size)"
+        dated = _dated(corpus) if not corpus.empty else corpus
+        if dated.empty or dated["documents"].sum() == 0:
+            _show_empty(ax, title, "No dated documents in this selection")
+            note = _undated_note(None, corpus) if note_undated and not corpus.empty else None
+            if note:
+                _add_note(ax, note)
+            return ax
+        dated = dated.sort_values("period")
+        length = _period_length(freq)
+        starts = pd.DatetimeIndex(dated["period"])
+        widths = ((starts + length) - starts) / pd.Timedelta(days=1) * 0.85
+        low = (
+            dated["low_volume"].astype(bool).to_numpy()
+            if "low_volume" in dated.columns
+            else np.zeros(len(dated), dtype=bool)
+        )
+        colours = np.where(low, LOW_VOLUME_COLOUR, CORPUS_COLOUR)
+        ax.bar(
+            _centres(starts, freq),
+            dated["documents"].to_numpy(),
+            width=widths.to_numpy(),
+            color=colours,
+            edgecolor=np.where(low, "#B8A27A", CORPUS_COLOUR),
+            linewidth=0.6,
+        )
+        if low.any():
+            ax.legend(
+                [
+                    Patch(facecolor=CORPUS_COLOUR),
+                    Patch(facecolor=LOW_VOLUME_COLOUR, edgecolor="#B8A27A"),
+                ],
+                ["documents", f"{_few_documents(corpus)} (read with care)"],
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
+            )
+        ax.set_ylabel("documents")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _format_date_axis(ax)
+        _date_limits(ax, dated["period"], freq)
+        _set_title(ax, title)
+        note = _undated_note(None, corpus) if note_undated else None
+        if note:
+            _add_note(ax, note)
+        return ax
+
+
+def plot_timeline_with_corpus(
+    series: pd.DataFrame,
+    corpus: pd.DataFrame,
+    *,
+    top_n: int = 8,
+    events: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Mentions over time above the corpus size over the same periods (shared date axis).
+
+    Parameters
+    ----------
+    series : DataFrame
+        From ``mentions_over_time`` (see ``plot_mentions_over_time``).
+    corpus : DataFrame
+        From ``corpus_over_time`` with the same ``freq``, start and end.
+    top_n : int
+    events : DataFrame, optional
+        date, label.
+    title : str, optional
+        Replaces the mentions panel's title.
+
+    Returns
+    -------
+    Figure
+        Two Axes: ``fig.axes[0]`` the mentions, ``fig.axes[1]`` the documents per period.
+    """
+    with _styled():
+        fig = plt.figure(layout="constrained", figsize=(9, 6.2))
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.2])
+        plot_mentions_over_time(
+            series,
+            corpus=corpus,
+            top_n=top_n,
+            events=events,
+            title=title,
+            note_undated=False,
+            ax=top,
+        )
+        plot_corpus_size(corpus, note_undated=False, ax=bottom)
+        top.tick_params(labelbottom=False)
+        note = _undated_note(series if not series.empty else None, corpus)
+        if note:
+            _add_note(bottom, note)
+        return fig
+
+
+def plot_heatmap(
+    series: pd.DataFrame,
+    *,
+    top_n: int = 25,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Entity x period heatmap of ``value`` for the ``top_n`` entities by total mentions.
+
+    Parameters
+    ----------
+    series : DataFrame
+        From ``mentions_over_time``: period, entity, mentions, value, undated.
+    top_n : int
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+        Cells carry their value as text when the grid is small enough to read.
+    """
+    with _styled():
+        dated = _dated(series) if not series.empty else series
+        ranked = _ranked(dated, "mentions") if not dated.empty else pd.Index([])
+        names = ranked[:top_n]
+        ax = _new_axes(ax, height=max(3.0, 0.32 * len(names) + 1.8))
+        normalize = _normalisation(series)
+        freq = _freq_code(series) if not series.empty else series.attrs.get("freq")
+        title = title or (
+            f"{TITLE_LEADS.get(normalize, 'Mentions')}, by entity and {_freq_name(freq)}"
+            + (f" (top {top_n})" if len(ranked) > top_n else "")
+        )
+        if dated.empty or dated["mentions"].sum() == 0:
+            return _show_empty(ax, title)
+        grid = (
+            dated[dated["entity"].isin(names)]
+            .pivot_table(
+                index="entity", columns="period", values="value", aggfunc="sum", fill_value=0
+            )
+            .reindex(index=names, fill_value=0)
+            .sort_index(axis=1)
+        )
+        documents = _period_documents(dated, None).reindex(grid.columns, fill_value=0)
+        no_documents = np.broadcast_to((documents == 0).to_numpy(), grid.shape)
+        starts = pd.DatetimeIndex(grid.columns)
+        last_end = pd.DatetimeIndex([starts[-1] + _period_length(freq)])
+        edges = mdates.date2num(starts.append(last_end))
+        values = grid.to_numpy(dtype=float)
+        colours = mpl.colormaps["Blues"].with_extremes(bad="#D9D9D9")
+        top = _colour_limit(values[~no_documents])
+        mesh = ax.pcolormesh(
+            edges,
+            np.arange(len(names) + 1),
+            np.ma.masked_array(values, no_documents),
+            cmap=colours,
+            # Square-root scale: the most-mentioned entity does not wash out all the others.
+            norm=mpl.colors.PowerNorm(gamma=0.5, vmin=0, vmax=top),
+            # Cell borders only while cells are wide enough to keep their colour visible.
+            edgecolors="white" if values.shape[1] <= 60 else "face",
+            linewidth=0.5 if values.shape[1] <= 60 else 0,
+        )
+        ax.set_ylim(len(names), 0)  # the most-mentioned entity at the top
+        ax.set_yticks(np.arange(len(names)) + 0.5, [_truncate(name) for name in names])
+        ax.tick_params(axis="y", length=0)
+        ax.grid(False)
+        ax.xaxis_date()
+        _format_date_axis(ax)
+        clipped = values.max() > top
+        colourbar = ax.figure.colorbar(
+            mesh, ax=ax, shrink=0.9, pad=0.02, extend="max" if clipped else "neither"
+        )
+        colourbar.set_label(f"{VALUE_LABELS.get(normalize, 'value')} (square-root scale)")
+        if normalize == "share_of_docs":
+            colourbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        if values.shape[1] <= 20 and values.shape[0] <= 30:
+            centres = (edges[:-1] + edges[1:]) / 2
+            threshold = top * 0.35  # white text where the square-root colour is dark
+            for row, column in np.ndindex(values.shape):
+                value = values[row, column]
+                if no_documents[row, column]:
+                    continue
+                ax.text(
+                    centres[column],
+                    row + 0.5,
+                    _format_value(value, normalize),
+                    ha="center",
+                    va="center",
+                    fontsize="x-small",
+                    color="white" if value > threshold else ("#333333" if value else "#AAAAAA"),
+                )
+        _set_title(ax, title)
+        notes = [_undated_note(series, None)]
+        if no_documents.any():
+            notes.append("grey: no documents in that period")
+        if clipped:
+            notes.append(
+                f"colour capped at {_format_value(top, normalize)} (99th percentile); "
+                f"the highest cell is {_format_value(values.max(), normalize)}"
+            )
+        notes = [note for note in notes if note]
+        if notes:
+            _add_note(ax, "\n".join(notes))
+        return ax
+
+
+def _colour_limit(values: np.ndarray) -> float:
+    """Top of the colour scale: the maximum, unless a few cells would wash out all the rest.
+
+    With hundreds of cells, one outlier week makes every other cell look empty; the scale then
+    stops at the 99th percentile of the non-zero cells and the colour bar shows an arrow.
+    """
+    positive = values[values > 0]
+    if positive.size == 0:
+        return 1e-9
+    highest = float(positive.max())
+    if positive.size < 100:
+        return highest
+    percentile = float(np.percentile(positive, 99))
+    return percentile if highest > 2 * percentile else highest
+
+
+def _format_value(value: float, normalize: str) -> str:
+    if normalize == "count":
+        return f"{value:,.0f}"
+    if normalize == "share_of_docs":
+        return f"{value:.0%}"
+    return f"{value:.1f}" if value else "0"
+
+
+def plot_top_entities(
+    mentions: pd.DataFrame,
+    *,
+    kind: str | None = None,
+    top_n: int = 15,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of the most-mentioned entities, coloured by kind.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        The mentions frame (entity, kind, ...), one row per mention.
+    kind : {"actor", "weapon"}, optional
+        Only this kind.
+    top_n : int
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    with _styled():
+        frame = mentions if kind is None else mentions[mentions["kind"] == kind]
+        counts = frame.groupby(["entity", "kind"]).size().rename("mentions").reset_index()
+        ranked = _ranked(counts, "mentions")[:top_n]
+        ax = _new_axes(ax, height=max(2.6, 0.3 * len(ranked) + 1.4))
+        what = {"actor": "actors", "weapon": "weapons"}.get(kind or "", "actors and weapons")
+        title = title or (
+            f"Most-mentioned {what}: number of mentions"
+            + (f" (top {top_n})" if counts["entity"].nunique() > top_n else "")
+        )
+        if counts.empty:
+            return _show_empty(ax, title)
+        counts = counts.set_index("entity").loc[ranked].reset_index()
+        bars = ax.barh(
+            np.arange(len(counts)),
+            counts["mentions"].to_numpy(),
+            color=[KIND_COLOURS.get(k, OTHER_COLOUR) for k in counts["kind"]],
+            height=0.7,
+        )
+        ax.bar_label(
+            bars, labels=[f"{n:,}" for n in counts["mentions"]], padding=3, fontsize="small"
+        )
+        ax.set_yticks(np.arange(len(counts)), [_truncate(name) for name in counts["entity"]])
+        ax.set_ylim(len(counts) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        ax.set_xlabel("mentions")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.margins(x=0.12)
+        kinds = [k for k in KIND_COLOURS if k in set(counts["kind"])]
+        if kind is None and kinds:
+            ax.legend(
+                [Patch(facecolor=KIND_COLOURS[k]) for k in kinds],
+                kinds,
+                loc="lower right",
+                title="kind",
+            )
+        _set_title(ax, title)
+        return ax
+
+
+def _count_column(summary: pd.DataFrame) -> str:
+    for name in ("count", "pairs", "n", "sentences", "mentions"):
+        if name in summary.columns:
+            return name
+    numeric = summary.select_dtypes("number").columns
+    if len(numeric):
+        return str(numeric[-1])
+    raise InputError("co-occurrence summary: no count column (want 'count')")
+
+
+def plot_cooccurrence(
+    summary: pd.DataFrame,
+    *,
+    top_n: int = 15,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Stacked horizontal bars: actor-weapon pairs, split by the action that links them.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From ``cooccurrence_summary``: actor, weapon, action_class and a count column.
+    top_n : int
+        Pairs shown, by total count.
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    with _styled():
+        scope = summary.attrs.get("scope", "sentence")
+        if summary.empty:
+            ax = _new_axes(ax, height=3.0)
+            return _show_empty(
+                ax,
+                title or f"Actor-weapon pairs in the same {scope}, by action",
+                "No actor-weapon pairs in this selection",
+            )
+        count = _count_column(summary)
+        frame = summary.assign(
+            pair=summary["actor"].map(lambda a: _truncate(a, 18))
+            + " – "
+            + summary["weapon"].map(lambda w: _truncate(w, 18)),
+            action_class=summary["action_class"]
+            .fillna(NO_ACTION)
+            .replace({"": NO_ACTION, "none": NO_ACTION})
+            if "action_class" in summary.columns
+            else "all",
+        )
+        ranked = _ranked(frame, count, label="pair")
+        pairs = ranked[:top_n]
+        title = title or (
+            f"Actor-weapon pairs in the same {scope}, by action: number of {scope}s"
+            + (f" (top {top_n})" if len(ranked) > top_n else "")
+        )
+        ax = _new_axes(ax, height=max(2.8, 0.32 * len(pairs) + 1.6))
+        wide = (
+            frame[frame["pair"].isin(pairs)]
+            .pivot_table(
+                index="pair", columns="action_class", values=count, aggfunc="sum", fill_value=0
+            )
+            .reindex(index=pairs, fill_value=0)
+        )
+        classes = list(_ranked(frame, count, label="action_class"))
+        classes = [c for c in classes if c in wide.columns and c != NO_ACTION]
+        classes += [NO_ACTION] if NO_ACTION in wide.columns else []
+        left = np.zeros(len(wide))
+        y = np.arange(len(wide))
+        for index, action in enumerate(classes):
+            values = wide[action].to_numpy(dtype=float)
+            colour = OTHER_COLOUR if action == NO_ACTION else PALETTE[index % len(PALETTE)]
+            ax.barh(y, values, left=left, height=0.7, color=colour, label=action)
+            left += values
+        for row, total in enumerate(left):
+            ax.text(total, row, f" {total:,.0f}", va="center", fontsize="small")
+        ax.set_yticks(y, list(wide.index))
+        ax.set_ylim(len(wide) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.margins(x=0.1)
+        ax.set_xlabel(f"{scope}s")
+        ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        _set_title(ax, title)
+        return ax
+
+
+def plot_tone(
+    tone_frame: pd.DataFrame,
+    *,
+    top_n: int = 8,
+    min_sentences: int = 5,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Mean VADER compound score per entity (bars), or per entity over time (lines).
+
+    Parameters
+    ----------
+    tone_frame : DataFrame
+        From ``tone``: entity, compound, n_sentences and optionally period.
+    top_n : int
+        Entities with the most sentences.
+    min_sentences : int
+        Over time, a period's mean resting on fewer sentences is not drawn (a note says how
+        many were left out).
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+        The score axis always spans -1 to 1 so small differences are not blown up; each entity
+        shows how many sentences its mean rests on (n=...).
+    """
+    with _styled():
+        over_time = "period" in tone_frame.columns and tone_frame["period"].notna().any()
+        frame = _dated(tone_frame) if over_time else tone_frame
+        frame = frame[frame["n_sentences"] > 0] if not frame.empty else frame
+        ranked = _ranked(frame, "n_sentences")[:top_n] if not frame.empty else pd.Index([])
+        freq = _freq_code(frame) if over_time and not frame.empty else None
+        lead = "Tone of the sentences mentioning each entity"
+        title = title or (f"{lead}, by {_freq_name(freq)}" if over_time else lead)
+        ax = _new_axes(ax, height=None if over_time else max(2.6, 0.32 * len(ranked) + 1.5))
+        if frame.empty:
+            return _show_empty(ax, title, "No sentences with a mention in this selection")
+        score_label = "mean VADER compound (−1 to +1)"
+        if over_time:
+            # Every period on the axis, so that a period without sentences is a gap, not a
+            # straight line to the next one; a mean over a handful of sentences is left out.
+            periods = _all_periods(frame["period"], freq)
+            hidden = 0
+            for index, name in enumerate(ranked):
+                rows = frame[frame["entity"] == name].set_index("period").reindex(periods)
+                n = int(rows["n_sentences"].sum())
+                few = rows["n_sentences"].fillna(0) < min_sentences
+                hidden += int((few & rows["n_sentences"].notna()).sum())
+                ax.plot(
+                    _centres(periods, freq),
+                    rows["compound"].mask(few).to_numpy(),
+                    color=PALETTE[index % len(PALETTE)],
+                    linestyle="-" if index < 4 else "--",
+                    marker="o",
+                    markersize=4,
+                    label=f"{_truncate(name, 22)} (n={n:,})",
+                )
+            ax.set_ylim(-1, 1)
+            ax.axhline(0, color="#777777", linewidth=0.8)
+            ax.set_ylabel(score_label)
+            _format_date_axis(ax)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="sentences")
+            if hidden:
+                _add_note(
+                    ax,
+                    f"{_plural(hidden, 'point')} resting on fewer than {min_sentences} "
+                    "sentences not drawn",
+                )
+        else:
+            rows = (
+                frame.groupby("entity")
+                .apply(
+                    lambda g: pd.Series(
+                        {
+                            "compound": np.average(g["compound"], weights=g["n_sentences"]),
+                            "n_sentences": g["n_sentences"].sum(),
+                        }
+                    ),
+                    include_groups=False,
+                )
+                .loc[ranked]
+            )
+            y = np.arange(len(rows))
+            scores = rows["compound"].to_numpy(dtype=float)
+            ax.barh(
+                y,
+                scores,
+                height=0.6,
+                color=[PALETTE[0] if s >= 0 else PALETTE[3] for s in scores],
+            )
+            ax.axvline(0, color="#777777", linewidth=0.8)
+            ax.set_xlim(-1, 1)
+            ax.set_yticks(y, [_truncate(name) for name in rows.index])
+            ax.set_ylim(len(rows) - 0.5, -0.5)
+            ax.grid(axis="y", visible=False)
+            ax.grid(axis="x", visible=True)
+            ax.set_xlabel(score_label)
+            for row, (score, n) in enumerate(zip(scores, rows["n_sentences"], strict=True)):
+                ax.text(
+                    1.02,
+                    row,
+                    f"n={int(n):,}",
+                    transform=ax.get_yaxis_transform(),
+                    va="center",
+                    ha="left",
+                    fontsize="small",
+                    color="#555555",
+                )
+                ax.text(
+                    score + (0.02 if score >= 0 else -0.02),
+                    row,
+                    f"{score:+.2f}",
+                    va="center",
+                    ha="left" if score >= 0 else "right",
+                    fontsize="x-small",
+                )
+        _set_title(ax, title)
+        return ax

@@ -1,0 +1,450 @@
+"""A Parquet corpus store: the documents frame on disk, by month, with a mentions cache beside it.
+
+Layout (hive partitioning, so pandas, pyarrow, Dask, DuckDB and Spark can all read it)::
+
+    store/
+      _manifest.json                     corpus hash, rows, columns and dtypes, files, created
+      month=2021-01/part-0000.parquet
+      month=2021-02/part-0000.parquet
+      ...
+      month=undated/part-0000.parquet    documents without a date: kept, never dropped
+    store.mentions/                      the mentions cache, beside the store
+      mentions-<corpus>-<gazetteer>-<plain|metonyms>[-dups].parquet
+
+Why Parquet, and why by month: the columns are read separately (a timeline reads doc_id, date
+and n_words without touching the text), the text is compressed, and each month is its own
+folder, split into files of about ``file_bytes`` of text, so a Dask worker only ever holds one
+such file and a time range can be read by folder. The manifest lists the files in order:
+readers follow it rather than listing folders, so a stray file never joins the corpus.
+
+Writes are atomic at the level of the whole store: everything is written into a hidden
+temporary folder beside the target, which then takes the target's place; a failure half-way
+leaves the previous store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.errors import InputError
+from analysis.io import write_atomic, write_frame
+
+SCHEMA_VERSION = 1
+MANIFEST = "_manifest.json"  # leading "_": pyarrow and Dask skip it when reading the folder
+FORMAT = "news-mentions corpus store"
+UNDATED = "undated"
+FILE_BYTES = 16 << 20
+"""Text per Parquet file (about): the unit of work, and of memory, of the Dask path."""
+
+HASHED_COLUMNS = ("doc_id", "date", "title", "text", "duplicate_of")
+"""What the corpus hash covers: everything :func:`analysis.mentions.find_mentions` reads."""
+
+
+# --- hashing -------------------------------------------------------------------------------------
+
+
+def corpus_hash(documents: pd.DataFrame) -> str:
+    """sha256 (hex) of the documents' content, independent of row order and of the date unit.
+
+    Parameters
+    ----------
+    documents : frame with at least doc_id; date, title, text and duplicate_of are included
+        when present (absent ones count as empty).
+
+    Returns
+    -------
+    64 hex digits. Documents are taken in doc_id order; each field is hashed with its length
+    in front, so no choice of text can make two different corpora collide by concatenation.
+    Title and duplicate_of are included (beyond doc_id, date and text) because mentions depend
+    on them: the mentions cache is keyed by this hash.
+    """
+    if "doc_id" not in documents.columns:
+        raise InputError("documents: missing column doc_id")
+    frame = documents.sort_values("doc_id", kind="stable")
+    columns = []
+    for name in HASHED_COLUMNS:
+        if name not in frame.columns:
+            columns.append([""] * len(frame))
+        elif name == "date":
+            dates = pd.to_datetime(frame["date"])
+            # strftime, not str(): str() of a column drops the time when every time is midnight.
+            text = dates.dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z")
+            columns.append(text.astype(object).where(dates.notna(), "").tolist())
+        else:
+            columns.append(frame[name].astype(object).where(frame[name].notna(), "").tolist())
+    digest = hashlib.sha256(f"{FORMAT} v{SCHEMA_VERSION}\n".encode())
+    for row in zip(*columns, strict=True):
+        for value in row:
+            data = str(value).encode("utf-8")
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return digest.hexdigest()
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def canonical_order(documents: pd.DataFrame) -> pd.DataFrame:
+    """Rows in load_corpus's order: date (NaT last), then doc_id; a fresh RangeIndex."""
+    return documents.sort_values(
+        ["date", "doc_id"], na_position="last", kind="stable", ignore_index=True
+    )
+
+
+def month_keys(dates: pd.Series) -> pd.Series:
+    """The partition key of each date: "YYYY-MM", or "undated" for NaT."""
+    return pd.to_datetime(dates).dt.strftime("%Y-%m").astype(object).fillna(UNDATED)
+
+
+def _text_sizes(frame: pd.DataFrame) -> np.ndarray:
+    sizes = np.zeros(len(frame), dtype=np.int64)
+    for name in ("title", "text"):
+        if name in frame.columns:
+            sizes += frame[name].fillna("").str.len().to_numpy(dtype=np.int64)
+    return sizes
+
+
+def _file_chunks(months: np.ndarray, sizes: np.ndarray, file_bytes: int) -> np.ndarray:
+    """Chunk number of each row within its month: at most ``file_bytes`` of text per chunk.
+
+    Greedy, in row order: a document goes into the current chunk unless it would overflow it;
+    a document larger than file_bytes is never split, it gets a chunk of its own.
+    """
+    chunks = np.zeros(len(sizes), dtype=np.int64)
+    chunk, filled, month = 0, 0, None
+    for row, (key, size) in enumerate(zip(months.tolist(), sizes.tolist(), strict=True)):
+        if key != month:
+            chunk, filled, month = 0, 0, key
+        elif filled and filled + size > file_bytes:
+            chunk, filled = chunk + 1, 0
+        chunks[row] = chunk
+        filled += size
+    return chunks
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _is_store(path: Path) -> bool:
+    return (path / MANIFEST).is_file()
+
+
+def is_corpus_store(path: str | Path) -> bool:
+    """Whether ``path`` is a folder written by :func:`write_corpus_store`."""
+    return _is_store(Path(path))
+
+
+def _progress_enabled() -> bool:
+    # Progress bars are for people at a terminal; CI logs and notebooks rendered in batch stay
+    # clean.
+    return os.environ.get("CI", "").lower() not in ("1", "true", "yes") and sys.stderr.isatty()
+
+
+def write_corpus_store(
+    documents: pd.DataFrame, directory: str | Path, *, file_bytes: int = FILE_BYTES
+) -> Path:
+    """Write the documents frame as a month-partitioned Parquet store, atomically.
+
+    Parameters
+    ----------
+    documents : the documents frame (DOCUMENT_COLUMNS; at least doc_id and date). doc_id must
+        be unique. ``documents.attrs`` (load_corpus's ``excluded`` inputs, ``duplicates`` ...)
+        are kept in the manifest (as JSON) and given back by :func:`read_corpus_store`.
+    directory : the store folder. An existing store there is replaced; an existing folder that
+        is not a store (and not empty) is refused, so user files are never deleted.
+    file_bytes : about how much text (characters of title + text) goes into one file.
+
+    Returns
+    -------
+    The store's path. Inside: ``month=YYYY-MM/part-NNNN.parquet`` (``month=undated`` for
+    documents without a date) and ``_manifest.json`` with corpus_hash, rows, columns, dtypes,
+    schema_version, created (UTC) and the file list in row order.
+    """
+    target = Path(directory)
+    for name in ("doc_id", "date"):
+        if name not in documents.columns:
+            raise InputError(f"documents: missing column {name}")
+    if documents["doc_id"].duplicated().any():
+        first = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
+        raise InputError(f"documents: doc_id {first!r} is not unique; a store needs unique ids")
+    if target.exists() and not (
+        _is_store(target) or (target.is_dir() and not any(target.iterdir()))
+    ):
+        raise InputError(f"{target}: exists and is not a corpus store; refusing to replace it")
+
+    frame = canonical_order(documents)
+    columns = [str(c) for c in frame.columns]
+    months = month_keys(frame["date"])
+    chunks = _file_chunks(months.to_numpy(), _text_sizes(frame), file_bytes)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        files = []
+        groups = frame.groupby([months.to_numpy(), chunks], sort=True)
+        from tqdm.auto import tqdm
+
+        with tqdm(
+            total=len(frame), desc="write store", unit="doc", disable=not _progress_enabled()
+        ) as bar:
+            part_of_month: dict[str, int] = {}
+            # Sorted groups: months in calendar order ("undated" sorts after every digit), and
+            # chunks in row order within a month, so the file list is the row order.
+            for (month, _), piece in groups:
+                number = part_of_month.get(month, 0)
+                part_of_month[month] = number + 1
+                relative = f"month={month}/part-{number:04d}.parquet"
+                path = staging / relative
+                path.parent.mkdir(exist_ok=True)
+                table = pa.Table.from_pandas(piece, preserve_index=False)
+                pq.write_table(table, path, compression="zstd")
+                files.append(
+                    {
+                        "path": relative,
+                        "month": month,
+                        "rows": len(piece),
+                        "text_chars": int(_text_sizes(piece).sum()),
+                    }
+                )
+                bar.update(len(piece))
+        manifest = {
+            "format": FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "corpus_hash": corpus_hash(frame),
+            "rows": len(frame),
+            "columns": columns,
+            "dtypes": {c: str(frame[c].dtype) for c in columns},
+            "order": ["date (NaT last)", "doc_id"],
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": files,
+            # load_corpus's attrs (excluded inputs, metadata, duplicates ...) travel along.
+            "attrs": _json_safe(dict(documents.attrs)),
+        }
+        write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        os.chmod(staging, 0o755)
+        _replace_directory(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _replace_directory(staging: Path, target: Path) -> None:
+    """Put ``staging`` in ``target``'s place; on failure the old target is put back."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    # POSIX cannot swap two folders in one step: move the old one aside, move the new one in,
+    # then delete the old one. Readers may briefly find no store, never a half-written one.
+    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_manifest(directory: str | Path) -> dict:
+    """The store's manifest (see :func:`write_corpus_store`).
+
+    Raises
+    ------
+    InputError
+        When the folder is not a corpus store or was written by a newer schema version.
+    """
+    path = Path(directory) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{directory}: not a corpus store (no {MANIFEST})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}: unreadable manifest ({error})") from None
+    if manifest.get("format") != FORMAT:
+        raise InputError(f"{path}: not a corpus store manifest")
+    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+        raise InputError(
+            f"{path}: schema_version {manifest['schema_version']} is newer than this package "
+            f"reads ({SCHEMA_VERSION}); upgrade the package"
+        )
+    return manifest
+
+
+def store_files(directory: str | Path) -> list[Path]:
+    """The store's Parquet files in row order (months in order, undated last)."""
+    directory = Path(directory)
+    return [directory / entry["path"] for entry in read_manifest(directory)["files"]]
+
+
+def _check_columns(manifest: dict, columns: list[str] | None, directory) -> list[str]:
+    if columns is None:
+        return list(manifest["columns"])
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    missing = [c for c in columns if c not in manifest["columns"]]
+    if missing:
+        raise InputError(f"{directory}: the store has no column(s) {', '.join(missing)}")
+    return columns
+
+
+def _restore(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """Give each column the dtype it had when written (Parquet keeps most, not every one)."""
+    changed = {
+        c: dtypes[c] for c in frame.columns if c in dtypes and str(frame[c].dtype) != dtypes[c]
+    }
+    return frame.astype(changed) if changed else frame
+
+
+def read_store_file(path: str | Path, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    """One Parquet file of a store as a pandas frame with the written dtypes.
+
+    Runs on Dask workers: one file is the unit of work and of memory.
+    """
+    table = pq.read_table(path, columns=columns, partitioning=None)
+    return _restore(table.to_pandas(), dtypes)
+
+
+def empty_documents(manifest: dict, columns: list[str] | None = None) -> pd.DataFrame:
+    """A frame with the store's columns and dtypes and no rows."""
+    columns = list(manifest["columns"]) if columns is None else columns
+    dtypes = manifest["dtypes"]
+    return pd.DataFrame({c: pd.Series([], dtype=dtypes[c]) for c in columns})
+
+
+def read_corpus_store(directory: str | Path, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """The documents frame of a store: same columns, dtypes and row order as when written.
+
+    Parameters
+    ----------
+    directory : a folder written by :func:`write_corpus_store`.
+    columns : read only these columns (e.g. ``["doc_id", "date", "n_words"]`` for a timeline).
+
+    Returns
+    -------
+    documents frame (DOCUMENT_COLUMNS, or ``columns``), rows ordered by date (NaT last) then
+    doc_id, with a RangeIndex; ``attrs`` as written (e.g. ``attrs["excluded"]``).
+    """
+    manifest = read_manifest(directory)
+    columns = _check_columns(manifest, columns, directory)
+    files = store_files(directory)
+    if not files:
+        frame = empty_documents(manifest, columns)
+    else:
+        tables = [pq.read_table(path, columns=columns, partitioning=None) for path in files]
+        frame = _restore(pa.concat_tables(tables).to_pandas(), manifest["dtypes"])
+    frame.attrs = dict(manifest.get("attrs", {}))
+    return frame
+
+
+# --- mentions cache ------------------------------------------------------------------------------
+
+
+def mentions_cache_dir(store_dir: str | Path) -> Path:
+    """The folder beside the store that holds its cached mentions (``<store>.mentions``)."""
+    store_dir = Path(store_dir)
+    return store_dir.parent / f"{store_dir.name}.mentions"
+
+
+def mentions_cache_path(
+    store_dir: str | Path, gazetteer, *, metonyms: bool = False, include_duplicates: bool = False
+) -> Path:
+    """Where the mentions of this store, gazetteer and options are (or would be) cached."""
+    corpus = read_manifest(store_dir)["corpus_hash"][:16]
+    options = ("metonyms" if metonyms else "plain") + ("-dups" if include_duplicates else "")
+    return mentions_cache_dir(store_dir) / f"mentions-{corpus}-{gazetteer.hash}-{options}.parquet"
+
+
+def cached_mentions(
+    store_dir: str | Path,
+    gazetteer=None,
+    *,
+    metonyms: bool = False,
+    include_duplicates: bool = False,
+    engine: str = "pandas",
+    client=None,
+) -> pd.DataFrame:
+    """The mentions of a stored corpus, computed once per corpus, gazetteer and options.
+
+    Parameters
+    ----------
+    store_dir : a folder written by :func:`write_corpus_store`.
+    gazetteer : a loaded gazetteer; None loads the default.
+    metonyms, include_duplicates : as in :func:`analysis.mentions.find_mentions`.
+    engine : "pandas" (in this process) or "dask" (:func:`analysis.distributed.find_mentions_dask`,
+        on ``client`` or the default cluster) for a cache miss.
+    client : a ``distributed.Client`` for engine="dask".
+
+    Returns
+    -------
+    The mentions frame, identical to ``find_mentions(read_corpus_store(store_dir), gazetteer)``.
+    The cache file's name holds the corpus hash, the gazetteer hash and the options, so a
+    changed corpus or gazetteer misses and is recomputed; files of an older corpus are removed.
+    """
+    from analysis.gazetteer import load_gazetteer
+    from analysis.mentions import find_mentions
+
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    if engine not in ("pandas", "dask"):
+        raise InputError(f"engine: unknown value {engine!r}; use 'pandas' or 'dask'")
+
+    def compute() -> pd.DataFrame:
+        if engine == "dask":
+            from analysis.distributed import find_mentions_dask
+
+            return find_mentions_dask(
+                store_dir,
+                gazetteer,
+                metonyms=metonyms,
+                include_duplicates=include_duplicates,
+                client=client,
+            )
+        documents = read_corpus_store(store_dir, columns=_mention_inputs(read_manifest(store_dir)))
+        return find_mentions(
+            documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
+        )
+
+    if not gazetteer.hash:
+        return compute()  # a hand-built gazetteer has no identity to key a cache on
+    path = mentions_cache_path(
+        store_dir, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
+    )
+    if path.is_file():
+        try:
+            return pd.read_parquet(path)
+        except (OSError, pa.ArrowException):
+            pass  # unreadable (e.g. written by another pyarrow): recompute and overwrite
+    mentions = compute()
+    write_frame(mentions, path)
+    corpus = path.name.split("-")[1]
+    for stale in path.parent.glob("mentions-*.parquet"):
+        if stale.name.split("-")[1] != corpus:
+            stale.unlink(missing_ok=True)  # that corpus is gone; its mentions can never hit
+    return mentions
+
+
+def _mention_inputs(manifest: dict) -> list[str]:
+    """The columns find_mentions reads, among those the store has."""
+    wanted = ("doc_id", "date", "title", "text", "duplicate_of")
+    return [c for c in wanted if c in manifest["columns"]]

@@ -1,0 +1,114 @@
+"""Corpus loading: throughput and peak memory against a named baseline measured in the same run.
+
+Target (MISSION.md, 2-core machine): the 14,396-document White House corpus loaded, with exact
+and near-duplicate flags, in <= 10 s. Baseline: ``pandas.read_json(path, lines=True)`` of the
+same file, the plain read a user would write (no hygiene, ids, dates or duplicates).
+
+Each measurement runs in a fresh process, so that its peak memory (``ru_maxrss``) is its own;
+"over imports" subtracts the process's memory after importing pandas, pyarrow and the package.
+
+Run with ``python -m benchmarks bench_corpus`` (or ``python -m benchmarks.bench_corpus``).
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from analysis import config
+
+TARGET_SECONDS = 10.0
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _measure(kind: str) -> dict:
+    """Load the corpus one way in this (fresh) process; timings, counts and memory."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from analysis.corpus import CorpusWarning, load_corpus
+
+    path = config.WHITEHOUSE_CORPUS
+    before = _rss_mb()
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        if kind == "baseline":
+            frame = pd.read_json(path, lines=True)
+        else:
+            frame = load_corpus(path, near_duplicates=(kind == "load_corpus"))
+    seconds = time.perf_counter() - started
+    result = {
+        "seconds": seconds,
+        "cpu_seconds": time.process_time() - cpu_started,
+        "documents": len(frame),
+        "text_mb": float(frame["text"].str.len().sum() + frame["title"].str.len().sum()) / 1e6,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "imports_mb": before,
+        "arrow_peak_mb": pa.default_memory_pool().max_memory() / 2**20,
+    }
+    if kind != "baseline":
+        result["duplicates"] = dict(frame.attrs["duplicates"])
+        result["copies"] = int((frame["duplicate_of"] != "").sum())
+        result["excluded"] = len(frame.attrs["excluded"])
+    return result
+
+
+def _in_fresh_process(kind: str) -> dict:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_measure, kind).result()
+
+
+def _report(label: str, result: dict) -> str:
+    over = result["peak_mb"] - result["imports_mb"]
+    return (
+        f"{label}\n"
+        f"    wall {result['seconds']:.2f} s (cpu {result['cpu_seconds']:.2f} s)"
+        f"  {result['documents'] / result['seconds']:,.0f} documents/s"
+        f"  {result['text_mb'] / result['seconds']:.1f} MB/s of text\n"
+        f"    peak RSS {result['peak_mb']:.0f} MB: +{over:.0f} MB over imports"
+        f" = {over / result['text_mb']:.1f}x the text"
+        f" (Arrow pool peak {result['arrow_peak_mb']:.0f} MB)"
+    )
+
+
+def main() -> None:
+    path = config.WHITEHOUSE_CORPUS
+    if not path.exists():
+        print(f"SKIPPED: the White House corpus is not at {path}")
+        return
+    print(f"corpus: {path} ({path.stat().st_size / 1e6:.1f} MB gzipped JSON Lines)")
+    ours = _in_fresh_process("load_corpus")
+    exact_only = _in_fresh_process("exact_only")
+    baseline = _in_fresh_process("baseline")
+    print(f"{ours['documents']:,} documents, {ours['text_mb']:.1f} MB of text (titles included)")
+    print(_report("load_corpus (hygiene, ids, dates, exact and near duplicates)", ours))
+    print(_report("load_corpus(near_duplicates=False)", exact_only))
+    print(_report("baseline: pandas.read_json(path, lines=True)", baseline))
+    counts = ours["duplicates"]
+    print(
+        f"duplicates found: {ours['copies']:,} copies ({counts['exact']:,} exact, "
+        f"{counts['near']:,} near); excluded inputs: {ours['excluded']}"
+    )
+    ratio = ours["seconds"] / baseline["seconds"]
+    print(
+        f"ratio: load_corpus takes {ratio:.2f}x the baseline's wall time "
+        f"({1 / ratio:.1f}x faster), doing hygiene and duplicate detection the baseline does not"
+    )
+    verdict = "PASS" if ours["seconds"] <= TARGET_SECONDS else "FAIL"
+    print(f"target: <= {TARGET_SECONDS:.0f} s for the whole corpus with duplicate flags: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Rendered reports in headless Chromium: no console errors, no dialogs, every image loads.
+
+Article text is untrusted: the fixture corpus holds ``<script>alert(1)</script>`` and an
+``<img onerror>`` in a title and a text. They must show as text and never run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import report
+
+pytestmark = pytest.mark.browser
+
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "notebook_corpus"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+XSS = "<script>alert(1)</script>"
+
+if CHROMIUM is None:
+    pytest.skip(
+        "chromium not found: install it with `make browser` (Debian: apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    results = report.render_reports(FIXTURE_CORPUS, out=out, jobs=2)
+    assert all(result.ok for result in results), [result.error for result in results]
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+REPORT_NAMES = [spec.name for spec in report.load_registry()] + ["index"]
+
+
+class Watched:
+    """A page with everything that must not happen recorded: errors, dialogs, remote requests."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.remote: list[str] = []
+        self.page = browser.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", self._request)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(("file:", "data:")):
+            self.remote.append(request.url)
+
+
+@pytest.mark.parametrize("name", REPORT_NAMES)
+def test_report_opens_cleanly(rendered, browser, name):
+    watched = Watched(browser, rendered / f"{name}.html")
+    sizes = watched.page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
+    assert watched.errors == []
+    assert watched.dialogs == []
+    assert watched.remote == []  # offline: nothing fetched from a CDN
+    assert all(width > 0 for width in sizes), sizes
+    watched.page.close()
+
+
+def test_untrusted_markup_shows_as_text(rendered, browser):
+    watched = Watched(browser, rendered / "corpus-overview.html")
+    page = watched.page
+    shown = page.get_by_text(XSS).first
+    assert shown.is_visible()
+    assert "<img src=x onerror=alert(1)>" in page.inner_text("body")
+    # the markup did not become elements
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    assert watched.dialogs == []
+    page.close()
+
+
+def test_index_links_to_every_report(rendered, browser):
+    page = Watched(browser, rendered / "index.html").page
+    links = page.eval_on_selector_all("table a", "links => links.map(a => a.getAttribute('href'))")
+    assert links == [f"{name}.html" for name in REPORT_NAMES[:-1]]
+    assert page.locator(".status-failed").count() == 0
+    page.close()

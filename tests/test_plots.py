@@ -1,0 +1,471 @@
+"""Charts on small hand-made frames: titles, labels, what is drawn, empty input, same bytes."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from analysis import plots  # noqa: E402
+from analysis.errors import InputError  # noqa: E402
+
+WEEKS = pd.date_range("2025-07-07", periods=4, freq="7D")
+# documents and words per week; week 3 has no documents at all, week 2 only one
+DOCUMENTS = [6, 1, 0, 5]
+WORDS = [3000, 500, 0, 2500]
+UNDATED_DOCUMENTS = 2
+
+
+def make_series(
+    entities: dict[str, list[int]],
+    *,
+    normalize: str = "count",
+    undated: dict[str, int] | None = None,
+    attrs: bool = True,
+) -> pd.DataFrame:
+    """A mentions_over_time frame: per entity, mentions per week (and in undated documents)."""
+    rows = []
+    undated = undated or {}
+    for name, counts in entities.items():
+        kind = "weapon" if name in {"Patriot", "Javelin", "F-16"} else "actor"
+        for period, mentions, documents, words in zip(WEEKS, counts, DOCUMENTS, WORDS, strict=True):
+            with_mention = min(mentions, documents)
+            value = {
+                "count": mentions,
+                "per_1k_words": mentions * 1000 / words if words else 0.0,
+                "share_of_docs": with_mention / documents if documents else 0.0,
+            }[normalize]
+            rows.append(
+                dict(
+                    period=period,
+                    entity_id=name.lower(),
+                    entity=name,
+                    kind=kind,
+                    category="",
+                    mentions=mentions,
+                    documents_with_mention=with_mention,
+                    period_documents=documents,
+                    period_words=words,
+                    value=float(value),
+                    low_volume=documents < 5,
+                    undated=False,
+                )
+            )
+        rows.append(
+            dict(
+                period=pd.NaT,
+                entity_id=name.lower(),
+                entity=name,
+                kind=kind,
+                category="",
+                mentions=undated.get(name, 0),
+                documents_with_mention=0,
+                period_documents=UNDATED_DOCUMENTS,
+                period_words=900,
+                value=float(undated.get(name, 0)),
+                low_volume=True,
+                undated=True,
+            )
+        )
+    series = pd.DataFrame(rows)
+    if attrs:
+        series.attrs.update(freq="W", normalize=normalize)
+    return series
+
+
+def make_corpus() -> pd.DataFrame:
+    corpus = pd.DataFrame(
+        {
+            "period": [*WEEKS, pd.NaT],
+            "documents": [*DOCUMENTS, UNDATED_DOCUMENTS],
+            "words": [*WORDS, 900],
+            "low_volume": [d < 5 for d in DOCUMENTS] + [True],
+            "undated": [False] * len(WEEKS) + [True],
+        }
+    )
+    corpus.attrs.update(freq="W", min_documents=5)
+    return corpus
+
+
+TEN_ENTITIES = {
+    name: [10 - i, 5, 0, 9 - i]
+    for i, name in enumerate(
+        [
+            "Donald Trump",
+            "Ukraine",
+            "Russia",
+            "NATO",
+            "Patriot",
+            "Javelin",
+            "F-16",
+            "Volodymyr Zelensky",
+            "Vladimir Putin",
+            "European Union",
+        ]
+    )
+}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def texts(ax: Axes) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def legend_labels(ax: Axes) -> list[str]:
+    legend = ax.get_legend()
+    return [t.get_text() for t in legend.get_texts()] if legend else []
+
+
+# --- mentions over time -------------------------------------------------------------------
+
+
+def test_mentions_over_time_draws_top_n_lines_plus_other():
+    series = make_series(TEN_ENTITIES, normalize="per_1k_words")
+    ax = plots.plot_mentions_over_time(series, top_n=3)
+    assert isinstance(ax, Axes)
+    assert ax.get_title("left") == "Mentions per 1,000 words, by week"
+    assert ax.get_ylabel() == "mentions per 1,000 words"
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:3] == ["Donald Trump", "Ukraine", "Russia"]
+    assert len(ax.get_lines()) == 4  # three entities and "other"
+    assert "other (7 entities)" in legend_labels(ax)
+
+
+def test_other_is_the_sum_of_the_rest_for_counts():
+    series = make_series(TEN_ENTITIES)
+    ax = plots.plot_mentions_over_time(series, top_n=8)
+    other = ax.get_lines()[-1]
+    # Vladimir Putin (index 8) and European Union (index 9) in week 1: 2 + 1
+    assert other.get_ydata()[0] == 3
+    assert ax.get_title("left") == "Mentions, by week"
+    assert ax.get_ylabel() == "mentions"
+
+
+def test_shares_of_documents_are_never_summed_into_other():
+    series = make_series(TEN_ENTITIES, normalize="share_of_docs")
+    ax = plots.plot_mentions_over_time(series, top_n=2)
+    assert len(ax.get_lines()) == 2
+    assert any("8 more not shown" in label for label in legend_labels(ax))
+    assert ax.get_title("left") == "Share of documents mentioning each entity, by week"
+
+
+def test_a_rate_over_a_period_without_documents_is_a_gap_not_zero():
+    series = make_series({"Ukraine": [3, 1, 0, 2]}, normalize="per_1k_words")
+    ax = plots.plot_mentions_over_time(series)
+    values = ax.get_lines()[0].get_ydata()
+    assert values[0] == pytest.approx(1.0)  # 3 mentions in 3,000 words
+    assert np.isnan(values[2])  # week 3 has no documents
+
+
+def test_counts_are_a_gap_without_documents_and_zero_with_them():
+    ax = plots.plot_mentions_over_time(make_series({"Ukraine": [3, 0, 0, 2]}))
+    values = ax.get_lines()[0].get_ydata()
+    assert values[1] == 0  # one document, no mention
+    assert np.isnan(values[2])  # no documents: no dip to zero
+
+
+def test_normalisation_is_worked_out_when_attrs_are_missing():
+    series = make_series({"Ukraine": [3, 1, 0, 2]}, normalize="per_1k_words", attrs=False)
+    ax = plots.plot_mentions_over_time(series)
+    assert ax.get_ylabel() == "mentions per 1,000 words"
+    assert ax.get_title("left").endswith("by week")
+
+
+def test_undated_documents_are_counted_apart():
+    series = make_series({"Ukraine": [3, 1, 0, 2]}, undated={"Ukraine": 4})
+    ax = plots.plot_mentions_over_time(series, corpus=make_corpus())
+    assert "2 undated documents: 4 mentions, not plotted on the date axis" in texts(ax)
+    # the undated mentions are not on the date axis
+    assert np.nansum(ax.get_lines()[0].get_ydata()) == 6
+
+
+def test_low_volume_periods_are_shaded_and_named_in_the_legend():
+    series = make_series({"Ukraine": [3, 1, 0, 2]})
+    ax = plots.plot_mentions_over_time(series, corpus=make_corpus())
+    assert len(ax.patches) == 2  # weeks 2 and 3
+    assert "fewer than 5 documents" in legend_labels(ax)
+
+
+def test_event_markers_inside_the_range_only():
+    events = pd.DataFrame(
+        {"date": pd.to_datetime(["2025-07-15", "2026-01-01"]), "label": ["Summit", "Later"]}
+    )
+    ax = plots.plot_mentions_over_time(make_series({"Ukraine": [3, 1, 0, 2]}), events=events)
+    assert "Summit" in " ".join(texts(ax))
+    assert "Later" not in " ".join(texts(ax))
+    assert len([line for line in ax.get_lines() if line.get_linestyle() == ":"]) == 1
+
+
+def test_long_entity_names_are_truncated():
+    name = "The North Atlantic Treaty Organization Secretary General"
+    ax = plots.plot_mentions_over_time(make_series({name: [1, 1, 0, 1]}))
+    label = ax.get_lines()[0].get_label()
+    assert label.endswith("…") and len(label) <= plots.NAME_WIDTH
+
+
+def test_draws_on_a_given_axes():
+    fig, ax = plt.subplots()
+    assert plots.plot_mentions_over_time(make_series({"Ukraine": [1, 2, 0, 1]}), ax=ax) is ax
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: plots.plot_mentions_over_time(s),
+        lambda s: plots.plot_heatmap(s),
+    ],
+)
+def test_empty_series_says_so(call):
+    ax = call(make_series({}).iloc[0:0])
+    assert plots.EMPTY_MESSAGE in texts(ax)
+
+
+def test_series_without_any_mention_says_so():
+    ax = plots.plot_mentions_over_time(make_series({"Ukraine": [0, 0, 0, 0]}))
+    assert plots.EMPTY_MESSAGE in texts(ax)
+
+
+# --- corpus size and the two-panel figure ---------------------------------------------------
+
+
+def test_corpus_size_bars_one_per_dated_period():
+    ax = plots.plot_corpus_size(make_corpus())
+    assert ax.get_title("left") == "Documents per week (corpus size)"
+    assert ax.get_ylabel() == "documents"
+    assert [bar.get_height() for bar in ax.patches] == DOCUMENTS
+    assert "2 undated documents not shown on the date axis" in texts(ax)
+
+
+def test_corpus_size_without_dated_documents():
+    corpus = make_corpus()
+    ax = plots.plot_corpus_size(corpus[corpus["undated"]])
+    assert "No dated documents in this selection" in texts(ax)
+
+
+def test_timeline_with_corpus_is_two_panels_sharing_the_date_axis():
+    fig = plots.plot_timeline_with_corpus(
+        make_series(TEN_ENTITIES, undated={"Ukraine": 4}), make_corpus(), top_n=4
+    )
+    assert isinstance(fig, Figure)
+    top, bottom = fig.axes
+    assert top.get_shared_x_axes().joined(top, bottom)
+    assert len(top.get_lines()) == 5
+    assert len(bottom.patches) == len(WEEKS)
+    assert "2 undated documents: 4 mentions, not plotted on the date axis" in texts(bottom)
+
+
+# --- heatmap -------------------------------------------------------------------------------
+
+
+def test_heatmap_rows_are_the_top_entities_with_values_written_in():
+    ax = plots.plot_heatmap(make_series(TEN_ENTITIES), top_n=3)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Donald Trump", "Ukraine", "Russia"]
+    assert ax.get_title("left") == "Mentions, by entity and week (top 3)"
+    cells = [t for t in texts(ax) if t.replace(",", "").isdigit()]
+    assert len(cells) == 3 * (len(WEEKS) - 1)  # week 3 has no documents: grey, no number
+    assert cells[0] == "10"
+    assert any("grey: no documents" in t for t in texts(ax))
+
+
+def test_heatmap_greys_out_periods_without_documents_for_rates():
+    ax = plots.plot_heatmap(make_series(TEN_ENTITIES, normalize="per_1k_words"), top_n=2)
+    assert any("grey: no documents" in t for t in texts(ax))
+    assert ax.collections[0].get_array().mask[:, 2].all()
+
+
+# --- top entities, co-occurrence, tone ----------------------------------------------------
+
+
+def make_mentions() -> pd.DataFrame:
+    counts = {("Donald Trump", "actor"): 5, ("Patriot", "weapon"): 3, ("Ukraine", "actor"): 4}
+    rows = [
+        {"entity": name, "kind": kind, "doc_id": f"d{i}"}
+        for (name, kind), n in counts.items()
+        for i in range(n)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_top_entities_largest_first_coloured_by_kind():
+    ax = plots.plot_top_entities(make_mentions())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Donald Trump", "Ukraine", "Patriot"]
+    assert [bar.get_width() for bar in ax.patches] == [5, 4, 3]
+    colours = [mpl.colors.to_hex(bar.get_facecolor()) for bar in ax.patches]
+    assert colours == [
+        plots.KIND_COLOURS["actor"].lower(),
+        plots.KIND_COLOURS["actor"].lower(),
+        plots.KIND_COLOURS["weapon"].lower(),
+    ]
+    assert ax.get_xlabel() == "mentions"
+    assert ax.get_title("left") == "Most-mentioned actors and weapons: number of mentions"
+
+
+def test_top_entities_of_one_kind():
+    ax = plots.plot_top_entities(make_mentions(), kind="weapon", top_n=1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Patriot"]
+    assert ax.get_title("left").startswith("Most-mentioned weapons")
+
+
+def test_top_entities_empty():
+    ax = plots.plot_top_entities(make_mentions().iloc[0:0])
+    assert plots.EMPTY_MESSAGE in texts(ax)
+
+
+def make_summary() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "actor": ["Ukraine", "Ukraine", "Donald Trump", "NATO"],
+            "weapon": ["Patriot", "Patriot", "Patriot", "Javelin"],
+            "action_class": ["request", "none", "pledge", "deliver"],
+            "count": [4, 2, 3, 1],
+            "documents": [2, 1, 2, 1],
+        }
+    )
+
+
+def test_cooccurrence_stacks_actions_per_pair():
+    ax = plots.plot_cooccurrence(make_summary())
+    pairs = [t.get_text() for t in ax.get_yticklabels()]
+    assert pairs == ["Ukraine – Patriot", "Donald Trump – Patriot", "NATO – Javelin"]
+    labels = legend_labels(ax)
+    assert labels[-1] == plots.NO_ACTION  # pairs without an action word come last, in grey
+    assert set(labels) == {"request", "pledge", "deliver", plots.NO_ACTION}
+    totals = [t for t in texts(ax) if t.strip().isdigit()]
+    assert [int(t) for t in totals] == [6, 3, 1]
+    assert "same sentence" in ax.get_title("left")
+
+
+def test_cooccurrence_empty():
+    ax = plots.plot_cooccurrence(make_summary().iloc[0:0])
+    assert "No actor-weapon pairs in this selection" in texts(ax)
+
+
+def make_tone(with_period: bool = False) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "entity_id": ["russia", "ukraine"],
+            "entity": ["Russia", "Ukraine"],
+            "kind": ["actor", "actor"],
+            "compound": [-0.4, 0.2],
+            "positive": [0.1, 0.5],
+            "negative": [0.6, 0.1],
+            "n_sentences": [12, 30],
+        }
+    )
+    if with_period:
+        frame = pd.concat(
+            [frame.assign(period=WEEKS[0]), frame.assign(period=WEEKS[1])], ignore_index=True
+        )
+    return frame
+
+
+def test_tone_per_entity_on_the_full_scale_with_sentence_counts():
+    ax = plots.plot_tone(make_tone())
+    assert ax.get_xlim() == (-1, 1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Ukraine", "Russia"]
+    assert {"n=30", "n=12"} <= set(texts(ax))
+    assert "VADER compound" in ax.get_xlabel()
+
+
+def test_tone_over_time_lines_with_n_in_the_legend():
+    ax = plots.plot_tone(make_tone(with_period=True))
+    assert ax.get_ylim() == (-1, 1)
+    assert len([line for line in ax.get_lines() if line.get_marker() == "o"]) == 2
+    assert "Ukraine (n=60)" in legend_labels(ax)
+    assert ax.get_title("left").endswith("by week")
+
+
+def test_tone_empty():
+    ax = plots.plot_tone(make_tone().iloc[0:0])
+    assert "No sentences with a mention in this selection" in texts(ax)
+
+
+# --- events, style, saving ----------------------------------------------------------------
+
+
+def test_load_events(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("date,label\n2025-08-15,Alaska summit\n2025-07-01, Aid pause \n")
+    events = plots.load_events(path)
+    assert list(events["label"]) == ["Aid pause", "Alaska summit"]
+    assert events["date"].iloc[0] == pd.Timestamp("2025-07-01")
+
+
+def test_load_events_names_the_file_row_and_field(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("date,label\n2025-08-15,ok\nsoon,bad\n")
+    with pytest.raises(InputError, match=r"events.csv: row 3: field 'date'"):
+        plots.load_events(path)
+    path.write_text("when,label\n2025-08-15,ok\n")
+    with pytest.raises(InputError, match="missing column"):
+        plots.load_events(path)
+
+
+def test_use_style_as_context_restores_rc():
+    before = mpl.rcParams["axes.titlelocation"]
+    with plots.use_style():
+        assert mpl.rcParams["axes.titlelocation"] == "left"
+    assert mpl.rcParams["axes.titlelocation"] == before
+
+
+def test_save_figure_writes_the_same_bytes_twice(tmp_path):
+    def draw():
+        return plots.plot_timeline_with_corpus(make_series(TEN_ENTITIES), make_corpus())
+
+    first = plots.save_figure(draw(), tmp_path / "a" / "timeline")
+    second = plots.save_figure(draw(), tmp_path / "b" / "timeline.png")
+    assert [p.name for p in first] == ["timeline.png", "timeline.svg"]
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes()
+    assert b"Software" not in first[0].read_bytes()
+    assert b"<dc:date>" not in first[1].read_bytes()
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary files left behind
+
+
+def test_show_closes_the_figure_and_returns_an_image():
+    ax = plots.plot_top_entities(make_mentions())
+    image = plots.show(ax)
+    assert ax.figure.number not in plt.get_fignums()
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.width == 800
+
+
+def test_tone_over_time_leaves_out_means_of_a_few_sentences():
+    frame = make_tone(with_period=True)
+    frame.loc[0, "n_sentences"] = 2  # Russia, week 1
+    ax = plots.plot_tone(frame, min_sentences=5)
+    russia = next(line for line in ax.get_lines() if line.get_label().startswith("Russia"))
+    assert np.isnan(russia.get_ydata()[0]) and russia.get_ydata()[1] == pytest.approx(-0.4)
+    assert "1 point resting on fewer than 5 sentences not drawn" in texts(ax)
+
+
+@pytest.mark.parametrize(
+    ("starts", "expected"),
+    [
+        (["2025-07-07", "2025-08-18"], "week"),  # Mondays, six weeks apart
+        (["2025-07-01", "2025-09-01"], "month"),
+        (["2025-07-01", "2025-07-02"], "day"),
+    ],
+)
+def test_frequency_is_read_off_the_period_starts(starts, expected):
+    # make_tone's rows: both entities in the first period, then both in the second
+    frame = make_tone(with_period=True).assign(
+        period=pd.to_datetime([starts[0], starts[0], starts[1], starts[1]])
+    )
+    ax = plots.plot_tone(frame, min_sentences=1)
+    assert ax.get_title("left").endswith(f"by {expected}")
+    if expected == "week":  # the weeks between are gaps, not a straight line across them
+        assert len(ax.get_lines()[0].get_xdata()) == 7
