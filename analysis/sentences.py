@@ -19,6 +19,8 @@ the index into ``sentence_spans(documents[field])``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 # Abbreviations that end with a period but rarely end a sentence in news text.
@@ -148,12 +150,15 @@ def first_non_space(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return _skip(padded, np.asarray(positions, dtype=np.int64), _SPACE)
 
 
-def char_positions(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Turn byte offsets into UTF-8 buffer into character offsets (Python string indices)."""
+def char_positions(buffer: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function turning byte offsets into ``buffer`` into character offsets (str indices).
+
+    The UTF-8 continuation bytes are located once; each call is then a binary search.
+    """
     if buffer.max(initial=0) < 0x80:
-        return positions
+        return lambda positions: positions
     continuation = np.flatnonzero((buffer & 0xC0) == 0x80)
-    return positions - np.searchsorted(continuation, positions)
+    return lambda positions: positions - np.searchsorted(continuation, positions)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -176,7 +181,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     starts = boundaries(buffer)
     starts = np.concatenate([[first], starts[starts > first]])
     ends = np.concatenate([starts[1:], [len(raw)]])
-    starts, ends = char_positions(buffer, starts), char_positions(buffer, ends)
+    to_chars = char_positions(buffer)
+    starts, ends = to_chars(starts), to_chars(ends)
     spans = []
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         sentence = text[start:end]
