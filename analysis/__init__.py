@@ -35,6 +35,18 @@ _EXPORTS = {
     "near_misses": "analysis.discovery",
     "compare_terms": "analysis.discovery",
     "render_reports": "analysis.report",
+    "report_context": "analysis.report",
+    "load_registry": "analysis.report",
+    "plot_mentions_over_time": "analysis.plots",
+    "plot_timeline_with_corpus": "analysis.plots",
+    "plot_corpus_size": "analysis.plots",
+    "plot_heatmap": "analysis.plots",
+    "plot_top_entities": "analysis.plots",
+    "plot_cooccurrence": "analysis.plots",
+    "plot_tone": "analysis.plots",
+    "load_events": "analysis.plots",
+    "use_style": "analysis.plots",
+    "save_figure": "analysis.plots",
 }
 
 __all__ = sorted(_EXPORTS)
