@@ -276,6 +276,8 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
             reach = e
     blocker = matcher.entity[pattern] < 0
     winners = kept & ~blocker
+    speakers = _speaker_labels(buffer, view, index, start, end, doc_starts[doc], winners)
+    winners[speakers] = False
     # Candidates that lost to an exclusion phrase are listed, never silently gone.
     excluded = np.zeros(0, dtype=np.int64)
     if (kept & blocker).any():
@@ -291,16 +293,65 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
         "stop": index[end[winners] - 1] + 1,
         "doc": doc[winners],
     }
-    if excluded.size:
+    if excluded.size or speakers.size:
+        by = np.concatenate(
+            [
+                pattern[np.flatnonzero(kept & blocker)[excluded_block]]
+                if excluded.size
+                else np.zeros(0, dtype=np.int64),
+                np.full(speakers.size, SPEAKER_LABEL),
+            ]
+        )
+        excluded = np.concatenate([excluded, speakers])
         result.update(
             excluded_pattern=pattern[excluded],
             excluded_begin=index[start[excluded]],
             excluded_stop=index[end[excluded] - 1] + 1,
             excluded_doc=doc[excluded],
-            excluded_by=np.flatnonzero(kept & blocker)[excluded_block],
-            excluded_by_pattern=pattern[np.flatnonzero(kept & blocker)[excluded_block]],
+            excluded_by_pattern=by,
         )
     return result
+
+
+SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label
+
+
+def _speaker_labels(
+    buffer: np.ndarray,
+    view: bytes,
+    index: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    doc_begin: np.ndarray,
+    candidates: np.ndarray,
+) -> np.ndarray:
+    """Candidates that are transcript speaker labels ("PRESIDENT BIDEN:" at a line start).
+
+    A label says who speaks, not who is talked about, so it is not counted as a mention (it is
+    listed in ``excluded`` as "speaker label"). A label is in capitals, starts a line and is
+    followed by a colon.
+    """
+    found = np.flatnonzero(candidates)
+    if not found.size:
+        return found
+    n = len(view)
+    view_array = np.frombuffer(view, dtype=np.uint8)
+    after = np.minimum(end[found], n - 1)
+    colon = (view_array[after] == 58) | (
+        (view_array[after] == 32) & (view_array[np.minimum(after + 1, n - 1)] == 58)
+    )
+    found = found[colon & (end[found] < n)]
+    labels = []
+    for i in found.tolist():
+        surface = view[start[i] : end[i]]
+        if surface != surface.upper():
+            continue
+        position = int(index[start[i]]) - 1
+        while position >= doc_begin[i] and buffer[position] in (32, 9):
+            position -= 1
+        if position < doc_begin[i] or buffer[position] in (10, 13):
+            labels.append(i)
+    return np.array(labels, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -308,7 +359,9 @@ class Extraction:
     """Result of :func:`extract`.
 
     mentions : the mentions frame (MENTION_COLUMNS + ``metonym``).
-    excluded : candidates that matched an alias but lay inside an exclusion phrase: doc_id,
+    excluded : candidates that matched an alias but are not counted: inside an exclusion
+        phrase (excluded_by is the phrase) or a transcript speaker label such as
+        "PRESIDENT BIDEN:" at a line start (excluded_by is "speaker label"). Columns doc_id,
         field, start, end, surface, entity_id, excluded_by.
     """
 
@@ -465,7 +518,10 @@ def extract(
             "end": lost["end"].to_numpy(dtype=np.int64),
             "surface": lost["surface"].to_numpy(),
             "entity_id": entities["id"].to_numpy()[matcher.entity[lost["pattern"].to_numpy()]],
-            "excluded_by": np.array(matcher.label, dtype=object)[lost["excluded_by"].to_numpy()],
+            "excluded_by": [
+                "speaker label" if code == SPEAKER_LABEL else matcher.label[code]
+                for code in lost["excluded_by"].tolist()
+            ],
         }
     )
     return Extraction(mentions=mentions, excluded=excluded)

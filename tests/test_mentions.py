@@ -279,3 +279,14 @@ def test_sentence_ids_agree_with_sentence_spans(chunk):
         text = docs.set_index("doc_id").loc[row.doc_id, "text"]
         start, end = sentence_spans(text)[row.sentence_id]
         assert start <= row.start < row.end <= end, (row.surface, row.sentence_id)
+
+
+def test_transcript_speaker_labels_are_listed_not_counted():
+    text = "PRESIDENT TRUMP:  Thank you.\n  TRUMP : again\nQ  Did Trump say TRUMP: no?"
+    result = extract(documents(text), SMALL)
+    assert result.mentions["surface"].tolist() == ["Trump", "TRUMP"]
+    assert result.mentions["start"].tolist() == [text.index("Did Trump") + 4, text.rindex("TRUMP")]
+    assert result.excluded[["surface", "excluded_by"]].values.tolist() == [
+        ["PRESIDENT TRUMP", "speaker label"],
+        ["TRUMP", "speaker label"],
+    ]
