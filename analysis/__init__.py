@@ -27,7 +27,6 @@ _EXPORTS = {
     "sentence_spans": "analysis.sentences",
     "corpus_over_time": "analysis.timeline",
     "mentions_over_time": "analysis.timeline",
-    "evidence": "analysis.evidence",
     "cooccurrence": "analysis.evidence",
     "cooccurrence_summary": "analysis.evidence",
     "tone": "analysis.evidence",
@@ -49,7 +48,11 @@ _EXPORTS = {
     "save_figure": "analysis.plots",
 }
 
-__all__ = sorted(_EXPORTS)
+# The function `evidence` shares its name with its module. Importing a submodule binds the
+# module as an attribute of the package, so the function is bound here, after that import.
+from analysis.evidence import evidence  # noqa: E402, F401
+
+__all__ = sorted([*_EXPORTS, "evidence"])
 
 
 def __getattr__(name: str):
