@@ -31,6 +31,7 @@ from nltk.metrics import BigramAssocMeasures
 from nltk.probability import FreqDist
 from nltk.stem import PorterStemmer
 
+from analysis.corpus import unique_documents
 from analysis.errors import InputError
 from analysis.sentences import char_positions, sentence_spans
 from analysis.timeline import _require_columns, add_source_arguments, load_inputs, write_frame
@@ -99,7 +100,7 @@ _MODEL = re.compile(
 
 def _unique_documents(documents: pd.DataFrame) -> pd.DataFrame:
     _require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
-    return documents.loc[documents["duplicate_of"].fillna("").eq("")].reset_index(drop=True)
+    return unique_documents(documents)
 
 
 def _entities(gazetteer) -> pd.DataFrame:
@@ -319,8 +320,8 @@ def _models(documents: pd.DataFrame) -> _Tally:
         if not len(positions):
             continue
         rows = np.searchsorted(begin, positions, side="right") - 1
-        char_begin = char_positions(buffer, begin)
-        chars = char_positions(buffer, positions) - char_begin[rows]
+        to_chars = char_positions(buffer)
+        chars = to_chars(positions) - to_chars(begin)[rows]
         last_row, last_end = -1, -1
         for row, at in zip(rows.tolist(), chars.tolist(), strict=True):
             if row == last_row and at < last_end:
@@ -568,10 +569,40 @@ def _levenshtein(a: np.ndarray, a_len: np.ndarray, b: np.ndarray, b_len: np.ndar
 
 
 def _char_codes(words: list[str], width: int) -> np.ndarray:
-    array = np.zeros((len(words), width), dtype=np.int32)
-    for i, word in enumerate(words):
-        array[i, : len(word)] = [ord(c) for c in word[:width]]
-    return array
+    """Words as a (words x width) array of code points, zero-padded (and cut at ``width``)."""
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    flat = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    columns = np.arange(max(width, 1))
+    inside = columns < lengths[:, None]
+    index = np.minimum(starts[:, None] + columns, max(len(flat) - 1, 0))
+    return np.where(inside, flat[index] if len(flat) else 0, 0)
+
+
+def _letter_counts(words: list[str]) -> np.ndarray:
+    """How often each letter a-z (and anything else, column 26) occurs in each word."""
+    codes = _char_codes(words, max(map(len, words), default=1))
+    letters = np.where((codes >= 97) & (codes <= 122), codes - 97, 26)
+    index = (np.arange(len(words))[:, None] * 27 + letters)[codes > 0]
+    return np.bincount(index, minlength=len(words) * 27).reshape(len(words), 27)
+
+
+def _bag_distance(words: pd.Series, others: pd.Series) -> np.ndarray:
+    """A lower bound of the edit distance from letter counts (Bartolini et al. 2002).
+
+    The larger of "letters of a missing from b" and "letters of b missing from a" (counted with
+    multiplicity) never exceeds the edit distance, and costs one vectorised pass: it discards
+    most pairs before the dynamic programme.
+    """
+    if len(words) == 0:
+        return np.zeros(0, dtype=np.int64)
+    word_index, word_values = pd.factorize(words)
+    other_index, other_values = pd.factorize(others)
+    difference = (
+        _letter_counts(list(word_values))[word_index]
+        - _letter_counts(list(other_values))[other_index]
+    )
+    return np.maximum(np.clip(difference, 0, None).sum(1), np.clip(-difference, 0, None).sum(1))
 
 
 _INFLECTIONS = frozenset("s es n ns an ans ian ians ese i is".split())
@@ -587,38 +618,88 @@ def _variant(word: str, alias: str) -> bool:
     )
 
 
-def _alias_words(entities: pd.DataFrame) -> tuple[dict[str, tuple[str, str]], set[str], set[str]]:
+def _alias_words(
+    entities: pd.DataFrame,
+) -> tuple[dict[str, tuple[str, str, frozenset | None]], set[str], set[str]]:
     """Alias words to compare with, every alias word, and words of exclusion phrases.
 
-    Words of multi-word aliases are compared only for entities without a one-word alias: a
-    misspelt "Presidnet Trump" is still counted through "Trump", while "air defnse" is lost.
+    Each target word maps to (as written, entity_id, context). Context is None for a one-word
+    alias; for a word of a longer alias it is the set of ("left" | "right", neighbour) pairs
+    the word has in its aliases: a misspelling of "State" only matters inside "Department of
+    Stat", so "Stat" must be found after "of" to be reported (alone it is noise).
     """
-    targets: dict[str, tuple[str, str]] = {}
+    targets: dict[str, tuple[str, str, frozenset | None]] = {}
+    context: dict[str, set[tuple[str, str]] | None] = {}
     every: set[str] = set()
     excluded: set[str] = set()
     exclusions = entities["exclusions"] if "exclusions" in entities.columns else None
     for position, (entity_id, aliases) in enumerate(
         zip(entities["id"], entities["aliases"], strict=True)
     ):
-        aliases = tuple(aliases or ())
-        split = [_ALIAS_WORD.findall(alias) for alias in aliases]
-        one_word = any(len(words) == 1 for words in split)
-        for words in split:
-            every.update(w.casefold() for w in words)
-            if len(words) == 1 or not one_word:
-                for word in words:
-                    targets.setdefault(word.casefold(), (word, entity_id))
+        for alias in aliases or ():
+            words = _ALIAS_WORD.findall(alias)
+            folded = [w.casefold() for w in words]
+            every.update(folded)
+            for k, (word, key) in enumerate(zip(words, folded, strict=True)):
+                if len(words) == 1 and context.get(key, ()) is not None:
+                    # The entity whose whole alias this word is owns it ("Trump": Donald
+                    # Trump, not Barron Trump).
+                    targets[key] = (word, entity_id, None)
+                    context[key] = None
+                    continue
+                targets.setdefault(key, (word, entity_id, None))
+                if context.get(key, set()) is not None:
+                    sides = context.setdefault(key, set())
+                    if k > 0:
+                        sides.add(("left", folded[k - 1]))
+                    if k + 1 < len(words):
+                        sides.add(("right", folded[k + 1]))
         if exclusions is not None:
             for phrase in exclusions.iloc[position] or ():
                 excluded.update(w.casefold() for w in _ALIAS_WORD.findall(phrase))
+    targets = {
+        key: (word, entity_id, None if context.get(key) is None else frozenset(context[key]))
+        for key, (word, entity_id, _) in targets.items()
+    }
     return targets, every, excluded
+
+
+def _in_context(
+    found: pd.DataFrame, tokens: _Tokens, code: np.ndarray, words: np.ndarray, targets
+) -> np.ndarray:
+    """For each (word, alias word) row: True when the alias word needs no context, or the word
+    occurs in the corpus beside one of the alias word's neighbours."""
+    needs = [targets[alias][2] for alias in found["alias"]]
+    if all(context is None for context in needs):
+        return np.ones(len(found), dtype=bool)
+    code_of = {word: index for index, word in enumerate(words.tolist())}
+    wanted = np.array([code_of[word] for word in found["folded"]], dtype=code.dtype)
+    positions = np.flatnonzero(np.isin(code, wanted))
+    same = tokens.same_segment()
+    observed: set[tuple[int, str, int]] = set()
+    for p in positions.tolist():
+        if p > 0 and same[p - 1]:
+            observed.add((int(code[p]), "left", int(code[p - 1])))
+        if p + 1 < len(code) and same[p]:
+            observed.add((int(code[p]), "right", int(code[p + 1])))
+    return np.array(
+        [
+            context is None
+            or any(
+                (int(word_code), side, code_of.get(neighbour, -1)) in observed
+                for side, neighbour in context
+            )
+            for word_code, context in zip(wanted.tolist(), needs, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def near_misses(
     documents: pd.DataFrame,
     gazetteer=None,
     *,
-    max_ratio: float = 0.05,
+    max_ratio: float = 0.01,
     min_length: int = 6,
 ) -> pd.DataFrame:
     """Words a small edit away from an alias word: misspellings the matcher does not count.
@@ -631,7 +712,8 @@ def near_misses(
 
     - alias words shorter than ``min_length`` letters are skipped (capitalised names: from one
       letter fewer), and a capitalised alias word only matches capitalised spellings;
-    - words of multi-word aliases count only for entities without a one-word alias;
+    - a misspelt word of a multi-word alias is reported only where it stands beside a
+      neighbour it has in that alias ("Department of Stat"; "Stat" alone is noise);
     - a near miss must appear in at most ``max_ratio`` times as many documents as its alias
       word (2 documents are always allowed): a misspelling is rare beside the correct form,
       a real word ("stated" beside "States") is common;
@@ -661,6 +743,7 @@ def near_misses(
         for w, v in alias_words.items()
         if w.isalpha() and len(w) >= (min_length - 1 if v[0][:1].isupper() else min_length)
     }
+    table_rows = [(word, written, entity_id) for word, (written, entity_id, _) in targets.items()]
     if not targets or unique.empty:
         return empty
     tokens = _tokens(unique)
@@ -677,20 +760,27 @@ def near_misses(
         .reset_index()
         .assign(length=lambda d: d["folded"].str.len(), initial=lambda d: d["folded"].str[0])
     )
-    alias_table = pd.DataFrame(
-        [(word, written, entity_id) for word, (written, entity_id) in targets.items()],
-        columns=["alias", "did_you_mean", "entity_id"],
-    ).assign(
+    alias_table = pd.DataFrame(table_rows, columns=["alias", "did_you_mean", "entity_id"]).assign(
         alias_length=lambda d: d["alias"].str.len(),
         initial=lambda d: d["alias"].str[0],
         max_edits=lambda d: np.where(d["alias_length"] >= 8, 2, 1),
     )
+    # Candidate pairs share the first letter and a length within max_edits: joining on both
+    # keeps the table to the pairs worth a look (joining on the letter alone makes millions).
+    lengths = alias_table.loc[alias_table.index.repeat(5)].assign(
+        length=lambda d: d["alias_length"] + np.tile(np.arange(-2, 3), len(alias_table))
+    )
     pairs = (
-        words.merge(alias_table, on="initial")
-        .loc[lambda d: (d["length"] - d["alias_length"]).abs() <= d["max_edits"]]
+        words.merge(
+            lengths.loc[
+                (lengths["length"] - lengths["alias_length"]).abs() <= lengths["max_edits"]
+            ],
+            on=["initial", "length"],
+        )
         .loc[lambda d: ~d["folded"].isin(every_alias_word | excluded)]
         .loc[lambda d: ~d["did_you_mean"].str[0].str.isupper() | d["surface"].str[0].str.isupper()]
     )
+    pairs = pairs.loc[_bag_distance(pairs["folded"], pairs["alias"]) <= pairs["max_edits"]]
     if pairs.empty:
         return empty
 
@@ -723,6 +813,7 @@ def near_misses(
     found = found.loc[
         [not _variant(w, a) for w, a in zip(found["folded"], found["alias"], strict=True)]
     ]
+    found = found.loc[_in_context(found, tokens, folded_code, folded, targets)]
     if found.empty:
         return empty
     found = (
@@ -734,9 +825,15 @@ def near_misses(
         .drop_duplicates("folded")
         .sort_values(["count", "similarity", "surface"], ascending=[False, False, True])
     )
+    # The first occurrence of each reported word, in one pass over the tokens.
+    code_of = {word: code for code, word in enumerate(folded.tolist())}
+    wanted = np.array([code_of[word] for word in found["folded"]], dtype=folded_code.dtype)
+    positions = np.flatnonzero(np.isin(folded_code, wanted))
+    codes, first_index = np.unique(folded_code[positions], return_index=True)
+    first_of = dict(zip(codes.tolist(), positions[first_index].tolist(), strict=True))
     places = []
-    for word in found["folded"]:
-        index = int(np.argmax(folded_code == pd.Index(folded).get_loc(word)))
+    for code, word in zip(wanted.tolist(), found["folded"], strict=True):
+        index = first_of[code]
         row, field = int(tokens.row[index]), FIELDS[int(tokens.field[index])]
         text = unique[field].iloc[row]
         places.append((row, _example(unique, row, field, max(0, _find(text, word)))))
@@ -809,7 +906,9 @@ def compare_terms(
     descending (A's words first, B's last).
     """
     _require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
-    unique = documents["duplicate_of"].fillna("").eq("").to_numpy()
+    # The masks are positional over ``documents``, so the unique_documents rule is applied as a
+    # mask here rather than by filtering first.
+    unique = documents["duplicate_of"].eq("").to_numpy()
     mask_a = _group_mask(documents, group_a, "group_a") & unique
     mask_b = _group_mask(documents, group_b, "group_b") & unique
     if not mask_a.any() or not mask_b.any():

@@ -410,7 +410,9 @@ def _scan_slice(
             sink["excluded_by"] = result["excluded_by_pattern"]
         else:
             field_first = first_non_space(buffer, doc_starts[:-1])[doc]
-            sink["sentence_id"] = sentence_ids(boundaries(buffer), field_first, begin)
+            sink["sentence_id"] = sentence_ids(
+                boundaries(buffer, doc_starts[:-1]), field_first, begin
+            )
     return found, lost
 
 

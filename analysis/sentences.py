@@ -77,12 +77,15 @@ def _skip(buffer: np.ndarray, positions: np.ndarray, table: np.ndarray) -> np.nd
     return positions
 
 
-def boundaries(buffer: np.ndarray) -> np.ndarray:
+def boundaries(buffer: np.ndarray, doc_starts: np.ndarray | None = None) -> np.ndarray:
     """Byte positions where a new sentence starts, sorted and unique.
 
     Parameters
     ----------
-    buffer : uint8 array of UTF-8 text (one text, or many joined by a separator).
+    buffer : uint8 array of UTF-8 text (one text, or many texts joined end to end).
+    doc_starts : sorted byte offsets where each joined text begins; the look-back for an
+        abbreviation never crosses into the previous text, so each text splits as it would
+        alone.
 
     Returns
     -------
@@ -112,8 +115,12 @@ def boundaries(buffer: np.ndarray) -> np.ndarray:
 
     # 2. Not after an abbreviation or a single letter (initials, U.S.).
     word_start = terminal.copy()
+    floor = np.zeros(len(terminal), dtype=np.int64)
+    if doc_starts is not None and len(doc_starts):
+        slot = np.searchsorted(doc_starts, terminal, side="right") - 1
+        floor = np.where(slot >= 0, doc_starts[np.maximum(slot, 0)], 0)
     for _ in range(_MAX_ABBREVIATION + 1):
-        letter = (word_start > 0) & _LETTER[padded[np.maximum(word_start - 1, 0)]]
+        letter = (word_start > floor) & _LETTER[padded[np.maximum(word_start - 1, 0)]]
         if not letter.any():
             break
         word_start = word_start - letter

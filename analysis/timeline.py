@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.corpus import unique_documents
 from analysis.errors import InputError
 
 # User-facing frequency -> pandas *period* alias. pandas 3 renamed the month-end offset to "ME"
@@ -161,9 +162,7 @@ def dated_documents(
     """
     _require_columns(documents, ["doc_id", "date", "n_words", "duplicate_of"], "documents")
     first, last = _bound(start, "start"), _bound(end, "end")
-    unique = documents.loc[
-        documents["duplicate_of"].fillna("").eq(""), ["doc_id", "date", "n_words"]
-    ]
+    unique = unique_documents(documents)[["doc_id", "date", "n_words"]]
     frame = unique.assign(
         date=lambda d: _as_datetimes(d["date"]),
         n_words=lambda d: pd.to_numeric(d["n_words"]).fillna(0).astype("int64"),

@@ -248,3 +248,18 @@ def test_discover_command_on_the_seeds(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "candidate,pattern,count,documents,example,doc_id"
     assert len(out) > 1
+
+
+def test_a_word_of_a_longer_alias_is_a_miss_only_beside_its_neighbour():
+    gazetteer = make_gazetteer(
+        [("state-department", "actor", ["Department of State", "State Department"], [])]
+    )
+    texts = {
+        "d1": ("", "The Department of Statte said no."),
+        "d2": ("", "The Statue stood there. The Statue fell."),
+        "d3": ("", "The State Department and the Department of State met."),
+    }
+    misses = near_misses(make_documents(texts), gazetteer)
+    assert misses["surface"].tolist() == ["Statte"]
+    assert misses["did_you_mean"].tolist() == ["State"]
+    assert misses["example"].tolist() == ["The Department of Statte said no."]

@@ -369,6 +369,7 @@ def test_faster_vader_gives_the_librarys_scores():
         "THE ATTACK WAS HORRIBLE and the response was not great",
         "He said the deal is sort of ok, at least for now, but no one is happy about it.",
         " ".join(["Russia attacked the city again and killed civilians, a horrible crime"] * 8),
+        "not good, isn't nice, no good, nor bad and never this sad, without doubt great",
         "",
     ]
     library = SentimentIntensityAnalyzer()

@@ -290,3 +290,14 @@ def test_transcript_speaker_labels_are_listed_not_counted():
         ["PRESIDENT TRUMP", "speaker label"],
         ["TRUMP", "speaker label"],
     ]
+
+
+def test_sentence_ids_do_not_depend_on_the_previous_document():
+    # "...EST" + "MS. Kallas" joined would read "ESTMS." and break after it; alone, "MS." is
+    # an abbreviation. Each document must split exactly as it does alone.
+    docs = documents("Briefing at 10 a.m. EST", "MS. Smith said NATO agreed. Trump left.")
+    mentions = find_mentions(docs, SMALL)
+    assert mentions[["doc_id", "surface", "sentence_id"]].values.tolist() == [
+        ["d1", "NATO", 0],
+        ["d1", "Trump", 1],
+    ]
