@@ -809,6 +809,9 @@ def _error_page(spec: ReportSpec, banner: str, footer_html: str) -> str:
     )
 
 
+CELL_TIMEOUT_SECONDS = 600
+
+
 def papermill_options(notebook: Path) -> dict[str, Any]:
     """Keyword arguments for ``papermill.execute_notebook`` of a report notebook.
 
@@ -826,6 +829,9 @@ def papermill_options(notebook: Path) -> dict[str, Any]:
         "request_save_on_cell_execute": False,
         "config": Config({"KernelManager": {"transport_encryption": "auto"}}),
         "shutdown_kernel": "immediate",
+        # A stuck cell or kernel fails its report instead of hanging the batch (and CI).
+        "execution_timeout": CELL_TIMEOUT_SECONDS,
+        "start_timeout": 120,
     }
 
 
