@@ -1,0 +1,348 @@
+"""The teaching notebooks (notebooks/teaching/): hygiene, shape, exercises without their answers,
+execution with papermill on the seeds, and the helpers of analysis/teaching.py."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import config, teaching
+from analysis.errors import InputError
+
+FOLDER = teaching.TEACHING_DIR
+LESSONS = sorted(FOLDER.glob("[0-9][0-9]-*.ipynb"))
+EXERCISES = sorted((FOLDER / "exercises").glob("*.ipynb"))
+SOLUTIONS = sorted((FOLDER / "solutions").glob("*.ipynb"))
+NOTEBOOKS = LESSONS + EXERCISES + SOLUTIONS
+IDS = [
+    f"{path.parent.name}/{path.stem}" if path.parent != FOLDER else path.stem for path in NOTEBOOKS
+]
+EDITABLE = LESSONS + EXERCISES
+EDITABLE_IDS = IDS[: len(EDITABLE)]
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    return notebook
+
+
+def code_cells(notebook: nbformat.NotebookNode) -> list:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def without_comments(source: str) -> str:
+    lines = [line.split("#", 1)[0].rstrip() for line in source.splitlines()]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def solution_of(exercise: Path) -> Path:
+    return FOLDER / "solutions" / exercise.name.replace("-exercises.ipynb", "-solutions.ipynb")
+
+
+# --- the set of notebooks -----------------------------------------------------------------------
+
+
+def test_four_lessons_each_with_exercises_and_solutions():
+    names = [path.stem for path in LESSONS]
+    assert names == [
+        "01-from-words-to-mentions",
+        "02-counting-over-time",
+        "03-reading-the-evidence",
+        "04-tone-and-its-limits",
+    ]
+    assert [path.stem for path in EXERCISES] == [f"{name}-exercises" for name in names]
+    for exercise in EXERCISES:
+        assert solution_of(exercise).exists(), f"no solution notebook for {exercise.name}"
+    assert len(SOLUTIONS) == len(EXERCISES)
+    assert (FOLDER / "README.md").exists()
+
+
+def test_the_notebooks_are_what_build_py_writes(monkeypatch):
+    source = FOLDER / "build.py"
+    build = types.ModuleType("teaching_build")
+    build.__file__ = str(source)
+    monkeypatch.setitem(sys.modules, build.__name__, build)  # dataclasses look it up there
+    # exec rather than import: no __pycache__ folder appears beside the notebooks.
+    exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), build.__dict__)
+    generated = build.notebooks()
+    assert sorted(generated) == sorted(NOTEBOOKS), "a notebook was added or removed by hand"
+    for path, expected in generated.items():
+        committed = read(path)
+        shape = [(c.cell_type, c.source, tags(c), c.get("id")) for c in committed.cells]
+        wanted = [(c.cell_type, c.source, tags(c), c.get("id")) for c in expected.cells]
+        assert shape == wanted, (
+            f"{path.name} differs from build.py: run notebooks/teaching/build.py"
+        )
+
+
+# --- hygiene ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs_for_the_project_kernel(path):
+    notebook = read(path)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    for cell in code_cells(notebook):
+        assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_logic_downloads_or_magics_in_cells(path):
+    for cell in code_cells(read(path)):
+        tree = ast.parse(cell.source)  # also fails on shell escapes and magics
+        for node in ast.walk(tree):
+            assert not isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            ), f"logic belongs in analysis/teaching.py: {ast.unparse(node)[:60]}"
+        assert "nltk.download" not in cell.source and "pip install" not in cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_at_most_one_parameters_cell_right_after_the_imports(path):
+    import papermill
+
+    cells = code_cells(read(path))
+    imports = ast.parse(cells[0].source)
+    assert imports.body and all(
+        isinstance(node, ast.Import | ast.ImportFrom) for node in imports.body
+    ), "the first code cell holds only imports"
+    tagged = [i for i, cell in enumerate(cells) if "parameters" in tags(cell)]
+    assert tagged in ([], [1]), "one cell tagged 'parameters', the second code cell, if any"
+    if tagged:
+        tree = ast.parse(cells[1].source)
+        for node in tree.body:
+            assert isinstance(node, ast.AnnAssign), ast.unparse(node)
+            ast.literal_eval(node.value)  # literals only: papermill does not recompute anything
+        assert all("  # " in line for line in cells[1].source.splitlines()), "uncommented"
+        assert len(papermill.inspect_notebook(str(path))) == len(tree.body)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_code_cell_is_introduced_by_a_sentence(path):
+    cells = read(path).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code" or index == 1 or "parameters" in tags(cell):
+            continue
+        before = cells[index - 1]
+        assert before.cell_type == "markdown" and before.source.strip(), cell.source[:60]
+
+
+@pytest.mark.parametrize("path", EDITABLE, ids=EDITABLE_IDS)
+def test_learners_know_which_cells_to_edit(path):
+    assert any("# CHANGE THIS" in cell.source for cell in code_cells(read(path)))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[path.stem for path in LESSONS])
+def test_lessons_have_goals_numbered_sections_and_say_what_to_notice(path):
+    cells = read(path).cells
+    assert "**Learning goals.**" in cells[0].source
+    numbers = [
+        int(match)
+        for cell in cells
+        if cell.cell_type == "markdown"
+        for match in re.findall(r"^## (\d+)\. ", cell.source, flags=re.MULTILINE)
+    ]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 4
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and "show(" in cell.source:
+            after = cells[index + 1]
+            assert after.cell_type == "markdown" and "What to notice" in after.source, (
+                f"no 'what to notice' after the chart of: {cell.source[:60]}"
+            )
+
+
+# --- exercises and solutions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[path.stem for path in EXERCISES])
+def test_exercises_hold_no_solution_code(path):
+    exercise, solution = read(path), read(solution_of(path))
+    answers = [cell for cell in code_cells(exercise) if "answer" in tags(cell)]
+    solved = [cell for cell in code_cells(solution) if "answer" in tags(cell)]
+    headings = [
+        line
+        for cell in exercise.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("### Exercise")
+    ]
+    assert len(headings) >= 4 and len(answers) == len(headings) == len(solved)
+    for cell in answers:
+        assert without_comments(cell.source) == "...", f"solution code in {path.name}"
+        assert "# CHANGE THIS" in cell.source
+    for cell in solved:
+        code = without_comments(cell.source)
+        assert code and "..." not in code, f"an unsolved exercise in {solution_of(path).name}"
+    # The solution repeats every cell of the exercise except the answers, in the same order.
+    exercise_rest = [c.source for c in exercise.cells[1:] if "answer" not in tags(c)]
+    solution_rest = [c.source for c in solution.cells[1:] if "answer" not in tags(c)]
+    remaining = iter(solution_rest)
+    assert all(any(source == other for other in remaining) for source in exercise_rest)
+
+
+# --- execution ----------------------------------------------------------------------------------
+
+
+def execute(path: Path, output: Path, **parameters) -> nbformat.NotebookNode:
+    import papermill
+
+    from analysis.report import papermill_options
+
+    papermill.execute_notebook(
+        str(path), str(output), parameters=parameters, **papermill_options(path)
+    )
+    return read(output)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs_offline_on_the_seeds(path, tmp_path):
+    executed = execute(path, tmp_path / path.name)
+    outputs = [output for cell in code_cells(executed) for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    kinds = {key for o in outputs for key in o.get("data", {})}
+    if path not in EXERCISES:  # an exercise shows little until the learner writes the answers
+        assert "text/html" in kinds
+    if path in LESSONS[1:]:
+        assert "image/png" in kinds
+
+
+@pytest.mark.notebooks
+@pytest.mark.corpus
+def test_a_lesson_runs_on_the_white_house_slice(tmp_path):
+    if not config.WHITEHOUSE_CORPUS.exists():
+        pytest.skip(f"White House corpus not found at {config.WHITEHOUSE_CORPUS}")
+    path = FOLDER / "02-counting-over-time.ipynb"
+    executed = execute(path, tmp_path / path.name, corpus="whitehouse")
+    outputs = [output for cell in code_cells(executed) for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = " ".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "836 documents" in text
+
+
+# --- analysis/teaching.py -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    from analysis.mentions import find_mentions
+
+    documents = teaching.lesson_corpus()
+    return documents, find_mentions(documents)
+
+
+def test_lesson_corpus_is_the_seeds_and_keeps_undated_documents_in_a_slice():
+    documents = teaching.lesson_corpus()
+    assert len(documents) == 3 and documents["date"].isna().sum() == 1
+    sliced = teaching.lesson_corpus(start="2025-08-01")
+    assert sorted(sliced["doc_id"]) == ["001_d3b8822e1668d5c1", "002_b5b864fe14bd4250"]
+
+
+def test_lesson_corpus_says_when_the_white_house_corpus_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "WHITEHOUSE_CORPUS", tmp_path / "absent.jsonl.gz")
+    with pytest.raises(InputError, match="not on this machine"):
+        teaching.lesson_corpus("whitehouse")
+
+
+def test_lesson_corpus_reads_other_corpora_and_refuses_an_empty_slice(tmp_path):
+    table = tmp_path / "articles.csv"
+    table.write_text("id,date,text\na,2025-01-02,NATO met.\nb,2025-03-04,Kyiv waited.\n")
+    assert teaching.lesson_corpus(str(table), end="2025-01-31")["doc_id"].tolist() == ["a"]
+    with pytest.raises(InputError, match="no documents"):
+        teaching.lesson_corpus(str(table), start="2030-01-01")
+
+
+def test_token_counts_are_naive_on_purpose():
+    documents = teaching.example_documents(["It helps us. The US and the U.S. said: US, us."])
+    counts = teaching.token_counts(documents, ["US", "U.S.", "air defense"]).set_index("word")
+    assert counts.loc["US"].tolist() == [2, 4]  # "us" twice more when case is ignored
+    assert counts.loc["U.S."].tolist() == [1, 1]
+    assert counts.loc["air defense"].tolist() == [0, 0]
+
+
+def test_example_documents_and_highlight_escape_article_text():
+    from analysis.mentions import extract
+
+    documents = teaching.example_documents(
+        ["<script>alert(1)</script> Trump backed the Patriot Act.", "Trump", "Trump"]
+    )
+    assert documents["doc_id"].tolist() == ["example-1", "example-2", "example-3"]
+    result = extract(documents)
+    markup = teaching.highlight(documents, result.mentions, excluded=result.excluded).markup
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+    assert markup.count("<mark") == 3  # identical examples are two examples, not duplicates
+    assert "excluded: Patriot Act" in markup
+    with pytest.raises(InputError, match="no document"):
+        teaching.highlight(documents, result.mentions, "nope")
+
+
+def test_gazetteer_additions_and_compare_counts(seeds):
+    from analysis.mentions import find_mentions
+
+    documents, mentions = seeds
+    fixed = teaching.gazetteer_with({"id": "munitions", "aliases": ["ammunication"]})
+    table = teaching.compare_counts(mentions, find_mentions(documents, fixed))
+    assert table[["entity_id", "before", "after", "change"]].values.tolist() == [
+        ["munitions", 1, 2, 1]
+    ]
+
+
+def test_normalisation_table_matches_the_timeline(seeds):
+    documents, mentions = seeds
+    table = teaching.normalisation_table(mentions, documents, "Ukraine", freq="M")
+    assert table["mentions"].tolist() == [7, 8, 10]
+    assert table["per_1k_words"].tolist() == [
+        round(7 / 468 * 1000, 2),
+        round(8 / 480 * 1000, 2),
+        round(10 / 389 * 1000, 2),
+    ]
+    assert table["undated"].tolist() == [False, False, True]
+    guessed = teaching.pretend_dated(documents, "2025-08-21")
+    assert guessed["date"].notna().all()
+    assert guessed.loc[documents["date"].notna(), "date"].equals(
+        documents.loc[documents["date"].notna(), "date"]
+    )
+
+
+def test_value_at_peak_and_a_helpful_error(seeds):
+    from analysis.timeline import mentions_over_time
+
+    documents, mentions = seeds
+    series = mentions_over_time(mentions, documents, freq="M")
+    assert teaching.value_at(series, "Donald Trump", "2025-08")["mentions"].tolist() == [6]
+    assert teaching.value_at(series, "donald-trump", "undated")["mentions"].tolist() == [10]
+    top = teaching.peak(series)
+    assert (top["entity"].iloc[0], top["mentions"].iloc[0]) == ("United States", 12)
+    with pytest.raises(InputError, match="did you mean"):
+        teaching.value_at(series, "Donald Trum", "2025-08")
+
+
+def test_tone_sentences_are_the_sentences_behind_tone(seeds):
+    from analysis.evidence import tone
+
+    documents, mentions = seeds
+    by_entity = tone(mentions, documents).set_index("entity_id")
+    for entity_id in ["ukraine", "donald-trump", "zelensky", "vladimir-putin", "patriot"]:
+        rows = teaching.tone_sentences(mentions, documents, entity_id)
+        assert len(rows) == by_entity.loc[entity_id, "n_sentences"]
+        assert rows["compound"].mean() == pytest.approx(by_entity.loc[entity_id, "compound"])
+
+
+def test_explain_tone_lists_the_lexicon_words():
+    table = teaching.explain_tone(["NATO will send weapons to Ukraine.", "Ukraine is here."])
+    assert table["label"].tolist() == ["negative", "neutral"]
+    assert table["words"].tolist() == ["weapons -1.9", ""]
+    assert isinstance(table, pd.DataFrame)
