@@ -9,9 +9,10 @@ How a mention is found (MISSION.md's matching rules):
    apostrophes, quotes and non-breaking hyphens become their ASCII forms, dashes and other
    typographic punctuation become spaces. Every view byte keeps the index of the original byte,
    so offsets map back exactly.
-3. One Aho-Corasick automaton (ahocorasick-rs, a proven engine; not one giant regex, not a
-   hand-written automaton) finds every occurrence of every lower-cased alias in the lower-cased
-   view, overlapping ones included.
+3. Aho-Corasick automata (ahocorasick-rs, a proven engine; not one giant regex, not a
+   hand-written automaton) find every occurrence of every alias, overlapping ones included:
+   aliases matched in any case in the lower-cased view, case-sensitive ones (in each allowed
+   form: as written, or ALL CAPS) in the view as written.
 4. Candidates are kept when they are whole words (the characters around them are not letters
    or digits, so possessives like "Russia's"/"Russia’s" pass and "patriotic" does not), when
    their case fits the entity's case rule, and, for weapons, with a plural "-s"/"-es" absorbed.
@@ -26,6 +27,7 @@ into ``documents[field]``).
 
 from __future__ import annotations
 
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -96,16 +98,20 @@ def _view_of(text: str) -> bytes:
 class Matcher:
     """A gazetteer compiled for matching.
 
+    Patterns matched in any case are searched in the lower-cased view (``any_case``, whose
+    i-th pattern is pattern ``any_case_ids[i]``); patterns with case rules are searched, in
+    each allowed form, in the view as written (``exact``, ``exact_ids``): a case-sensitive
+    "US" then never produces candidates for every "us" inside "house" or "because".
     ``entity[p]`` is the row of ``entities`` for pattern p, or -1 for an exclusion phrase;
-    ``forms[p]`` the allowed case forms of the pattern in the view (None: any case);
     ``plural[p]`` whether "-s"/"-es" may follow; ``metonym[p]`` whether it is a metonym alias;
     ``label[p]`` the exclusion phrase (for the excluded list).
     """
 
-    automaton: ahocorasick_rs.BytesAhoCorasick
-    lengths: np.ndarray
+    any_case: ahocorasick_rs.BytesAhoCorasick | None
+    any_case_ids: np.ndarray
+    exact: ahocorasick_rs.BytesAhoCorasick | None
+    exact_ids: np.ndarray
     entity: np.ndarray
-    forms: tuple
     plural: np.ndarray
     metonym: np.ndarray
     label: tuple
@@ -121,7 +127,7 @@ def _case_forms(alias_view: bytes, case: str) -> frozenset[bytes] | None:
 
 
 def compile_gazetteer(gazetteer: Gazetteer, *, metonyms: bool = False) -> Matcher:
-    """Compile aliases, metonyms (when switched on) and exclusions into one automaton."""
+    """Compile aliases, metonyms (when switched on) and exclusions into two automata."""
     return _compile(gazetteer, metonyms)
 
 
@@ -167,11 +173,27 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
 
     keys = list(patterns)
     values = [patterns[k] for k in keys]
+    any_case = [
+        (key, p) for p, (key, v) in enumerate(zip(keys, values, strict=True)) if v["any_case"]
+    ]
+    exact = [
+        (form, p) for p, v in enumerate(values) if not v["any_case"] for form in sorted(v["forms"])
+    ]
+
+    def automaton(pairs):
+        if not pairs:
+            return None
+        # A DFA searches ~1.6x faster than the default NFA here, at a one-off build cost.
+        return ahocorasick_rs.BytesAhoCorasick(
+            [k for k, _ in pairs], implementation=ahocorasick_rs.Implementation.DFA
+        )
+
     return Matcher(
-        automaton=ahocorasick_rs.BytesAhoCorasick(keys),
-        lengths=np.array([len(k) for k in keys], dtype=np.int64),
+        any_case=automaton(any_case),
+        any_case_ids=np.array([p for _, p in any_case], dtype=np.int64),
+        exact=automaton(exact),
+        exact_ids=np.array([p for _, p in exact], dtype=np.int64),
         entity=np.array([v["entity"] for v in values], dtype=np.int64),
-        forms=tuple(None if v["any_case"] else frozenset(v["forms"]) for v in values),
         plural=np.array([v["plural"] for v in values], dtype=bool),
         metonym=np.array([v["metonym"] for v in values], dtype=bool),
         label=tuple(v["label"] for v in values),
@@ -208,13 +230,22 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
     Returns byte offsets, pattern ids, document numbers (into ``doc_starts``) and exclusions.
     """
     view, index = matching_view(buffer)
-    found = matcher.automaton.find_matches_as_indexes(view.lower(), overlapping=True)
+    parts = []
+    for automaton, ids, haystack in (
+        (matcher.any_case, matcher.any_case_ids, view.lower()),
+        (matcher.exact, matcher.exact_ids, view),
+    ):
+        if automaton is None:
+            continue
+        found = automaton.find_matches_as_indexes(haystack, overlapping=True)
+        hits = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+        hits = hits.reshape(-1, 3)
+        parts.append(np.column_stack([ids[hits[:, 0]], hits[:, 1], hits[:, 2]]))
     empty = np.zeros(0, dtype=np.int64)
-    if not found:
-        return {"pattern": empty, "begin": empty, "stop": empty, "doc": empty, "excluded": empty}
-    hits = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
-    hits = hits.reshape(-1, 3)
-    pattern, start, end = hits[:, 0], hits[:, 1], hits[:, 2]
+    hits = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+    if not len(hits):
+        return {"pattern": empty, "begin": empty, "stop": empty, "doc": empty}
+    pattern, start, end = hits[:, 0], hits[:, 1], hits[:, 2].copy()
     view_array = np.frombuffer(view, dtype=np.uint8)
     n = len(view_array)
     first_byte = index[start]
@@ -249,21 +280,6 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
         ok[positions[good]] = True
     keep = np.flatnonzero(inside & left_ok & ok)
     pattern, start, end, doc = pattern[keep], start[keep], end[keep], doc[keep]
-
-    # Case rules: compare the original-case view with the alias as written (or ALL CAPS).
-    forms = matcher.forms
-    sensitive = [i for i, p in enumerate(pattern.tolist()) if forms[p] is not None]
-    if sensitive:
-        lengths = matcher.lengths
-        fails = [
-            i
-            for i in sensitive
-            if view[start[i] : start[i] + lengths[pattern[i]]] not in forms[pattern[i]]
-        ]
-        if fails:
-            mask = np.ones(len(pattern), dtype=bool)
-            mask[fails] = False
-            pattern, start, end, doc = pattern[mask], start[mask], end[mask], doc[mask]
 
     # Leftmost-longest: sort by start, longest first; keep what does not overlap a kept span.
     order = np.lexsort((start - end, start))
@@ -422,6 +438,7 @@ def _scan_field(
     data, offsets = _utf8_column(values)
     slices = _slices(offsets, chunk_bytes)
     # numpy and the automaton release the GIL for most of the work, so threads overlap.
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         parts = list(pool.map(lambda s: _scan_slice(data, offsets, *s, matcher), slices))
     texts = values.fillna("").tolist()
@@ -452,7 +469,7 @@ def extract(
     include_duplicates: bool = False,
     fields: tuple[str, ...] = FIELDS,
     chunk_bytes: int = CHUNK_BYTES,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> Extraction:
     """Find all mentions and list the candidates removed by exclusions.
 
@@ -465,7 +482,8 @@ def extract(
     include_duplicates : also scan documents flagged as duplicates (duplicate_of != "").
     fields : which text columns to scan.
     chunk_bytes : documents are scanned in slices of about this size (bounds memory).
-    workers : threads scanning slices at once (results are identical for any number).
+    workers : threads scanning slices at once; None uses the machine's cores (up to 4).
+        Results are identical for any number.
 
     Returns
     -------
