@@ -25,6 +25,8 @@ from analysis.store import (
     write_corpus_store,
 )
 
+pytestmark = pytest.mark.filterwarnings("ignore::analysis.corpus.CorpusWarning")
+
 SMALL = load_gazetteer(Path(__file__).parent / "fixtures" / "gazetteer_small.yml")
 
 
