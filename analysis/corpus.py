@@ -1141,6 +1141,8 @@ def load_corpus(
     url_column: str | None = None,
     source_column: str | None = None,
     near_duplicates: bool = True,
+    engine: str = "pandas",
+    client=None,
 ) -> pd.DataFrame:
     """Load articles from a folder, file(s) or DataFrame into the documents frame.
 
@@ -1156,6 +1158,11 @@ def load_corpus(
         Column names for tables, overriding the detection of :data:`COLUMN_NAMES`.
     near_duplicates : bool
         Also flag near-duplicates (Jaccard >= 0.9 on word 5-shingles); exact ones always are.
+    engine : "pandas" or "dask"
+        For a Parquet corpus store (``corpus SOURCE --to-parquet DIR``), "dask" reads it
+        partition by partition on a Dask cluster (``client``, or DASK_SCHEDULER_ADDRESS, or a
+        local one). Raw sources are always parsed in this process.
+    client : dask.distributed.Client, optional
 
     Returns
     -------
@@ -1176,6 +1183,20 @@ def load_corpus(
         One line naming the file and problem: a missing path, an empty folder, a named table
         without a text column (its columns listed), an unreadable table or sidecar.
     """
+    from analysis.store import is_corpus_store
+
+    if engine != "pandas":
+        from analysis.distributed import check_engine
+
+        check_engine(engine)
+    if not isinstance(source, list | tuple | pd.DataFrame) and is_corpus_store(source):
+        if engine == "dask":
+            from analysis.distributed import load_corpus_dask
+
+            return load_corpus_dask(source, client=client)
+        from analysis.store import read_corpus_store
+
+        return read_corpus_store(source)
     overrides = {
         "text": text_column, "date": date_column, "title": title_column, "id": id_column,
         "url": url_column, "source": source_column,
@@ -1478,6 +1499,11 @@ def add_command(subparsers) -> None:
         "SOURCE/metadata.csv when SOURCE is a folder that has one)",
     )
     parser.add_argument("-o", "--output", help="write the documents table (.csv or .parquet)")
+    parser.add_argument(
+        "--to-parquet",
+        metavar="DIR",
+        help="also write a month-partitioned Parquet corpus store (for engine='dask', big corpora)",
+    )
     parser.set_defaults(func=_run_command)
 
 
@@ -1492,4 +1518,9 @@ def _run_command(args: argparse.Namespace) -> int:
         # write_frame writes a temporary file in the same folder, then os.replace: atomic.
         write_frame(documents, args.output)
         print(f"wrote {len(documents):,} documents to {args.output}")
+    if args.to_parquet:
+        from analysis.store import write_corpus_store
+
+        write_corpus_store(documents, args.to_parquet)
+        print(f"wrote a Parquet corpus store of {len(documents):,} documents to {args.to_parquet}")
     return 0

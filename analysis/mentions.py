@@ -553,6 +553,8 @@ def find_mentions(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
+    engine: str = "pandas",
+    client=None,
 ) -> pd.DataFrame:
     """Every mention of a gazetteer entity in the documents' titles and texts.
 
@@ -562,6 +564,9 @@ def find_mentions(
     gazetteer : a loaded gazetteer; None loads the default shipped with the package.
     metonyms : also count metonym aliases (off by default; such rows have ``metonym`` True).
     include_duplicates : also scan documents flagged as duplicates.
+    engine : "pandas" (in this process) or "dask" (partitions on a Dask cluster: ``client``,
+        or DASK_SCHEDULER_ADDRESS, or a local 2-worker cluster); the results are identical.
+        With "dask", ``documents`` may also be the path of a Parquet corpus store.
 
     Returns
     -------
@@ -569,6 +574,17 @@ def find_mentions(
     into ``sentence_spans(documents[field])``), start, end (``text[start:end] == surface``),
     surface, entity_id, entity, kind, category, metonym.
     """
+    if engine != "pandas":
+        from analysis.distributed import check_engine, find_mentions_dask
+
+        check_engine(engine)
+        return find_mentions_dask(
+            documents,
+            gazetteer,
+            metonyms=metonyms,
+            include_duplicates=include_duplicates,
+            client=client,
+        )
     return extract(
         documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
     ).mentions

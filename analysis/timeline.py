@@ -238,6 +238,8 @@ def corpus_over_time(
     start: Any = None,
     end: Any = None,
     min_documents: int = MIN_DOCUMENTS,
+    engine: str = "pandas",
+    client=None,
 ) -> pd.DataFrame:
     """Size of the corpus per period: the denominator of every normalised chart.
 
@@ -248,6 +250,8 @@ def corpus_over_time(
     start, end : first and last day included; the period range runs from the period of
         ``start`` (default: of the first dated document) to that of ``end`` (default: the last).
     min_documents : periods with fewer unique documents than this are flagged ``low_volume``.
+    engine, client : "dask" counts per partition on a Dask cluster (``documents`` may then be
+        a Parquet corpus store path); the result is identical.
 
     Returns
     -------
@@ -260,6 +264,13 @@ def corpus_over_time(
     - low_volume : bool, documents < min_documents
     - undated : bool, True only on the undated group's row
     """
+    if engine != "pandas":
+        from analysis.distributed import check_engine, corpus_over_time_dask
+
+        check_engine(engine)
+        return corpus_over_time_dask(
+            documents, freq=freq, start=start, end=end, min_documents=min_documents, client=client
+        )
     min_documents = _check_min_documents(min_documents)
     dated = dated_documents(documents, freq=freq, start=start, end=end)
     periods = _period_index(dated, freq, start, end)
@@ -315,6 +326,8 @@ def mentions_over_time(
     start: Any = None,
     end: Any = None,
     min_documents: int = MIN_DOCUMENTS,
+    engine: str = "pandas",
+    client=None,
 ) -> pd.DataFrame:
     """Mentions per entity and period, with the corpus size beside each row.
 
@@ -333,6 +346,8 @@ def mentions_over_time(
     kinds : "actor" and/or "weapon"; default both.
     start, end : first and last day included (see corpus_over_time).
     min_documents : low_volume threshold on period_documents.
+    engine, client : "dask" aggregates per partition on a Dask cluster (``documents`` may then
+        be a Parquet corpus store path); the result is identical.
 
     Returns
     -------
@@ -344,6 +359,22 @@ def mentions_over_time(
     value (float), low_volume (bool), undated (bool). Rows are ordered by entity (most mentioned
     first, then entity_id) and period.
     """
+    if engine != "pandas":
+        from analysis.distributed import check_engine, mentions_over_time_dask
+
+        check_engine(engine)
+        return mentions_over_time_dask(
+            mentions,
+            documents,
+            freq=freq,
+            normalize=normalize,
+            entities=entities,
+            kinds=kinds,
+            start=start,
+            end=end,
+            min_documents=min_documents,
+            client=client,
+        )
     if normalize not in NORMALIZATIONS:
         raise InputError(
             f"normalize: unknown value {normalize!r}; use one of {', '.join(NORMALIZATIONS)}"

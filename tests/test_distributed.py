@@ -211,3 +211,22 @@ def test_whitehouse_slice_is_identical(client, whitehouse):
             ),
             mentions_over_time(expected, documents, freq=freq, normalize=normalize),
         )
+
+
+def test_engine_parameter_of_the_public_functions(client, seeds, seeds_store):
+    # The same public calls with engine="dask" give the pandas results exactly.
+    pandas_mentions = find_mentions(seeds)
+    dask_mentions = find_mentions(seeds, engine="dask", client=client)
+    assert_frame_equal(dask_mentions, pandas_mentions)
+    assert_frame_equal(
+        mentions_over_time(dask_mentions, seeds_store, freq="M", engine="dask", client=client),
+        mentions_over_time(pandas_mentions, seeds, freq="M"),
+    )
+    assert_frame_equal(
+        corpus_over_time(seeds_store, freq="W", engine="dask", client=client),
+        corpus_over_time(seeds, freq="W"),
+    )
+    assert_frame_equal(load_corpus(seeds_store), seeds)
+    assert_frame_equal(load_corpus(seeds_store, engine="dask", client=client), seeds)
+    with pytest.raises(InputError, match="engine: unknown value 'spark'"):
+        find_mentions(seeds, engine="spark")

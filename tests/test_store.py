@@ -283,3 +283,14 @@ def test_mentions_cache_with_no_mentions(tmp_path):
     assert len(expected) == 0
     assert_frame_equal(cached_mentions(tmp_path / "store", SMALL), expected)
     assert_frame_equal(cached_mentions(tmp_path / "store", SMALL), expected)
+
+
+def test_corpus_command_writes_a_store(tmp_path, capsys):
+    from analysis.__main__ import main
+
+    target = tmp_path / "store"
+    assert main(["corpus", str(config.SEEDS_DIR), "--to-parquet", str(target)]) == 0
+    assert "wrote a Parquet corpus store of 3 documents" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(
+        read_corpus_store(target), load_corpus(config.SEEDS_DIR, metadata=config.SEEDS_METADATA)
+    )
