@@ -370,6 +370,9 @@ def _speaker_labels(
     return np.array(labels, dtype=np.int64)
 
 
+_TEXT_COLUMNS = ("doc_id", "field", "surface", "entity_id", "entity", "kind", "category")
+
+
 @dataclass(frozen=True)
 class Extraction:
     """Result of :func:`extract`.
@@ -414,13 +417,23 @@ def _scan_slice(
         if begin is None or not len(begin):
             continue
         doc = result[f"{prefix}doc"]
+        stop = result[f"{prefix}stop"]
         to_chars = char_positions(buffer)
         doc_char = to_chars(doc_starts[doc])
+        # Surfaces are decoded from the UTF-8 bytes: no Python copy of every text is needed.
+        raw = buffer.tobytes()
         sink.update(
             row=doc + first,
             pattern=result[f"{prefix}pattern"],
             start=to_chars(begin) - doc_char,
-            end=to_chars(result[f"{prefix}stop"]) - doc_char,
+            end=to_chars(stop) - doc_char,
+            surface=np.array(
+                [
+                    raw[b:e].decode("utf-8")
+                    for b, e in zip(begin.tolist(), stop.tolist(), strict=True)
+                ],
+                dtype=object,
+            ),
         )
         if prefix:
             sink["excluded_by"] = result["excluded_by_pattern"]
@@ -441,22 +454,15 @@ def _scan_field(
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         parts = list(pool.map(lambda s: _scan_slice(data, offsets, *s, matcher), slices))
-    texts = values.fillna("").tolist()
     frames = []
     for position, extra in ((0, "sentence_id"), (1, "excluded_by")):
-        columns = ["row", "pattern", "start", "end", extra]
+        columns = ["row", "pattern", "start", "end", "surface", extra]
         chunks = [part[position] for part in parts if part[position]]
         frame = pd.DataFrame(
             {c: np.concatenate([chunk[c] for chunk in chunks]) for c in columns}
             if chunks
-            else {c: np.zeros(0, dtype=np.int64) for c in columns}
+            else {c: np.zeros(0, dtype=object if c == "surface" else np.int64) for c in columns}
         )
-        frame["surface"] = [
-            texts[r][s:e]
-            for r, s, e in zip(
-                frame["row"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True
-            )
-        ]
         frames.append(frame)
     return frames[0], frames[1]
 
@@ -528,7 +534,7 @@ def extract(
             "metonym": matcher.metonym[found["pattern"].to_numpy()],
         },
         columns=[*MENTION_COLUMNS, "metonym"],
-    )
+    ).astype(dict.fromkeys(_TEXT_COLUMNS, "str"))
     lost = pd.concat(lost_frames, ignore_index=True)
     excluded = pd.DataFrame(
         {
