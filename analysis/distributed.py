@@ -573,10 +573,9 @@ def mentions_over_time_dask(
     from analysis.timeline import (
         MIN_DOCUMENTS,
         NORMALIZATIONS,
-        SERIES_COLUMNS,
         _check_min_documents,
         _require_columns,
-        _with_value,
+        assemble_series,
         parse_freq,
         select_entities,
     )
@@ -641,26 +640,4 @@ def mentions_over_time_dask(
                 "documents_with_mention": np.zeros(0, dtype=np.int64),
             }
         ).astype({"entity_id": selected["entity_id"].dtype})
-    totals = counts.groupby("entity_id")["mentions"].sum().rename("total").reset_index()
-    entity_table = (
-        selected.drop_duplicates("entity_id")[["entity_id", "entity", "kind", "category"]]
-        .merge(totals, on="entity_id", how="left")
-        .assign(total=lambda d: d["total"].fillna(0))
-        .sort_values(["total", "entity_id"], ascending=[False, True], kind="stable")
-        .assign(order=lambda d: np.arange(len(d)))
-    )
-    slots = corpus.assign(slot=np.arange(len(corpus))).rename(
-        columns={"documents": "period_documents", "words": "period_words"}
-    )
-    grid = entity_table.merge(slots, how="cross")
-    series = (
-        grid.merge(counts, on=["entity_id", "slot"], how="left")
-        .assign(
-            mentions=lambda d: d["mentions"].fillna(0).astype("int64"),
-            documents_with_mention=lambda d: d["documents_with_mention"].fillna(0).astype("int64"),
-        )
-        .sort_values(["order", "slot"], kind="stable")
-        .pipe(_with_value, normalize)
-        .reset_index(drop=True)
-    )
-    return series[SERIES_COLUMNS]
+    return assemble_series(selected, counts, corpus, normalize)

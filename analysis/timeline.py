@@ -402,8 +402,22 @@ def mentions_over_time(
         mentions=("doc_id", "size"), documents_with_mention=("doc_id", "nunique")
     )
 
-    # Every selected entity gets its full row of periods, even with no mention in the range.
-    totals = located.groupby("entity_id").size().rename("total").reset_index()
+    series = assemble_series(selected, counts.reset_index(), corpus, normalize)
+    series.attrs.update(freq=freq, normalize=normalize, min_documents=min_documents)
+    return series
+
+
+def assemble_series(
+    selected: pd.DataFrame, counts: pd.DataFrame, corpus: pd.DataFrame, normalize: str
+) -> pd.DataFrame:
+    """The long series from per-slot counts: shared by the pandas and the Dask paths.
+
+    ``selected`` are the selected mentions (entity_id, entity, kind, category), ``counts`` has
+    entity_id, slot (period position; the undated group last), mentions and
+    documents_with_mention, ``corpus`` is the corpus_over_time frame whose row i is slot i.
+    Every selected entity gets its full row of periods, even with no mention in the range.
+    """
+    totals = counts.groupby("entity_id")["mentions"].sum().rename("total").reset_index()
     entity_table = (
         selected.drop_duplicates("entity_id")[["entity_id", "entity", "kind", "category"]]
         .merge(totals, on="entity_id", how="left")
@@ -414,9 +428,9 @@ def mentions_over_time(
     slots = corpus.assign(slot=np.arange(len(corpus))).rename(
         columns={"documents": "period_documents", "words": "period_words"}
     )
-    grid = entity_table.merge(slots, how="cross")
     series = (
-        grid.merge(counts.reset_index(), on=["entity_id", "slot"], how="left")
+        entity_table.merge(slots, how="cross")
+        .merge(counts, on=["entity_id", "slot"], how="left")
         .assign(
             mentions=lambda d: d["mentions"].fillna(0).astype("int64"),
             documents_with_mention=lambda d: d["documents_with_mention"].fillna(0).astype("int64"),
@@ -425,9 +439,7 @@ def mentions_over_time(
         .pipe(_with_value, normalize)
         .reset_index(drop=True)
     )
-    series = series[SERIES_COLUMNS]
-    series.attrs.update(freq=freq, normalize=normalize, min_documents=min_documents)
-    return series
+    return series[SERIES_COLUMNS]
 
 
 def _with_value(series: pd.DataFrame, normalize: str) -> pd.DataFrame:
