@@ -1189,7 +1189,7 @@ def load_corpus(
         from analysis.distributed import check_engine
 
         check_engine(engine)
-    if not isinstance(source, list | tuple | pd.DataFrame) and is_corpus_store(source):
+    if isinstance(source, str | os.PathLike) and is_corpus_store(source):
         if engine == "dask":
             from analysis.distributed import load_corpus_dask
 
