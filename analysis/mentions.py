@@ -44,7 +44,9 @@ from analysis.schema import MENTION_COLUMNS
 from analysis.sentences import boundaries, char_positions, first_non_space, sentence_ids
 
 FIELDS = ("title", "text")
-CHUNK_BYTES = 8 << 20  # documents are scanned in slices of about this many bytes
+# Documents are scanned in slices of about this many bytes: small enough that the per-byte
+# temporaries stay small (peak memory), large enough that per-slice overhead does not show.
+CHUNK_BYTES = 2 << 20
 
 # --- the matching view -------------------------------------------------------------------------
 
@@ -82,7 +84,8 @@ def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
         drop[nbsp + 1] = True
     space = mapped == 32
     drop[1:] |= space[1:] & space[:-1]
-    index = np.flatnonzero(~drop)
+    # int32 halves the largest temporary; slices are far below 2 GiB (CHUNK_BYTES).
+    index = np.flatnonzero(~drop).astype(np.int32)
     return mapped[index].tobytes(), index
 
 
@@ -204,23 +207,32 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
 # --- scanning ----------------------------------------------------------------------------------
 
 
-def _utf8_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """All strings of a column as one UTF-8 byte buffer plus offsets (no copy when Arrow-backed)."""
+def _utf8_chunks(values: pd.Series) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """The strings of a column as UTF-8 byte buffers with offsets, one per Arrow chunk.
+
+    With pandas' Arrow-backed strings nothing is copied: each chunk's own buffers are used.
+    Returns (data, offsets, first row of the chunk) triples.
+    """
     array = pa.array(values.fillna(""), from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    if array.type != pa.large_string():
-        array = array.cast(pa.large_string())
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
-        array.offset : array.offset + len(array) + 1
-    ]
-    data = (
-        np.frombuffer(data_buffer, dtype=np.uint8)
-        if data_buffer is not None
-        else np.zeros(0, dtype=np.uint8)
-    )
-    return data, offsets
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    result, row = [], 0
+    for chunk in chunks:
+        if chunk.type != pa.large_string():
+            chunk = chunk.cast(pa.large_string())
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        if offsets_buffer is None:  # an empty chunk
+            continue
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = (
+            np.frombuffer(data_buffer, dtype=np.uint8)
+            if data_buffer is not None
+            else np.zeros(0, dtype=np.uint8)
+        )
+        result.append((data, offsets, row))
+        row += len(chunk)
+    return result
 
 
 def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[str, np.ndarray]:
@@ -401,9 +413,10 @@ def _slices(offsets: np.ndarray, chunk_bytes: int) -> list[tuple[int, int]]:
 
 
 def _scan_slice(
-    data: np.ndarray, offsets: np.ndarray, first: int, last: int, matcher: Matcher
+    data: np.ndarray, offsets: np.ndarray, first: int, last: int, row: int, matcher: Matcher
 ) -> tuple[dict, dict]:
-    """Mentions and exclusions of documents ``first:last``, in character offsets."""
+    """Mentions and exclusions of documents ``first:last`` of a chunk whose first row is
+    ``row``, in character offsets."""
     base = int(offsets[first])
     buffer = data[base : int(offsets[last])]
     doc_starts = offsets[first : last + 1] - base
@@ -423,7 +436,7 @@ def _scan_slice(
         # Surfaces are decoded from the UTF-8 bytes: no Python copy of every text is needed.
         raw = buffer.tobytes()
         sink.update(
-            row=doc + first,
+            row=doc + first + row,
             pattern=result[f"{prefix}pattern"],
             start=to_chars(begin) - doc_char,
             end=to_chars(stop) - doc_char,
@@ -448,12 +461,15 @@ def _scan_slice(
 def _scan_field(
     values: pd.Series, matcher: Matcher, chunk_bytes: int, workers: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    data, offsets = _utf8_column(values)
-    slices = _slices(offsets, chunk_bytes)
+    tasks = [
+        (data, offsets, first, last, row)
+        for data, offsets, row in _utf8_chunks(values)
+        for first, last in _slices(offsets, chunk_bytes)
+    ]
     # numpy and the automaton release the GIL for most of the work, so threads overlap.
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        parts = list(pool.map(lambda s: _scan_slice(data, offsets, *s, matcher), slices))
+        parts = list(pool.map(lambda task: _scan_slice(*task, matcher), tasks))
     frames = []
     for position, extra in ((0, "sentence_id"), (1, "excluded_by")):
         columns = ["row", "pattern", "start", "end", "surface", extra]

@@ -301,3 +301,18 @@ def test_sentence_ids_do_not_depend_on_the_previous_document():
         ["d1", "NATO", 0],
         ["d1", "Trump", 1],
     ]
+
+
+def test_arrow_chunked_columns_are_read_in_place_with_the_same_results():
+    import pyarrow as pa
+
+    texts = [f"Doc {i}: Trump’s NATO and Patriot systems." for i in range(30)]
+    single = documents(*texts)
+    chunked_text = pd.Series(
+        pd.arrays.ArrowExtensionArray(pa.chunked_array([texts[:7], [], texts[7:20], texts[20:]]))
+    ).astype("str")
+    chunked = single.assign(text=chunked_text)
+    pd.testing.assert_frame_equal(
+        find_mentions(chunked, SMALL), find_mentions(single, SMALL), check_dtype=False
+    )
+    assert len(find_mentions(chunked, SMALL)) == 90
