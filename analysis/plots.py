@@ -238,6 +238,12 @@ def _truncate(name: object, width: int = NAME_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def _kind_note(series: pd.DataFrame) -> str:
+    """" (weapons only)" or " (actors only)" when the series holds one kind: titles say so."""
+    kinds = set(series["kind"].dropna()) if "kind" in series.columns else set()
+    return f" ({next(iter(kinds))}s only)" if len(kinds) == 1 else ""
+
+
 def _set_title(ax: Axes, title: str) -> None:
     # Titles are sentences; wrap them to the figure's width rather than let them run off it.
     width_inches = ax.figure.get_figwidth()
@@ -502,7 +508,9 @@ def plot_mentions_over_time(
         freq = _freq_code(series) if not series.empty else series.attrs.get("freq")
         if corpus is not None and freq is None and not corpus.empty:
             freq = _freq_code(corpus)
-        title = title or f"{TITLE_LEADS.get(normalize, 'Mentions')}, by {_freq_name(freq)}"
+        title = title or (
+            f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, by {_freq_name(freq)}"
+        )
         dated = _dated(series) if not series.empty else series
         if series.empty or series["mentions"].sum() == 0:
             _show_empty(ax, title)
@@ -732,7 +740,8 @@ def plot_heatmap(
         normalize = _normalisation(series)
         freq = _freq_code(series) if not series.empty else series.attrs.get("freq")
         title = title or (
-            f"{TITLE_LEADS.get(normalize, 'Mentions')}, by entity and {_freq_name(freq)}"
+            f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, "
+            f"by entity and {_freq_name(freq)}"
             + (f" (top {top_n})" if len(ranked) > top_n else "")
         )
         if dated.empty or dated["mentions"].sum() == 0:

@@ -469,3 +469,13 @@ def test_frequency_is_read_off_the_period_starts(starts, expected):
     assert ax.get_title("left").endswith(f"by {expected}")
     if expected == "week":  # the weeks between are gaps, not a straight line across them
         assert len(ax.get_lines()[0].get_xdata()) == 7
+
+
+def test_titles_say_when_one_kind_is_shown():
+    weapons = make_series({"Patriot": [1, 2, 0, 3], "Javelin": [0, 1, 1, 0]})
+    assert plots.plot_mentions_over_time(weapons).get_title("left") == (
+        "Mentions (weapons only), by week"
+    )
+    assert "(weapons only)" in plots.plot_heatmap(weapons).get_title("left")
+    both = make_series({"Patriot": [1, 2, 0, 3], "Ukraine": [0, 1, 1, 0]})
+    assert "only" not in plots.plot_mentions_over_time(both).get_title("left")
