@@ -437,9 +437,9 @@ class ReportContext:
             id, name, kind, category, aliases ("; "-joined), exclusions, mentions, documents;
             most mentioned first.
         """
-        found = self.mentions.groupby("entity_id").agg(
-            mentions=("doc_id", "size"), documents=("doc_id", "nunique")
-        )
+        from analysis.mentions import entity_totals
+
+        found = entity_totals(self.mentions).set_index("entity_id")[["mentions", "documents"]]
         entities = self.gazetteer.entities
         return (
             entities.assign(
