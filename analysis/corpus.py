@@ -104,6 +104,7 @@ import yaml
 
 from analysis import textclean
 from analysis.errors import InputError
+from analysis.memory import bulk_memory, release
 from analysis.schema import DOCUMENT_COLUMNS
 
 __all__ = [
@@ -137,7 +138,7 @@ LSH_BANDS = 8  # 8 bands of 4 rows: a pair at Jaccard 0.9 becomes a candidate wi
 # Candidates whose signatures agree on fewer than this share of the 32 values are not verified:
 # a pair at Jaccard 0.9 falls below it with p ~ 1e-4, a pair at 0.5 passes with p ~ 2e-3.
 _MIN_SIGNATURE_AGREEMENT = 0.7
-_CHUNK_BYTES = 4_000_000  # text per worker task: big enough for numpy, small for memory
+_CHUNK_BYTES = 1_000_000  # text per worker task: big enough for numpy, small for memory
 _SUMMARY_LIST = 5  # ids or paths listed per line of the summary
 
 _RAW_COLUMNS = [
@@ -1201,14 +1202,24 @@ def load_corpus(
         "text": text_column, "date": date_column, "title": title_column, "id": id_column,
         "url": url_column, "source": source_column,
     }  # fmt: skip
-    collector = _Collector(overrides)
     sources = list(source) if isinstance(source, list | tuple) else [source]
     if not sources:
         raise InputError("load_corpus: no sources given")
+    with bulk_memory():
+        documents = _build_documents(sources, overrides, metadata, near_duplicates)
+    _warn_summary(documents)
+    return documents
+
+
+def _build_documents(
+    sources: list, overrides: dict, metadata, near_duplicates: bool
+) -> pd.DataFrame:
+    """The documents frame of ``sources`` (see :func:`load_corpus`), ``attrs`` set."""
+    collector = _Collector(overrides)
     for item in sources:
         collector.add(item)
     raw = collector.frame()
-    pa.default_memory_pool().release_unused()  # the readers' scratch space (see below)
+    release()  # the readers' scratch space
     notes: list[list[str]] = [list(n) for n in raw["notes"]]
     where = [_where(path, row) for path, row in zip(raw["path"], raw["row"], strict=True)]
 
@@ -1245,9 +1256,7 @@ def load_corpus(
         texts = pa.chunked_array([texts])
     analysis = _analyse_texts(texts, order, near_duplicates)
     del texts
-    # Hand the raw texts' memory back now: Arrow's allocator keeps freed pages for reuse, which
-    # would show up as ~100 MB more peak memory on the White House corpus.
-    pa.default_memory_pool().release_unused()
+    release()  # the raw texts, before the last columns are built
     for position, warning in analysis.mojibake.items():
         notes[position].append(warning)
     for position in np.flatnonzero(analysis.n_tokens == 0):
@@ -1277,7 +1286,6 @@ def load_corpus(
         "duplicates": {"exact": int(exact_copy.sum()), "near": n_copies - int(exact_copy.sum())},
         "source": _describe(sources),
     }
-    _warn_summary(documents, unmatched, sidecar_path)
     return documents
 
 
@@ -1338,7 +1346,9 @@ def _describe(sources: list) -> str:
     return ", ".join("DataFrame" if isinstance(s, pd.DataFrame) else str(s) for s in sources)
 
 
-def _warn_summary(documents: pd.DataFrame, unmatched: list[str], sidecar: Path | None) -> None:
+def _warn_summary(documents: pd.DataFrame) -> None:
+    """One CorpusWarning per problem kind, attributed to the caller of load_corpus."""
+    unmatched, sidecar = documents.attrs["metadata_unmatched"], documents.attrs["metadata"]
     if unmatched:
         listed = ", ".join(unmatched[:10]) + (
             f" and {len(unmatched) - 10} more" if len(unmatched) > 10 else ""

@@ -147,6 +147,13 @@ def utf8_parts(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets - offsets[0], data
 
 
+def pool_array(size: int, dtype) -> tuple[pa.Buffer, np.ndarray]:
+    """A new buffer of ``size`` items in Arrow's memory pool and a writable numpy view of it."""
+    dtype = np.dtype(dtype)
+    buffer = pa.allocate_buffer(size * dtype.itemsize)
+    return buffer, np.frombuffer(buffer, dtype=dtype)
+
+
 def from_utf8_parts(offsets: np.ndarray, data: np.ndarray) -> pa.LargeStringArray:
     return pa.LargeStringArray.from_buffers(
         len(offsets) - 1, pa.py_buffer(np.ascontiguousarray(offsets)), pa.py_buffer(data)
@@ -206,14 +213,23 @@ def clean_array(values: pa.Array) -> CleanTexts:
             replace_with.append(32)
             delete.extend(found + k for k in range(1, width))
     if any(p.size for p in replace_at) or any(p.size for p in delete):
-        data = data.copy()
+        # The edited bytes are written into Arrow's memory pool, not numpy's heap: these texts
+        # live as long as the documents frame, and long-lived blocks scattered among the
+        # temporaries of a bulk load would keep the freed heap from going back to the system.
+        deleted = np.sort(np.concatenate(delete)) if delete else np.zeros(0, np.int64)
+        data_buffer, edited = pool_array(data.size - deleted.size, np.uint8)
+        if deleted.size:
+            keep = np.ones(data.size, dtype=bool)
+            keep[deleted] = False
+            edited[:] = data[keep]  # np.compress would build an int64 index per byte
+        else:
+            edited[:] = data
         for positions, byte in zip(replace_at, replace_with, strict=True):
-            data[positions] = byte
-        if delete:
-            deleted = np.sort(np.concatenate(delete))
-            offsets = offsets - np.searchsorted(deleted, offsets)  # bytes removed before each
-            data = np.delete(data, deleted)
-        values = from_utf8_parts(offsets, data)
+            edited[positions - np.searchsorted(deleted, positions)] = byte  # never deleted
+        offsets_buffer, shifted = pool_array(offsets.size, np.int64)
+        np.subtract(offsets, np.searchsorted(deleted, offsets), out=shifted)
+        values = pa.LargeStringArray.from_buffers(len(values), offsets_buffer, data_buffer)
+        offsets, data = shifted, edited
     suspect = _unusual_characters(data)
     # Only characters from U+0300 on (lead byte 0xCC or more) can make a text non-NFC.
     may_compose = suspect[data[suspect] >= 0xCC]

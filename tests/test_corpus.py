@@ -150,6 +150,8 @@ def test_mixed_folder_every_format_in_one_sorted_frame():
     with pytest.warns(CorpusWarning) as record:
         documents = load_corpus(MIXED)
     assert any("1 doc_id(s) match no document: ghost" in str(w.message) for w in record)
+    # Attributed to the line that called load_corpus, so a user's filter by module works.
+    assert {w.filename for w in record} == {__file__}
     check_contract(documents)
     got = [
         (r.doc_id, None if pd.isna(r.date) else f"{r.date:%Y-%m-%d}", r.date_source, r.title,
@@ -710,3 +712,19 @@ def test_clean_array_rewrites_bytes_within_each_text():
     # "a\r" then "\nb": a CR ending one text and a LF starting the next are not one CRLF.
     assert cleaned.values.to_pylist() == ["a\n", "\nb\nc d", "", "e  f\ng", "Café"]
     assert cleaned.suspect_texts.tolist() == [4]  # only the text with an accent
+
+
+def test_bulk_work_leaves_arrows_default_allocator_as_it_was():
+    import pyarrow as pa
+
+    from analysis.memory import bulk_memory
+
+    before = pa.default_memory_pool().backend_name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        load_corpus(config.SEEDS_DIR)
+    assert pa.default_memory_pool().backend_name == before
+    with pytest.raises(RuntimeError), bulk_memory():
+        assert pa.default_memory_pool().backend_name == "system"
+        raise RuntimeError("restored even when the work fails")
+    assert pa.default_memory_pool().backend_name == before
