@@ -39,14 +39,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
+from analysis.memory import bulk_memory
 from analysis.schema import MENTION_COLUMNS
 from analysis.sentences import boundaries, char_positions, first_non_space, sentence_ids
+from analysis.textclean import from_utf8_parts
 
 FIELDS = ("title", "text")
 # Documents are scanned in slices of about this many bytes: small enough that the per-byte
 # temporaries stay small (peak memory), large enough that per-slice overhead does not show.
-CHUNK_BYTES = 2 << 20
+CHUNK_BYTES = 1 << 20
 
 # --- the matching view -------------------------------------------------------------------------
 
@@ -382,7 +385,8 @@ def _speaker_labels(
     return np.array(labels, dtype=np.int64)
 
 
-_TEXT_COLUMNS = ("doc_id", "field", "surface", "entity_id", "entity", "kind", "category")
+# Mention columns looked up in the gazetteer: column -> entities column.
+_ENTITY_COLUMNS = {"entity_id": "id", "entity": "name", "kind": "kind", "category": "category"}
 
 
 @dataclass(frozen=True)
@@ -400,16 +404,42 @@ class Extraction:
     excluded: pd.DataFrame
 
 
-def _slices(offsets: np.ndarray, chunk_bytes: int) -> list[tuple[int, int]]:
-    """Split documents into consecutive runs of about ``chunk_bytes`` bytes."""
+def _slices(
+    offsets: np.ndarray, chunk_bytes: int, skip: np.ndarray | None = None
+) -> list[tuple[int, int]]:
+    """Split documents into consecutive runs of about ``chunk_bytes`` bytes.
+
+    Runs of skipped documents (``skip[i]`` True) longer than a sixteenth of a slice are left
+    out; shorter ones are scanned with their neighbours and their mentions dropped afterwards,
+    so many scattered copies never turn into many tiny slices.
+    """
     n = len(offsets) - 1
-    slices, first = [], 0
-    while first < n:
-        last = int(np.searchsorted(offsets, offsets[first] + chunk_bytes, side="right")) - 1
-        last = min(max(last, first + 1), n)
-        slices.append((first, last))
-        first = last
+    segments = [(0, n)]
+    if skip is not None and skip.any():
+        edges = np.diff(np.concatenate([[0], skip.view(np.int8), [0]]))
+        run_starts, run_stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        long = offsets[run_stops] - offsets[run_starts] > chunk_bytes // 16
+        cuts = zip(run_starts[long].tolist(), run_stops[long].tolist(), strict=True)
+        bounds = [0, *chain.from_iterable(cuts), n]
+        segments = [(a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if a < b]
+    slices = []
+    for first, end in segments:
+        while first < end:
+            last = int(np.searchsorted(offsets, offsets[first] + chunk_bytes, side="right")) - 1
+            last = min(max(last, first + 1), end)
+            slices.append((first, last))
+            first = last
     return slices
+
+
+def _substrings(buffer: np.ndarray, begin: np.ndarray, stop: np.ndarray) -> pa.Array:
+    """``buffer[begin[i]:stop[i]]`` for every i, as an Arrow string array (no Python strings)."""
+    lengths = stop - begin
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    positions = np.arange(offsets[-1], dtype=np.int64)
+    positions += np.repeat(begin - offsets[:-1], lengths)
+    return from_utf8_parts(offsets, buffer[positions])
 
 
 def _scan_slice(
@@ -420,33 +450,25 @@ def _scan_slice(
     base = int(offsets[first])
     buffer = data[base : int(offsets[last])]
     doc_starts = offsets[first : last + 1] - base
-    found: dict[str, np.ndarray] = {}
-    lost: dict[str, np.ndarray] = {}
+    found: dict = {}
+    lost: dict = {}
     if len(buffer) == 0:
         return found, lost
     result = _scan(buffer, doc_starts, matcher)
+    to_chars = char_positions(buffer)
     for prefix, sink in (("", found), ("excluded_", lost)):
         begin = result.get(f"{prefix}begin")
         if begin is None or not len(begin):
             continue
         doc = result[f"{prefix}doc"]
         stop = result[f"{prefix}stop"]
-        to_chars = char_positions(buffer)
         doc_char = to_chars(doc_starts[doc])
-        # Surfaces are decoded from the UTF-8 bytes: no Python copy of every text is needed.
-        raw = buffer.tobytes()
         sink.update(
             row=doc + first + row,
             pattern=result[f"{prefix}pattern"],
             start=to_chars(begin) - doc_char,
             end=to_chars(stop) - doc_char,
-            surface=np.array(
-                [
-                    raw[b:e].decode("utf-8")
-                    for b, e in zip(begin.tolist(), stop.tolist(), strict=True)
-                ],
-                dtype=object,
-            ),
+            surface=_substrings(buffer, begin, stop),
         )
         if prefix:
             sink["excluded_by"] = result["excluded_by_pattern"]
@@ -458,31 +480,64 @@ def _scan_slice(
     return found, lost
 
 
+_NUMBERS = ("row", "pattern", "start", "end", "sentence_id", "excluded_by")
+
+
 def _scan_field(
-    values: pd.Series, matcher: Matcher, chunk_bytes: int, workers: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    values: pd.Series, matcher: Matcher, chunk_bytes: int, workers: int, skip: np.ndarray | None
+) -> tuple[dict, dict]:
+    """Mentions and exclusions in one text column, as concatenated arrays (rows of ``skip``
+    left out)."""
     tasks = [
         (data, offsets, first, last, row)
         for data, offsets, row in _utf8_chunks(values)
-        for first, last in _slices(offsets, chunk_bytes)
+        for first, last in _slices(
+            offsets, chunk_bytes, None if skip is None else skip[row : row + len(offsets) - 1]
+        )
     ]
     # numpy and the automaton release the GIL for most of the work, so threads overlap.
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         parts = list(pool.map(lambda task: _scan_slice(*task, matcher), tasks))
-    frames = []
+    results = []
     for position, extra in ((0, "sentence_id"), (1, "excluded_by")):
-        columns = ["row", "pattern", "start", "end", "surface", extra]
         chunks = [part[position] for part in parts if part[position]]
-        frame = pd.DataFrame(
-            {c: np.concatenate([chunk[c] for chunk in chunks]) for c in columns}
+        columns = {
+            c: np.concatenate([chunk[c] for chunk in chunks])
             if chunks
-            else {c: np.zeros(0, dtype=object if c == "surface" else np.int64) for c in columns}
+            else np.zeros(0, dtype=np.int64)
+            for c in ("row", "pattern", "start", "end", extra)
+        }
+        columns["surface"] = pa.concat_arrays(
+            [chunk["surface"] for chunk in chunks] or [pa.array([], pa.large_string())]
         )
-        frames.append(frame)
-    return frames[0], frames[1]
+        if skip is not None:
+            kept = ~skip[columns["row"]]
+            columns = {c: v.filter(kept) if c == "surface" else v[kept] for c, v in columns.items()}
+        results.append(columns)
+    return results[0], results[1]
 
 
+def _in_order(parts: list[dict]) -> dict:
+    """Per-field results as one set of columns in document, field, start order; ``field`` is
+    the position of the field's results in ``parts``."""
+    field = np.concatenate([np.full(len(part["row"]), i, np.int64) for i, part in enumerate(parts)])
+    merged = {c: np.concatenate([part[c] for part in parts]) for c in parts[0] if c != "surface"}
+    order = np.lexsort((merged["start"], field, merged["row"]))
+    merged = {c: values[order] for c, values in merged.items()}
+    merged["field"] = field[order]
+    merged["surface"] = pa.concat_arrays([part["surface"] for part in parts]).take(order)
+    return merged
+
+
+def _take_strings(values, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[positions]`` as a pandas "str" array, taken in Arrow: no Python string objects,
+    which for 300,000 mentions would cost more memory than the whole mentions frame."""
+    array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
+    return pd.array(array.cast(pa.large_string()).take(positions), dtype="str")
+
+
+@bulk_memory()
 def extract(
     documents: pd.DataFrame,
     gazetteer: Gazetteer | None = None,
@@ -515,55 +570,54 @@ def extract(
     """
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     matcher = compile_gazetteer(gazetteer, metonyms=metonyms)
-    docs = documents
+    docs = documents.reset_index(drop=True)
+    # Copies are skipped while scanning: filtering the frame first would copy every text.
+    skip = None
     if not include_duplicates and "duplicate_of" in docs.columns:
-        docs = docs[docs["duplicate_of"].fillna("") == ""]
-    docs = docs.reset_index(drop=True)
+        skip = (docs["duplicate_of"].fillna("") != "").to_numpy()
+    names = [name for name in fields if name in docs.columns]
+    if not names:
+        raise InputError(f"documents: no column to scan (looked for {', '.join(fields)})")
+    scanned = [_scan_field(docs[name], matcher, chunk_bytes, workers, skip) for name in names]
+    found = _in_order([mentions for mentions, _ in scanned])
+    lost = _in_order([excluded for _, excluded in scanned])
+    del scanned
     entities = matcher.entities
-    found_frames, lost_frames = [], []
-    for order, field_name in enumerate(fields):
-        if field_name not in docs.columns:
-            continue
-        mentions, excluded = _scan_field(docs[field_name], matcher, chunk_bytes, workers)
-        found_frames.append(mentions.assign(field=field_name, field_order=order))
-        lost_frames.append(excluded.assign(field=field_name, field_order=order))
-    found = pd.concat(found_frames, ignore_index=True).sort_values(
-        ["row", "field_order", "start"], kind="stable"
-    )
-    entity_row = matcher.entity[found["pattern"].to_numpy()]
-    dates = (
-        docs["date"] if "date" in docs.columns else pd.Series(pd.NaT, index=docs.index)
-    ).astype("datetime64[ns]")
+    entity_row = matcher.entity[found["pattern"]]
+    if "date" in docs.columns:
+        dates = docs["date"].to_numpy(dtype="datetime64[ns]")
+    else:
+        dates = np.full(len(docs), np.datetime64("NaT"), dtype="datetime64[ns]")
     mentions = pd.DataFrame(
         {
-            "doc_id": docs["doc_id"].to_numpy()[found["row"].to_numpy()],
-            "date": dates.to_numpy()[found["row"].to_numpy()],
-            "field": found["field"].to_numpy(),
-            "sentence_id": found["sentence_id"].to_numpy(dtype=np.int64),
-            "start": found["start"].to_numpy(dtype=np.int64),
-            "end": found["end"].to_numpy(dtype=np.int64),
-            "surface": found["surface"].to_numpy(),
-            "entity_id": entities["id"].to_numpy()[entity_row],
-            "entity": entities["name"].to_numpy()[entity_row],
-            "kind": entities["kind"].to_numpy()[entity_row],
-            "category": entities["category"].to_numpy()[entity_row],
-            "metonym": matcher.metonym[found["pattern"].to_numpy()],
+            "doc_id": _take_strings(docs["doc_id"], found["row"]),
+            "date": dates[found["row"]],
+            "field": _take_strings(names, found["field"]),
+            "sentence_id": found["sentence_id"],
+            "start": found["start"],
+            "end": found["end"],
+            "surface": pd.array(found["surface"], dtype="str"),
+            **{
+                column: _take_strings(entities[source], entity_row)
+                for column, source in _ENTITY_COLUMNS.items()
+            },
+            "metonym": matcher.metonym[found["pattern"]],
         },
         columns=[*MENTION_COLUMNS, "metonym"],
-    ).astype(dict.fromkeys(_TEXT_COLUMNS, "str"))
-    lost = pd.concat(lost_frames, ignore_index=True)
+    )
+    by = lost["excluded_by"]
     excluded = pd.DataFrame(
         {
-            "doc_id": docs["doc_id"].to_numpy()[lost["row"].to_numpy()],
-            "field": lost["field"].to_numpy(),
-            "start": lost["start"].to_numpy(dtype=np.int64),
-            "end": lost["end"].to_numpy(dtype=np.int64),
-            "surface": lost["surface"].to_numpy(),
-            "entity_id": entities["id"].to_numpy()[matcher.entity[lost["pattern"].to_numpy()]],
-            "excluded_by": [
-                "speaker label" if code == SPEAKER_LABEL else matcher.label[code]
-                for code in lost["excluded_by"].tolist()
-            ],
+            "doc_id": _take_strings(docs["doc_id"], lost["row"]),
+            "field": _take_strings(names, lost["field"]),
+            "start": lost["start"],
+            "end": lost["end"],
+            "surface": pd.array(lost["surface"], dtype="str"),
+            "entity_id": _take_strings(entities["id"], matcher.entity[lost["pattern"]]),
+            "excluded_by": _take_strings(
+                [*matcher.label, "speaker label"],
+                np.where(by == SPEAKER_LABEL, len(matcher.label), by),
+            ),
         }
     )
     return Extraction(mentions=mentions, excluded=excluded)

@@ -181,6 +181,38 @@ def test_duplicates_skipped_by_default():
     assert find_mentions(docs, SMALL, include_duplicates=True)["doc_id"].tolist() == ["d0", "d1"]
 
 
+@pytest.mark.parametrize("chunk_bytes", [16, 3200, None], ids=["tiny", "mixed", "default"])
+def test_copies_are_skipped_without_changing_anything_else(chunk_bytes):
+    # Long runs of copies are left out of the slices, short ones scanned and dropped: either
+    # way the result is that of the frame without its copies.
+    texts = [
+        f"PRESIDENT TRUMP: Doc {i}. NATO, the Patriot Act and a Patriot battery."
+        for i in range(60)
+    ]
+    copies = [3, *range(10, 26), 40, 41, 59]
+    docs = documents(*texts, titles=[f"Trump {i}" for i in range(60)])
+    docs.loc[copies, "duplicate_of"] = "d0"
+    options = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
+    skipped = extract(docs, SMALL, **options)
+    unique = docs[docs["duplicate_of"] == ""]
+    expected = extract(unique, SMALL, include_duplicates=True, **options)
+    pd.testing.assert_frame_equal(skipped.mentions, expected.mentions)
+    pd.testing.assert_frame_equal(skipped.excluded, expected.excluded)
+    assert set(skipped.mentions["doc_id"]) == set(unique["doc_id"])
+    assert len(skipped.mentions) == 3 * len(unique)  # title Trump, NATO, Patriot
+    assert set(skipped.excluded["excluded_by"]) == {"speaker label", "Patriot Act"}
+
+
+def test_result_columns_have_their_types_even_when_empty():
+    result = extract(documents("Nothing to see."), SMALL)
+    assert result.mentions.empty and result.excluded.empty
+    for frame in (result.mentions, result.excluded):
+        text_columns = ["doc_id", "field", "surface", "entity_id"]
+        assert (frame[text_columns].dtypes == "str").all()
+        assert (frame[["start", "end"]].dtypes == "int64").all()
+    assert result.excluded["excluded_by"].dtype == "str"
+
+
 def test_empty_and_missing_text():
     docs = documents("", "   ", "Trump").assign(title=[None, "", "NATO"])
     mentions = find_mentions(docs, SMALL)
