@@ -480,9 +480,6 @@ def _scan_slice(
     return found, lost
 
 
-_NUMBERS = ("row", "pattern", "start", "end", "sentence_id", "excluded_by")
-
-
 def _scan_field(
     values: pd.Series, matcher: Matcher, chunk_bytes: int, workers: int, skip: np.ndarray | None
 ) -> tuple[dict, dict]:
@@ -531,8 +528,8 @@ def _in_order(parts: list[dict]) -> dict:
 
 
 def _take_strings(values, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``values[positions]`` as a pandas "str" array, taken in Arrow: no Python string objects,
-    which for 300,000 mentions would cost more memory than the whole mentions frame."""
+    """``values[positions]`` as a pandas "str" array, taken in Arrow (no Python object per
+    mention)."""
     array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
     return pd.array(array.cast(pa.large_string()).take(positions), dtype="str")
 
