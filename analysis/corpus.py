@@ -1043,28 +1043,45 @@ def _candidate_pairs(signatures: np.ndarray, eligible: np.ndarray) -> np.ndarray
     return np.unique(np.concatenate(found), axis=0)
 
 
-def _clusters(pairs: np.ndarray) -> np.ndarray:
-    """For each pair, the smallest document of the connected cluster of pairs it belongs to."""
-    parent: dict[int, int] = {}
+class _Components:
+    """Union-find over 0..n-1: each component is named by its smallest member."""
 
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for i, j in pairs.tolist():
-        a, b = root(i), root(j)
+    def union(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
         if a != b:
-            parent[max(a, b)] = min(a, b)
-    return np.array([root(i) for i in pairs[:, 0].tolist()], dtype=np.int64)
+            self.parent[max(a, b)] = min(a, b)
 
 
-def _near_pairs(texts, signatures: np.ndarray, eligible: np.ndarray) -> list[tuple[int, int]]:
+def _clusters(pairs: np.ndarray) -> np.ndarray:
+    """For each pair, the smallest document of the connected cluster of pairs it belongs to."""
+    components = _Components(int(pairs.max()) + 1)
+    for i, j in pairs.tolist():
+        components.union(i, j)
+    return np.array([components.find(i) for i in pairs[:, 0].tolist()], dtype=np.int64)
+
+
+def _join_near_pairs(
+    texts, signatures: np.ndarray, eligible: np.ndarray, components: _Components
+) -> None:
+    """Join the components of the eligible documents that are near-duplicates.
+
+    A candidate pair whose documents are already joined (through other verified pairs, or as
+    exact copies) is not verified: the components come out the same, and a group of k
+    near-copies costs about k checks instead of k * (k - 1) / 2.
+    """
     pairs = _candidate_pairs(signatures, eligible)
     if not len(pairs):
-        return []
+        return
     agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
     pairs = pairs[agreement >= _MIN_SIGNATURE_AGREEMENT]
     # Shingle sets of Python tuples are exact but big (~100 bytes a shingle): keep only a few,
@@ -1081,14 +1098,14 @@ def _near_pairs(texts, signatures: np.ndarray, eligible: np.ndarray) -> list[tup
                 cache.popitem(last=False)
         return cache[position]
 
-    verified = []
     for i, j in pairs.tolist():
+        if components.find(i) == components.find(j):
+            continue
         a, b = shingles(i), shingles(j)
         shared = len(a & b)
         union = len(a) + len(b) - shared
         if union and shared / union >= NEAR_DUPLICATE_JACCARD:
-            verified.append((i, j))
-    return verified
+            components.union(i, j)
 
 
 def _duplicates(analysis: _Chunk, near: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -1098,31 +1115,18 @@ def _duplicates(analysis: _Chunk, near: bool) -> tuple[np.ndarray, np.ndarray]:
     An exact copy is a document whose normalised text equals that of an earlier one.
     """
     n = len(analysis.n_tokens)
-    parent = np.arange(n)
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: int, b: int) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    components = _Components(n)
     exact_copy = np.zeros(n, dtype=bool)
     groups = _exact_groups(analysis.text, analysis.exact_key, analysis.n_tokens)
     for group in groups:
         exact_copy[group[1:]] = True
         for member in group[1:]:
-            union(group[0], member)
+            components.union(group[0], member)
     if near and analysis.signatures is not None:
         # One representative per exact group: its copies have the same shingles.
         eligible = np.flatnonzero((analysis.n_shingles > 0) & ~exact_copy)
-        for i, j in _near_pairs(analysis.text, analysis.signatures, eligible):
-            union(i, j)
-    canonical = np.array([root(x) for x in range(n)], dtype=np.int64)
+        _join_near_pairs(analysis.text, analysis.signatures, eligible, components)
+    canonical = np.array([components.find(x) for x in range(n)], dtype=np.int64)
     canonical[canonical == np.arange(n)] = -1
     return canonical, exact_copy
 
