@@ -4,7 +4,7 @@ Target (MISSION.md, 2-core machine): the 14,396-document White House corpus load
 and near-duplicate flags, in <= 10 s. Baseline: ``pandas.read_json(path, lines=True)`` of the
 same file, the plain read a user would write (no hygiene, ids, dates or duplicates).
 
-Each measurement runs in a fresh process, so that its peak memory (``ru_maxrss``) is its own;
+Each measurement runs in a fresh process, so that its peak resident memory (VmHWM) is its own;
 "over imports" subtracts the process's memory after importing pandas, pyarrow and the package.
 
 Run with ``python -m benchmarks bench_corpus`` (or ``python -m benchmarks.bench_corpus``).
@@ -12,23 +12,15 @@ Run with ``python -m benchmarks bench_corpus`` (or ``python -m benchmarks.bench_
 
 from __future__ import annotations
 
-import resource
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from analysis import config
+from benchmarks.common import peak_mb, reset_peak, rss_mb
 
 TARGET_SECONDS = 10.0
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _measure(kind: str) -> dict:
@@ -39,7 +31,8 @@ def _measure(kind: str) -> dict:
     from analysis.corpus import CorpusWarning, load_corpus
 
     path = config.WHITEHOUSE_CORPUS
-    before = _rss_mb()
+    before = rss_mb()
+    reset_peak()
     started = time.perf_counter()
     cpu_started = time.process_time()
     with warnings.catch_warnings():
@@ -54,7 +47,7 @@ def _measure(kind: str) -> dict:
         "cpu_seconds": time.process_time() - cpu_started,
         "documents": len(frame),
         "text_mb": float(frame["text"].str.len().sum() + frame["title"].str.len().sum()) / 1e6,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_mb(),
         "imports_mb": before,
         # load_corpus allocates from the system pool (analysis.memory), pandas from the default.
         "arrow_peak_mb": max(

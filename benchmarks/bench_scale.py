@@ -33,7 +33,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -47,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import config
-from benchmarks.common import corpus_available
+from benchmarks.common import corpus_available, peak_mb, reset_peak, rss_mb
 
 DEFAULT_SCALES = (1, 10)
 YEARS_PER_COPY = 8
@@ -125,31 +124,6 @@ def write_scaled_corpus(scale: int, path: Path) -> Path:
 # --- one measurement, in its own process -------------------------------------------------------
 
 
-def _rss_mb() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 1e6
-
-
-def _reset_peak() -> None:
-    """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass  # not Linux, or not allowed: the peak then runs from the process start
-
-
-def _peak_mb() -> float:
-    """Peak resident memory (MB) since the process started or the last :func:`_reset_peak`."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024 / 1e6
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # Linux: kB
-
-
 def _mentions_digest(mentions: pd.DataFrame) -> str:
     hashed = pd.util.hash_pandas_object(mentions, index=False).to_numpy()
     digest = hashlib.sha256(hashed.tobytes())
@@ -178,17 +152,17 @@ def measure_pandas(source: str, store: str | None = None) -> dict:
 
     gazetteer = load_gazetteer()
     find_mentions(load_corpus(config.SEEDS_DIR), gazetteer)  # compile the gazetteer first
-    baseline = _rss_mb()
-    _reset_peak()
+    baseline = rss_mb()
+    reset_peak()
     started = time.perf_counter()
     documents = load_corpus(source)
     loaded = time.perf_counter()
-    load_peak = _peak_mb()
-    before_extraction = _rss_mb()
-    _reset_peak()
+    load_peak = peak_mb()
+    before_extraction = rss_mb()
+    reset_peak()
     mentions = find_mentions(documents, gazetteer)
     done = time.perf_counter()
-    extract_peak = _peak_mb()
+    extract_peak = peak_mb()
     written = time.perf_counter()
     if store:
         # The Dask path's one-off ingest is this same load_corpus, then this write.
@@ -212,8 +186,8 @@ def measure_pandas(source: str, store: str | None = None) -> dict:
 
 def _worker_baseline() -> float:
     """Start a new peak window on a worker; its resident memory now (MB)."""
-    _reset_peak()
-    return _rss_mb()
+    reset_peak()
+    return rss_mb()
 
 
 def measure_dask(store: str) -> dict:
@@ -230,13 +204,13 @@ def measure_dask(store: str) -> dict:
         seeds = write_corpus_store(load_corpus(config.SEEDS_DIR), Path(scratch) / "seeds")
         find_mentions_dask(seeds, gazetteer, client=client)
         worker_baseline = client.run(_worker_baseline)
-        client_baseline = _rss_mb()
-        _reset_peak()
+        client_baseline = rss_mb()
+        reset_peak()
         started = time.perf_counter()
         mentions = find_mentions_dask(store, gazetteer, client=client)
         extracted = time.perf_counter()
-        worker_peaks = client.run(_peak_mb)
-        client_growth = _peak_mb() - client_baseline
+        worker_peaks = client.run(peak_mb)
+        client_growth = peak_mb() - client_baseline
         documents = load_corpus_dask(store, client=client)
         loaded = time.perf_counter()
     growth = [worker_peaks[w] - worker_baseline[w] for w in worker_peaks]

@@ -1,13 +1,14 @@
-"""Shared helpers for the benchmarks: the real corpus, timing and peak memory."""
+"""Shared helpers for the benchmarks: the real corpus, timing and resident memory."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import resource
 import time
-import tracemalloc
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 
@@ -56,12 +57,31 @@ def best_of(function: Callable[[], object], repeat: int = 3) -> tuple[float, obj
     return best, result
 
 
-def peak_memory(function: Callable[[], object]) -> tuple[float, object]:
-    """Peak traced memory (MB) of one call; numpy and pandas report to tracemalloc."""
-    tracemalloc.start()
+def rss_mb() -> float:
+    """Resident memory of this process now (MB)."""
+    import psutil
+
+    return psutil.Process().memory_info().rss / 1e6
+
+
+def reset_peak() -> None:
+    """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM)."""
     try:
-        result = function()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak / 1e6, result
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass  # not Linux, or not allowed: the peak then runs from the process start
+
+
+def peak_mb() -> float:
+    """Peak resident memory (MB) since the process started or the last :func:`reset_peak`.
+
+    VmHWM belongs to this process image. ``ru_maxrss`` does not: Linux carries it across
+    ``exec``, so a process spawned by a big parent would report the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # Linux: kB
