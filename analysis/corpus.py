@@ -65,7 +65,8 @@ Duplicates
 Exact duplicates share the same normalised text (casefolded, whitespace runs collapsed).
 Near-duplicates have a Jaccard similarity >= 0.9 between their sets of word 5-shingles: MinHash
 signatures (32 hash functions) and LSH banding (8 bands of 4) propose candidate pairs, and
-every candidate is verified with the exact Jaccard of the two shingle sets. Copies form groups
+every candidate is verified with the Jaccard of the two sets of 64-bit shingle hashes (a wrong
+verdict would need two different shingles to share a hash, odds of about 2^-64). Copies form groups
 (a near-duplicate of a near-duplicate joins the group); the canonical copy of a group is its
 earliest-dated document, then the smallest doc_id, so ``duplicate_of`` does not depend on load
 order. Texts shorter than 5 words take part only in exact matching; empty texts in neither.
@@ -90,7 +91,6 @@ import json
 import os
 import re
 import warnings
-from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -138,6 +138,7 @@ LSH_BANDS = 8  # 8 bands of 4 rows: a pair at Jaccard 0.9 becomes a candidate wi
 # Candidates whose signatures agree on fewer than this share of the 32 values are not verified:
 # a pair at Jaccard 0.9 falls below it with p ~ 1e-4, a pair at 0.5 passes with p ~ 2e-3.
 _MIN_SIGNATURE_AGREEMENT = 0.7
+_VERIFY_PAIRS = 256  # candidate pairs whose documents' shingles are hashed at once
 _CHUNK_BYTES = 1_000_000  # text per worker task: big enough for numpy, small for memory
 _SUMMARY_LIST = 5  # ids or paths listed per line of the summary
 
@@ -825,8 +826,9 @@ def _word_hashes(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 def _string_hashes(strings: pa.Array) -> np.ndarray:
     """A 64-bit hash of each string's bytes: sum of (byte + 1) * mix64(position), mixed with
-    the length. Vectorised over all the bytes at once; it only proposes candidates (every
-    duplicate is confirmed on the texts), so a rare collision costs time, never a wrong flag."""
+    the length. Vectorised over all the bytes at once. Exact duplicates are confirmed on the
+    texts; near-duplicates are decided on shingle hashes built from these (see the module
+    docstring)."""
     offsets, data = textclean.utf8_parts(strings.cast(pa.large_string()))
     lengths = np.diff(offsets)
     hashes = lengths.astype(np.uint64) * _GOLDEN
@@ -1001,11 +1003,6 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _shingle_set(text: str) -> set[tuple[str, ...]]:
-    words = text.casefold().split()
-    return set(zip(*(words[k:] for k in range(SHINGLE_WORDS)), strict=False))
-
-
 def _exact_groups(texts: pa.ChunkedArray, keys: np.ndarray, n_tokens: np.ndarray) -> list:
     """Lists of positions (ascending) whose normalised texts are equal.
 
@@ -1032,12 +1029,15 @@ def _candidate_pairs(signatures: np.ndarray, eligible: np.ndarray) -> np.ndarray
         key = _mix64(words[:, 0] ^ _mix64(words[:, 1] + np.uint64(band)))
         order = np.argsort(key, kind="stable")
         ordered = key[order]
+        # Every pair inside each run of equal keys: element e of a run pairs with the
+        # ``later[e]`` elements after it.
         run_starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         run_sizes = np.diff(np.r_[run_starts, ordered.size])
-        for start, size in zip(run_starts[run_sizes > 1], run_sizes[run_sizes > 1], strict=True):
-            members = np.sort(eligible[order[start : start + size]])
-            i, j = np.triu_indices(size, k=1)
-            found.append(np.stack([members[i], members[j]], axis=1))
+        later = np.repeat(run_starts + run_sizes, run_sizes) - np.arange(ordered.size) - 1
+        first = np.repeat(np.arange(ordered.size), later)
+        second = first + 1 + np.arange(first.size) - np.repeat(np.cumsum(later) - later, later)
+        a, b = eligible[order[first]], eligible[order[second]]
+        found.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)
@@ -1084,28 +1084,33 @@ def _join_near_pairs(
         return
     agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
     pairs = pairs[agreement >= _MIN_SIGNATURE_AGREEMENT]
-    # Shingle sets of Python tuples are exact but big (~100 bytes a shingle): keep only a few,
-    # and verify the pairs cluster by cluster so that each document's set is built once.
+    # Cluster by cluster, so that a block of pairs shares most of its documents.
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0], _clusters(pairs)))]
-    cache: OrderedDict[int, set] = OrderedDict()
+    for first in range(0, len(pairs), _VERIFY_PAIRS):
+        block = pairs[first : first + _VERIFY_PAIRS]
+        shingles = _shingle_sets(texts, np.unique(block))
+        for i, j in block.tolist():
+            if components.find(i) == components.find(j):
+                continue
+            a, b = shingles[i], shingles[j]
+            shared = np.intersect1d(a, b, assume_unique=True).size
+            if shared / (a.size + b.size - shared) >= NEAR_DUPLICATE_JACCARD:
+                components.union(i, j)
 
-    def shingles(position: int) -> set:
-        if position in cache:
-            cache.move_to_end(position)
-        else:
-            cache[position] = _shingle_set(texts[position].as_py())
-            if len(cache) > 32:
-                cache.popitem(last=False)
-        return cache[position]
 
-    for i, j in pairs.tolist():
-        if components.find(i) == components.find(j):
-            continue
-        a, b = shingles(i), shingles(j)
-        shared = len(a & b)
-        union = len(a) + len(b) - shared
-        if union and shared / union >= NEAR_DUPLICATE_JACCARD:
-            components.union(i, j)
+def _shingle_sets(texts: pa.ChunkedArray, positions: np.ndarray) -> dict[int, np.ndarray]:
+    """The distinct shingle hashes (sorted) of each document at ``positions``, which all have
+    at least one shingle; computed together, vectorised, as for the signatures."""
+    taken = _take_rows(texts, positions)
+    offsets, data = textclean.utf8_parts(taken)
+    starts = _token_starts(offsets, data)
+    n_tokens = np.diff(np.searchsorted(starts, offsets)).astype(np.int64)
+    shingles = _shingle_hashes(_word_hashes(data, starts), n_tokens, np.cumsum(n_tokens))
+    bounds = np.concatenate([[0], np.cumsum(n_tokens - (SHINGLE_WORDS - 1))])
+    return {
+        position: np.unique(shingles[bounds[k] : bounds[k + 1]])
+        for k, position in enumerate(positions.tolist())
+    }
 
 
 def _duplicates(analysis: _Chunk, near: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -602,6 +602,22 @@ def test_near_duplicate_threshold_is_verified_exactly():
     assert duplicate_of.to_dict() == {"a": "", "b": "a", "c": ""}
 
 
+def test_near_duplicates_of_near_duplicates_join_one_group():
+    words = article(6, n=105).split()  # 101 shingles
+    b = words[:30] + ["new"] + words[31:]  # a ~ b: Jaccard 0.906
+    c = b[:70] + ["other"] + b[71:]  # b ~ c: 0.906, but a ~ c: 0.82
+    # Six copies of d, each with one different final word: every pair is a near-duplicate, and
+    # once they are joined the remaining pairs need no check (the group is the same).
+    d = article(7, n=105).split()
+    texts = [" ".join(t) for t in (words, b, c)] + [" ".join(d[:-1] + [f"x{k}"]) for k in range(6)]
+    frame = pd.DataFrame({"id": ["a", "b", "c", "d0", "d1", "d2", "d3", "d4", "d5"], "text": texts})
+    duplicate_of = load(frame).set_index("doc_id")["duplicate_of"].to_dict()
+    assert duplicate_of == {
+        "a": "", "b": "a", "c": "a", "d0": "", "d1": "d0", "d2": "d0", "d3": "d0", "d4": "d0",
+        "d5": "d0",
+    }  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------------
 # Summary, unique documents, warnings and the command line
 
