@@ -102,7 +102,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from analysis import textclean
+from analysis import progress, textclean
 from analysis.errors import InputError
 from analysis.memory import bulk_memory, release
 from analysis.schema import DOCUMENT_COLUMNS
@@ -977,11 +977,14 @@ def _analyse_texts(texts: pa.ChunkedArray, order: np.ndarray, signatures: bool) 
         return _process_chunk(_take_rows(texts, order[start:stop]), signatures)
 
     workers = min(len(ranges), os.cpu_count() or 1, 8)
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            results = list(pool.map(process, ranges))
-    else:
-        results = [process(bounds) for bounds in ranges]
+    results = []
+    with (
+        ThreadPoolExecutor(workers) as pool,
+        progress.bar(int(sizes.sum()), "cleaning and fingerprinting texts") as shown,
+    ):
+        for (start, stop), result in zip(ranges, pool.map(process, ranges), strict=True):
+            results.append(result)
+            shown.update(int(sizes[start:stop].sum()))
     mojibake = {}
     for (start, _), result in zip(ranges, results, strict=True):
         mojibake.update({start + i: warning for i, warning in result.mojibake.items()})
@@ -1086,16 +1089,18 @@ def _join_near_pairs(
     pairs = pairs[agreement >= _MIN_SIGNATURE_AGREEMENT]
     # Cluster by cluster, so that a block of pairs shares most of its documents.
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0], _clusters(pairs)))]
-    for first in range(0, len(pairs), _VERIFY_PAIRS):
-        block = pairs[first : first + _VERIFY_PAIRS]
-        shingles = _shingle_sets(texts, np.unique(block))
-        for i, j in block.tolist():
-            if components.find(i) == components.find(j):
-                continue
-            a, b = shingles[i], shingles[j]
-            shared = np.intersect1d(a, b, assume_unique=True).size
-            if shared / (a.size + b.size - shared) >= NEAR_DUPLICATE_JACCARD:
-                components.union(i, j)
+    with progress.bar(len(pairs), "checking near-duplicate pairs", unit="pair") as shown:
+        for first in range(0, len(pairs), _VERIFY_PAIRS):
+            block = pairs[first : first + _VERIFY_PAIRS]
+            shingles = _shingle_sets(texts, np.unique(block))
+            for i, j in block.tolist():
+                if components.find(i) == components.find(j):
+                    continue
+                a, b = shingles[i], shingles[j]
+                shared = np.intersect1d(a, b, assume_unique=True).size
+                if shared / (a.size + b.size - shared) >= NEAR_DUPLICATE_JACCARD:
+                    components.union(i, j)
+            shown.update(len(block))
 
 
 def _shingle_sets(texts: pa.ChunkedArray, positions: np.ndarray) -> dict[int, np.ndarray]:

@@ -32,7 +32,6 @@ import atexit
 import logging
 import math
 import os
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import progress
 from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, load_gazetteer
 from analysis.mentions import extract, find_mentions
@@ -160,11 +160,6 @@ def default_client():
 # --- progress ----------------------------------------------------------------------------------
 
 
-def progress_enabled() -> bool:
-    """Show progress bars only to a person at a terminal: not in CI, not into a log file."""
-    return os.environ.get("CI", "").lower() not in ("1", "true", "yes") and sys.stderr.isatty()
-
-
 def _gather(futures: list, desc: str) -> list:
     """Results of ``futures`` in their order, fetched as each completes, with a progress bar.
 
@@ -173,12 +168,11 @@ def _gather(futures: list, desc: str) -> list:
     working on, whatever the number of partitions.
     """
     from distributed import as_completed
-    from tqdm.auto import tqdm
 
     # Keys are unique: dask collections name each partition, and map/submit use pure=False.
     position = {future.key: number for number, future in enumerate(futures)}
     results: list = [None] * len(futures)
-    with tqdm(total=len(futures), desc=desc, unit="part", disable=not progress_enabled()) as bar:
+    with progress.bar(len(futures), desc, unit="part") as bar:
         for future, result in as_completed(futures, with_results=True):
             results[position[future.key]] = result
             future.release()

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis import progress
 from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
 from analysis.memory import bulk_memory
@@ -481,7 +482,12 @@ def _scan_slice(
 
 
 def _scan_field(
-    values: pd.Series, matcher: Matcher, chunk_bytes: int, workers: int, skip: np.ndarray | None
+    values: pd.Series,
+    matcher: Matcher,
+    chunk_bytes: int,
+    workers: int,
+    skip: np.ndarray | None,
+    label: str = "finding mentions",
 ) -> tuple[dict, dict]:
     """Mentions and exclusions in one text column, as concatenated arrays (rows of ``skip``
     left out)."""
@@ -494,8 +500,16 @@ def _scan_field(
     ]
     # numpy and the automaton release the GIL for most of the work, so threads overlap.
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        parts = list(pool.map(lambda task: _scan_slice(*task, matcher), tasks))
+    sizes = [int(offsets[last] - offsets[first]) for _, offsets, first, last, _ in tasks]
+    parts = []
+    with (
+        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
+        progress.bar(sum(sizes), label) as shown,
+    ):
+        scanned = pool.map(lambda task: _scan_slice(*task, matcher), tasks)
+        for size, part in zip(sizes, scanned, strict=True):
+            parts.append(part)
+            shown.update(size)
     results = []
     for position, extra in ((0, "sentence_id"), (1, "excluded_by")):
         chunks = [part[position] for part in parts if part[position]]
@@ -575,7 +589,10 @@ def extract(
     names = [name for name in fields if name in docs.columns]
     if not names:
         raise InputError(f"documents: no column to scan (looked for {', '.join(fields)})")
-    scanned = [_scan_field(docs[name], matcher, chunk_bytes, workers, skip) for name in names]
+    scanned = [
+        _scan_field(docs[name], matcher, chunk_bytes, workers, skip, f"finding mentions ({name})")
+        for name in names
+    ]
     found = _in_order([mentions for mentions, _ in scanned])
     lost = _in_order([excluded for _, excluded in scanned])
     del scanned

@@ -32,6 +32,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -42,7 +43,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import config
+from analysis import config, progress
 from analysis.errors import InputError
 from analysis.io import write_atomic
 from analysis.store import corpus_hash  # the store's hash: the same corpus, the same digest
@@ -895,8 +896,19 @@ def render_one(
     )
 
 
-def _show_progress() -> bool:
-    return os.environ.get("CI", "").lower() not in {"true", "1"} and sys.stderr.isatty()
+@contextmanager
+def _no_progress_bars_in_kernels():
+    """The notebooks' kernels (started inside this block, inheriting the environment) show no
+    progress bars: a report is a page, and a bar would be frozen into it."""
+    previous = os.environ.get(progress.ENV)
+    os.environ[progress.ENV] = "0"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(progress.ENV, None)
+        else:
+            os.environ[progress.ENV] = previous
 
 
 def render_reports(
@@ -960,28 +972,28 @@ def render_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     results: dict[str, ReportResult] = {}
-    with tempfile.TemporaryDirectory(prefix="news-mentions-report-") as workdir:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                pool.submit(
-                    render_one,
-                    spec,
-                    located[spec.name],
-                    {**spec.parameters, **{k: v for k, v in given.items() if v is not None}},
-                    out=out_dir,
-                    workdir=Path(workdir),
-                    show_code=show_code,
-                ): spec
-                for spec in specs
-            }
-            finished = concurrent.futures.as_completed(futures)
-            if _show_progress():
-                from tqdm import tqdm
-
-                finished = tqdm(finished, total=len(futures), unit="report", desc="rendering")
-            for future in finished:
-                result = future.result()
-                results[result.spec.name] = result
+    with (
+        tempfile.TemporaryDirectory(prefix="news-mentions-report-") as workdir,
+        progress.bar(len(specs), "rendering reports", unit="report") as shown,
+        _no_progress_bars_in_kernels(),
+        concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool,
+    ):
+        futures = [
+            pool.submit(
+                render_one,
+                spec,
+                located[spec.name],
+                {**spec.parameters, **{k: v for k, v in given.items() if v is not None}},
+                out=out_dir,
+                workdir=Path(workdir),
+                show_code=show_code,
+            )
+            for spec in specs
+        ]
+        for future in concurrent.futures.as_completed(futures):
+            result = future.result()
+            results[result.spec.name] = result
+            shown.update(1)
     ordered = [results[spec.name] for spec in specs]
     write_index(ordered, out_dir, source=given["corpus"])
     return ordered

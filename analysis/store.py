@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import uuid
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis import progress
 from analysis.errors import InputError
 from analysis.io import write_atomic, write_frame
 
@@ -154,12 +154,6 @@ def is_corpus_store(path: str | Path) -> bool:
     return _is_store(Path(path))
 
 
-def _progress_enabled() -> bool:
-    # Progress bars are for people at a terminal; CI logs and notebooks rendered in batch stay
-    # clean.
-    return os.environ.get("CI", "").lower() not in ("1", "true", "yes") and sys.stderr.isatty()
-
-
 def write_corpus_store(
     documents: pd.DataFrame, directory: str | Path, *, file_bytes: int = FILE_BYTES
 ) -> Path:
@@ -201,11 +195,7 @@ def write_corpus_store(
     try:
         files = []
         groups = frame.groupby([months.to_numpy(), chunks], sort=True)
-        from tqdm.auto import tqdm
-
-        with tqdm(
-            total=len(frame), desc="write store", unit="doc", disable=not _progress_enabled()
-        ) as bar:
+        with progress.bar(len(frame), "writing the corpus store", unit="doc") as bar:
             part_of_month: dict[str, int] = {}
             # Sorted groups: months in calendar order ("undated" sorts after every digit), and
             # chunks in row order within a month, so the file list is the row order.

@@ -19,7 +19,6 @@ from analysis.distributed import (
     get_client,
     load_corpus_dask,
     mentions_over_time_dask,
-    progress_enabled,
 )
 from analysis.errors import InputError
 from analysis.gazetteer import load_gazetteer
@@ -161,11 +160,6 @@ def test_cached_mentions_with_the_dask_engine(client, seeds, tmp_path):
     got = cached_mentions(target, SMALL, engine="dask", client=client)
     assert_frame_equal(got, find_mentions(seeds, SMALL))
     assert_frame_equal(cached_mentions(target, SMALL), got)  # the pandas engine hits the cache
-
-
-def test_progress_is_quiet_in_ci(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    assert progress_enabled() is False
 
 
 def test_engine_names_are_checked():
