@@ -193,7 +193,7 @@ class _Collector:
             raise InputError(f"{path}: no such file or folder")
 
     def _add_folder(self, folder: Path) -> None:
-        found = False
+        paths = []
         for root, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
@@ -201,12 +201,15 @@ class _Collector:
                     continue
                 if Path(root) == folder and name == METADATA_FILE:
                     continue  # the sidecar, read by load_corpus
-                found = True
-                self._add_file(Path(root) / name, explicit=False)
-        if not found:
+                paths.append(Path(root) / name)
+        if not paths:
             raise InputError(
                 f"{folder}: no files to load ({_known_types()}; hidden files are skipped)"
             )
+        with progress.bar(len(paths), f"reading {folder.name}", unit="file") as shown:
+            for path in paths:
+                self._add_file(path, explicit=False)
+                shown.update(1)
 
     def _add_file(self, path: Path, *, explicit: bool) -> None:
         display = str(path)
@@ -518,7 +521,15 @@ def _read_jsonl(path: Path, display: str, overrides: dict, exclude) -> pd.DataFr
     schema = pa.schema([(column, pa.large_string()) for column in used])
     options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
     try:
-        with pa.input_stream(path, compression=compression) as stream:
+        with (
+            open(path, "rb") as raw,
+            progress.bar(path.stat().st_size, f"reading {path.name}") as shown,
+        ):
+            # Arrow reads through Python here only to count the bytes for the progress bar:
+            # one call per block, no measurable cost.
+            stream = pa.PythonFile(_Counted(raw, shown), mode="r")
+            if compression:
+                stream = pa.CompressedInputStream(stream, compression)
             table = pajson.read_json(stream, parse_options=options)
     except (pa.ArrowInvalid, OSError):
         return _read_jsonl_slowly(path, display, roles, exclude)
@@ -529,6 +540,21 @@ def _read_jsonl(path: Path, display: str, overrides: dict, exclude) -> pd.DataFr
         }
     )
     return frame.astype("str").assign(row=np.arange(1, len(frame) + 1, dtype=np.int64))
+
+
+class _Counted(io.RawIOBase):
+    """A binary file that reports the bytes read from it to a progress bar."""
+
+    def __init__(self, raw, shown):
+        self.raw, self.shown = raw, shown
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.shown.update(count or 0)
+        return count
 
 
 def _sample_keys(path: Path, compression: str | None, lines: int = 200) -> list[str]:

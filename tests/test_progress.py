@@ -42,8 +42,26 @@ def test_long_loads_and_extractions_show_bars(clean_environment, capsys):
         warnings.simplefilter("ignore", CorpusWarning)
         find_mentions(load_corpus(config.SEEDS_DIR))
     shown = capsys.readouterr().err
-    for label in ("cleaning and fingerprinting texts", "finding mentions (text)"):
+    for label in ("reading seeds", "cleaning and fingerprinting texts", "finding mentions (text)"):
         assert label in shown
+
+
+def test_json_lines_are_read_with_a_bar_and_the_same_result(clean_environment, capsys, tmp_path):
+    import gzip
+    import json
+
+    path = tmp_path / "export.jsonl.gz"
+    rows = [
+        {"id": f"a{i}", "date": "2025-07-01", "text": f"Patriot batteries, {i}."} for i in range(50)
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(row) + "\n" for row in rows)
+    quiet = load_corpus(path)
+    clean_environment.setenv(progress.ENV, "1")
+    clean_environment.setattr(progress, "DELAY_SECONDS", 0)
+    shown = load_corpus(path)
+    assert "reading export.jsonl.gz" in capsys.readouterr().err
+    assert shown.equals(quiet) and len(shown) == 50
 
 
 def test_report_kernels_get_no_bars_and_the_setting_comes_back(clean_environment):
