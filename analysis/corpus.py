@@ -525,9 +525,10 @@ def _read_jsonl(path: Path, display: str, overrides: dict, exclude) -> pd.DataFr
             open(path, "rb") as raw,
             progress.bar(path.stat().st_size, f"reading {path.name}") as shown,
         ):
-            # Arrow reads through Python here only to count the bytes for the progress bar:
-            # one call per block, no measurable cost.
-            stream = pa.PythonFile(_Counted(raw, shown), mode="r")
+            # Arrow reads through Python here only to count the bytes for the progress bar,
+            # in 1 MB reads: no measurable cost (smaller reads cost ~20% of the read time).
+            counted = pa.PythonFile(_Counted(raw, shown), mode="r")
+            stream = pa.BufferedInputStream(counted, buffer_size=1 << 20)
             if compression:
                 stream = pa.CompressedInputStream(stream, compression)
             table = pajson.read_json(stream, parse_options=options)
