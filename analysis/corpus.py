@@ -76,9 +76,11 @@ Nothing is dropped silently: every input that does not become a document is list
 :class:`CorpusWarning` summarises exclusions and per-document warnings.
 
 Speed and memory: cleaning, word counts and fingerprints run on the UTF-8 bytes with numpy and
-Arrow, in chunks of documents on parallel threads; no step runs Python per word. The White House
-corpus (14,396 documents, 134 MB of text) loads with duplicate flags in about 3-5 s on two cores,
-peaking near 2x its text plus working space (benchmarks/bench_corpus.py).
+Arrow, in 1 MB chunks of documents on parallel threads; no step runs Python per word. The raw
+texts and the cleaned, sorted ones coexist only while the cleaning runs, and Arrow allocates
+from the system allocator meanwhile (:func:`analysis.memory.bulk_memory`). The White House
+corpus (14,396 documents, 135 MB of text) loads with duplicate flags in about 2.5 s on two
+cores, peaking at about 2.7x its text (benchmarks/bench_corpus.py, bench_scale.py).
 """
 
 from __future__ import annotations
