@@ -599,7 +599,7 @@ def extract(
     entities = matcher.entities
     entity_row = matcher.entity[found["pattern"]]
     if "date" in docs.columns:
-        dates = docs["date"].to_numpy(dtype="datetime64[ns]")
+        dates = docs["date"].astype("datetime64[ns]").to_numpy()
     else:
         dates = np.full(len(docs), np.datetime64("NaT"), dtype="datetime64[ns]")
     mentions = pd.DataFrame(
