@@ -42,7 +42,7 @@ import pyarrow as pa
 from analysis import progress
 from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
-from analysis.memory import bulk_memory
+from analysis.memory import bulk_memory, release
 from analysis.schema import MENTION_COLUMNS
 from analysis.sentences import boundaries, char_positions, first_non_space, sentence_ids
 from analysis.textclean import from_utf8_parts
@@ -593,6 +593,7 @@ def extract(
         _scan_field(docs[name], matcher, chunk_bytes, workers, skip, f"finding mentions ({name})")
         for name in names
     ]
+    release()  # the threads' scratch space, before the frames are built
     found = _in_order([mentions for mentions, _ in scanned])
     lost = _in_order([excluded for _, excluded in scanned])
     del scanned

@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from analysis import progress
 from analysis.errors import InputError
 from analysis.io import write_atomic, write_frame
+from analysis.memory import bulk_memory
 
 SCHEMA_VERSION = 1
 MANIFEST = "_manifest.json"  # leading "_": pyarrow and Dask skip it when reading the folder
@@ -312,8 +313,9 @@ def read_store_file(path: str | Path, columns: list[str], dtypes: dict[str, str]
 
     Runs on Dask workers: one file is the unit of work and of memory.
     """
-    table = pq.read_table(path, columns=columns, partitioning=None)
-    return _restore(table.to_pandas(), dtypes)
+    with bulk_memory():
+        table = pq.read_table(path, columns=columns, partitioning=None)
+        return _restore(table.to_pandas(), dtypes)
 
 
 def empty_documents(manifest: dict, columns: list[str] | None = None) -> pd.DataFrame:
@@ -342,8 +344,9 @@ def read_corpus_store(directory: str | Path, *, columns: list[str] | None = None
     if not files:
         frame = empty_documents(manifest, columns)
     else:
-        tables = [pq.read_table(path, columns=columns, partitioning=None) for path in files]
-        frame = _restore(pa.concat_tables(tables).to_pandas(), manifest["dtypes"])
+        with bulk_memory():  # Parquet's decompression scratch goes back to the system
+            tables = [pq.read_table(path, columns=columns, partitioning=None) for path in files]
+            frame = _restore(pa.concat_tables(tables).to_pandas(), manifest["dtypes"])
     frame.attrs = dict(manifest.get("attrs", {}))
     return frame
 
