@@ -409,7 +409,7 @@ def _scalar_text(value) -> str:
         return ""
     if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
         return value.isoformat()
-    return str(value).strip() if isinstance(value, str) else str(value)
+    return textclean.repair_surrogates(value.strip()) if isinstance(value, str) else str(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,7 +503,12 @@ def _read_json_list(text: str, display: str, overrides: dict, exclude) -> pd.Dat
     records, rows = [], []
     for row, item in enumerate(loaded, start=1):
         if isinstance(item, dict):
-            records.append(item)
+            records.append(
+                {
+                    k: textclean.repair_surrogates(v) if isinstance(v, str) else v
+                    for k, v in item.items()
+                }
+            )
             rows.append(row)
         else:
             exclude(display, row, f"not a JSON object ({type(item).__name__})")
@@ -1444,6 +1449,7 @@ def _listing(values: list[str], limit: int = _SUMMARY_LIST) -> str:
 
 _WARNING_KINDS = (
     ("mojibake", "mojibake"),
+    ("U+FFFD", "replacement character"),
     ("renamed", "doc_id renamed"),
     ("not a valid date", "bad date"),
     ("in the future", "future date"),

@@ -109,6 +109,21 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return str(best), f"not UTF-8: decoded as {best.encoding}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs into the characters they encode; a lone surrogate becomes
+    U+FFFD (which :func:`mojibake_warning` flags).
+
+    JSON and YAML escapes spell characters beyond U+FFFF as two 16-bit halves ("\\ud83d\\ude00");
+    PyYAML, and ``json`` for an unpaired half, leave them as surrogates, which cannot be UTF-8.
+    """
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def clean_string(value: str) -> str:
     """The same hygiene as :func:`clean_array` for one Python string (titles, sidecar values)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -283,10 +298,14 @@ def mojibake_warning(text: str) -> str:
     it, while the stretches are short and repeat (they are cached).
 
     - ftfy's badness heuristics: UTF-8 read as Latin-1/cp1252 ("â€™", "Ã©" ...);
-    - a lone Greek or Cyrillic letter between Latin words (see ``_LONE_LETTER``).
+    - a lone Greek or Cyrillic letter between Latin words (see ``_LONE_LETTER``);
+    - U+FFFD, the replacement character a decoder leaves where it lost characters.
     """
     for match in _SUSPECT_RUN.finditer(text):
         start, end = match.span()
+        if "\ufffd" in match.group():
+            where = _context(text, start, end)
+            return f"replacement character U+FFFD (characters lost upstream) near {where!r}"
         if end - start == 1 and _LONE_LETTER.fullmatch(text, start - 2, end + 2):
             where = _context(text, start, end)
             return f"possible mojibake (stray {match.group()!r}, likely a lost dash) near {where!r}"

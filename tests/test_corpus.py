@@ -744,3 +744,23 @@ def test_bulk_work_leaves_arrows_default_allocator_as_it_was():
         assert pa.default_memory_pool().backend_name == "system"
         raise RuntimeError("restored even when the work fails")
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_surrogate_escapes_are_joined_or_flagged_never_a_crash(tmp_path):
+    # JSON-style escapes spell an emoji as two halves; PyYAML keeps them apart, json keeps an
+    # unpaired half: neither can become UTF-8. Pairs become the character, lone halves U+FFFD.
+    write(tmp_path / "a.md", '---\ntitle: "Pair \\ud83d\\ude00 and lone \\ud83d"\n---\n\nNATO.\n')
+    b = '[{"id": "b", "title": "Pair \\ud83d\\ude00", "text": "Lone \\udc00 NATO"}]'
+    write(tmp_path / "b.json", b)
+    c = '{"id": "c", "text": "Lone \\ud83d here"}\n{"id": "d", "text": "fine"}\n'
+    write(tmp_path / "c.jsonl", c)
+    with pytest.warns(CorpusWarning, match="3 with warnings"):
+        documents = load_corpus(tmp_path).set_index("doc_id")
+    assert documents.loc["a", "title"] == "Pair \U0001f600 and lone \ufffd"
+    assert documents.loc["b", "title"] == "Pair \U0001f600"
+    assert documents.loc["b", "text"] == "Lone \ufffd NATO"
+    assert documents.loc["c", "text"] == "Lone \ufffd here"
+    for doc_id in ("a", "b", "c"):
+        assert "replacement character U+FFFD" in documents.loc[doc_id, "warnings"]
+    assert documents.loc["d", "warnings"] == ""
+    assert "replacement character 3" in summarize_corpus(documents.reset_index())
