@@ -141,6 +141,7 @@ LSH_BANDS = 8  # 8 bands of 4 rows: a pair at Jaccard 0.9 becomes a candidate wi
 # a pair at Jaccard 0.9 falls below it with p ~ 1e-4, a pair at 0.5 passes with p ~ 2e-3.
 _MIN_SIGNATURE_AGREEMENT = 0.7
 _VERIFY_PAIRS = 256  # candidate pairs whose documents' shingles are hashed at once
+_FILE_BATCH_CHARS = 4_000_000  # text files are turned into a frame every this many characters
 _CHUNK_BYTES = 1_000_000  # text per worker task: big enough for numpy, small for memory
 _SUMMARY_LIST = 5  # ids or paths listed per line of the summary
 
@@ -163,7 +164,8 @@ class _Collector:
 
     overrides: dict[str, str | None]
     frames: list[pd.DataFrame] = field(default_factory=list)
-    files: list[dict] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)  # text files not yet in ``frames``
+    file_chars: int = 0  # characters of text in ``files``
     excluded: list[dict] = field(default_factory=list)
 
     def exclude(self, path: str, row: int | None, reason: str) -> None:
@@ -260,6 +262,16 @@ class _Collector:
                 "notes": notes,
             }
         )
+        self.file_chars += len(body)
+        if self.file_chars >= _FILE_BATCH_CHARS:
+            self._flush_files()
+
+    def _flush_files(self) -> None:
+        """Turn the text files read so far into a frame: Arrow holds their texts in UTF-8, where
+        Python strings of curly-quoted English take two bytes a character, plus the objects."""
+        if self.files:
+            self.frames.append(pd.DataFrame(self.files, columns=_RAW_COLUMNS))
+        self.files, self.file_chars = [], 0
 
     def _read_table(self, path: Path, display: str, suffix: str) -> pd.DataFrame:
         note = ""
@@ -285,13 +297,11 @@ class _Collector:
         return _table_records(roles, display=display, stem=_stem(path.name), note=note)
 
     def frame(self) -> pd.DataFrame:
-        parts = list(self.frames)
-        if self.files:
-            parts.append(pd.DataFrame(self.files, columns=_RAW_COLUMNS))
-        parts = [part for part in parts if len(part)]
+        self._flush_files()
+        parts = [part for part in self.frames if len(part)]
         if not parts:
             return pd.DataFrame({name: pd.Series(dtype=object) for name in _RAW_COLUMNS})
-        self.frames, self.files = [], []  # the raw frame is now the only copy
+        self.frames = []  # the raw frame is now the only copy
         raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return raw.reset_index(drop=True)
 
