@@ -823,8 +823,11 @@ def papermill_options(notebook: Path) -> dict[str, Any]:
     """
     from traitlets.config import Config
 
+    from analysis.kernels import PatientKernelManager
+
     return {
         "kernel_name": KERNEL_NAME,
+        "kernel_manager_class": PatientKernelManager,  # no ten-minute sleeps (analysis/kernels.py)
         "resources": {"metadata": {"path": str(Path(notebook).resolve().parent)}},
         "progress_bar": False,
         "request_save_on_cell_execute": False,

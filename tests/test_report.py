@@ -361,3 +361,43 @@ def test_report_context_summary_tables_and_footer_are_escaped():
 def test_report_context_refuses_an_unknown_engine():
     with pytest.raises(InputError, match="engine"):
         report.report_context(str(FIXTURE_CORPUS), engine="spark")
+
+
+def test_kernel_shell_channel_polls_in_short_slices(monkeypatch):
+    # A wake-up the event loop misses costs at most one slice, never the whole cell timeout.
+    import asyncio
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    from analysis import kernels
+
+    monkeypatch.setattr(kernels, "POLL_SECONDS", 0.01)
+    waits: list[float] = []
+    replies = iter([Empty, Empty, {"msg_type": "execute_reply"}])
+
+    async def poll_once(self, timeout=None):
+        waits.append(timeout)
+        reply = next(replies)
+        if reply is Empty:
+            await asyncio.sleep(timeout)  # nothing came in this slice
+            raise Empty
+        return reply
+
+    monkeypatch.setattr(AsyncZMQSocketChannel, "get_msg", poll_once)
+    channel = kernels.PatientShellChannel.__new__(kernels.PatientShellChannel)
+    assert asyncio.run(channel.get_msg(timeout=600)) == {"msg_type": "execute_reply"}
+    assert len(waits) == 3 and max(waits) <= kernels.POLL_SECONDS
+
+    replies = iter([Empty] * 1000)
+    with pytest.raises(Empty):
+        asyncio.run(channel.get_msg(timeout=0.05))  # the caller's timeout still holds
+
+
+def test_notebooks_run_with_the_patient_kernel_manager():
+    from analysis.kernels import PatientKernelManager, PatientShellChannel
+
+    options = report.papermill_options(config.NOTEBOOKS_DIR / "01-corpus-overview.ipynb")
+    manager = options["kernel_manager_class"]()
+    assert manager.__class__ is PatientKernelManager
+    assert manager.client().shell_channel_class is PatientShellChannel
