@@ -24,7 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from analysis import config
-from benchmarks.common import peak_mb, reset_peak, rss_mb
+from benchmarks.common import peak_mb, reset_peak, rss_mb, text_megabytes
 
 TARGET_SECONDS = 10.0
 
@@ -52,7 +52,7 @@ def _measure(kind: str, path: str | None = None) -> dict:
         "seconds": seconds,
         "cpu_seconds": time.process_time() - cpu_started,
         "documents": len(frame),
-        "text_mb": float(frame["text"].str.len().sum() + frame["title"].str.len().sum()) / 1e6,
+        "text_mb": text_megabytes(frame),
         "peak_mb": peak_mb(),
         "imports_mb": before,
         # load_corpus allocates from the system pool (analysis.memory), pandas from the default.

@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import config
-from benchmarks.common import corpus_available, peak_mb, reset_peak, rss_mb
+from benchmarks.common import corpus_available, peak_mb, reset_peak, rss_mb, text_megabytes
 
 DEFAULT_SCALES = (1, 10)
 YEARS_PER_COPY = 8
@@ -140,10 +140,6 @@ def _code_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def _text_mb(documents: pd.DataFrame) -> float:
-    return float(documents["title"].str.len().sum() + documents["text"].str.len().sum()) / 1e6
-
-
 def measure_pandas(source: str, store: str | None = None) -> dict:
     """load_corpus + find_mentions; then, outside the measured window, write the store."""
     from analysis.corpus import load_corpus
@@ -173,7 +169,7 @@ def measure_pandas(source: str, store: str | None = None) -> dict:
         "write_s": write_s,
         "documents": len(documents),
         "unique": int((documents["duplicate_of"] == "").sum()),
-        "text_mb": _text_mb(documents),
+        "text_mb": text_megabytes(documents),
         "load_s": loaded - started,
         "extract_s": done - loaded,
         "peak_growth_mb": max(load_peak, extract_peak) - baseline,
@@ -217,7 +213,7 @@ def measure_dask(store: str) -> dict:
     growth = [worker_peaks[w] - worker_baseline[w] for w in worker_peaks]
     return {
         "documents": len(documents),
-        "text_mb": _text_mb(documents),
+        "text_mb": text_megabytes(documents),
         "extract_s": extracted - started,
         "load_s": loaded - extracted,
         "worker_peak_growth_mb": max(growth),
