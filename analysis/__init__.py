@@ -16,20 +16,23 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_corpus": "analysis.corpus",
+    "load_corpus": "analysis.api",
     "unique_documents": "analysis.corpus",
     "summarize_corpus": "analysis.corpus",
     "load_gazetteer": "analysis.gazetteer",
     "Gazetteer": "analysis.gazetteer",
-    "find_mentions": "analysis.mentions",
+    "find_mentions": "analysis.api",
+    "cached_mentions": "analysis.api",
+    "get_client": "analysis.api",
     "extract": "analysis.mentions",
     "entity_totals": "analysis.mentions",
-    "sentence_spans": "analysis.sentences",
-    "corpus_over_time": "analysis.timeline",
-    "mentions_over_time": "analysis.timeline",
-    "cooccurrence": "analysis.evidence",
-    "cooccurrence_summary": "analysis.evidence",
-    "tone": "analysis.evidence",
+    "sentence_spans": "analysis.text.sentences",
+    "corpus_over_time": "analysis.api",
+    "mentions_over_time": "analysis.api",
+    "evidence": "analysis.kwic",
+    "cooccurrence": "analysis.pairs",
+    "cooccurrence_summary": "analysis.pairs",
+    "tone": "analysis.sentiment",
     "discover_candidates": "analysis.discovery",
     "near_misses": "analysis.discovery",
     "compare_terms": "analysis.discovery",
@@ -48,11 +51,9 @@ _EXPORTS = {
     "save_figure": "analysis.plots",
 }
 
-# The function `evidence` shares its name with its module. Importing a submodule binds the
-# module as an attribute of the package, so the function is bound here, after that import.
-from analysis.evidence import evidence  # noqa: E402, F401
-
-__all__ = sorted([*_EXPORTS, "evidence"])
+# No public name is also the name of a submodule: importing a submodule binds it as an
+# attribute of the package, which would shadow the lazily imported function of that name.
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):

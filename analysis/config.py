@@ -27,6 +27,8 @@ NOTEBOOKS_DIR = _env_path("NEWS_MENTIONS_NOTEBOOKS", PROJECT_ROOT / "notebooks")
 CACHE_DIR = _env_path("NEWS_MENTIONS_CACHE", PROJECT_ROOT / ".cache")
 
 DEFAULT_GAZETTEER = DATA_DIR / "gazetteer.yml"
+REPORT_REGISTRY = DATA_DIR / "reports.yml"
+ACTION_VERBS = DATA_DIR / "action_verbs.yml"
 STYLE_SHEET = PACKAGE_DIR / "report.mplstyle"
 
 # The shared real-world corpora live beside the project, never inside it.

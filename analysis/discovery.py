@@ -16,7 +16,6 @@ the words takes 15 s); collocation scores come from ``nltk.collocations`` fed wi
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -33,8 +32,8 @@ from nltk.stem import PorterStemmer
 
 from analysis.corpus import unique_documents
 from analysis.errors import InputError
-from analysis.sentences import char_positions, sentence_spans
-from analysis.timeline import _require_columns, add_source_arguments, load_inputs, write_frame
+from analysis.schema import FIELDS, require_columns
+from analysis.text.sentences import char_positions, sentence_spans
 
 CANDIDATE_COLUMNS = ["candidate", "pattern", "count", "documents", "example", "doc_id"]
 NEAR_MISS_COLUMNS = [
@@ -48,7 +47,6 @@ NEAR_MISS_COLUMNS = [
 ]
 TERM_COLUMNS = ["term", "count_a", "count_b", "log_odds", "z"]
 PATTERNS = ("name", "model", "collocation")
-FIELDS = ("title", "text")
 
 # English function words (NLTK's stop-word list is downloaded data, so it is written out here).
 STOPWORDS = frozenset(
@@ -99,7 +97,7 @@ _MODEL = re.compile(
 
 
 def _unique_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    _require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
+    require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
     return unique_documents(documents)
 
 
@@ -111,7 +109,7 @@ def _entities(gazetteer) -> pd.DataFrame:
     entities = getattr(gazetteer, "entities", None)
     if entities is None:
         raise InputError("gazetteer: expected a Gazetteer (with an .entities frame)")
-    _require_columns(entities, ["id", "aliases"], "gazetteer.entities")
+    require_columns(entities, ["id", "aliases"], "gazetteer.entities")
     return entities
 
 
@@ -905,7 +903,7 @@ def compare_terms(
     frame: term, count_a, count_b, log_odds (delta_w; > 0: more typical of A), z; ordered by z
     descending (A's words first, B's last).
     """
-    _require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
+    require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
     # The masks are positional over ``documents``, so the unique_documents rule is applied as a
     # mask here rather than by filtering first.
     unique = documents["duplicate_of"].eq("").to_numpy()
@@ -948,31 +946,3 @@ def compare_terms(
         .astype({"term": "str", "count_a": "int64", "count_b": "int64"})[TERM_COLUMNS]
         .reset_index(drop=True)
     )
-
-
-# --- command line -------------------------------------------------------------------------------
-
-
-def _run(args: argparse.Namespace) -> int:
-    documents, gazetteer, _ = load_inputs(args, with_mentions=False)
-    if args.near_misses:
-        frame = near_misses(documents, gazetteer)
-    else:
-        frame = discover_candidates(documents, gazetteer, top_n=args.top, min_count=args.min_count)
-    write_frame(frame, args.output)
-    return 0
-
-
-def add_command(subparsers) -> None:
-    """``discover SOURCE [--near-misses] [--top N] [-o CSV|-]``."""
-    parser = subparsers.add_parser(
-        "discover",
-        help="names, model numbers and collocations the gazetteer misses (CSV)",
-        description="Candidates for the alias list: capitalised names, model numbers and "
-        "collocations that no alias covers, or (--near-misses) likely misspellings of aliases.",
-    )
-    add_source_arguments(parser)
-    parser.add_argument("--near-misses", action="store_true", help="list likely misspellings")
-    parser.add_argument("--top", type=int, default=50, help="candidates per pattern (default 50)")
-    parser.add_argument("--min-count", type=int, default=2, help="fewest occurrences (default 2)")
-    parser.set_defaults(func=_run)

@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.periods import in_window_or_undated
 from analysis.plots import plot_timeline_with_corpus, show
-from analysis.report import ReportContext, kwic_table
+from analysis.report.context import ReportContext
+from analysis.report.html import kwic_table
 from analysis.timeline import corpus_over_time, mentions_over_time
 
 FREQUENCIES = (("day", "D"), ("week", "W"), ("month", "M"))
@@ -90,7 +92,7 @@ class Explorer:
         """Recompute the series for the current choices and redraw chart and table."""
         from IPython.display import display
 
-        from analysis.evidence import evidence
+        from analysis.kwic import evidence
 
         chosen = self.selection()
         context = self.context
@@ -104,10 +106,7 @@ class Explorer:
         if chosen["kinds"]:
             chosen_mentions = chosen_mentions[chosen_mentions["kind"].isin(chosen["kinds"])]
         rows = evidence(chosen_mentions, context.selection, freq=chosen["freq"])
-        if chosen["start"] is not None:
-            rows = rows[rows["date"].isna() | (rows["date"] >= chosen["start"])]
-        if chosen["end"] is not None:
-            rows = rows[rows["date"].isna() | (rows["date"] < chosen["end"] + pd.Timedelta(days=1))]
+        rows = rows[in_window_or_undated(rows["date"], chosen["start"], chosen["end"])]
         with self.chart:
             self.chart.clear_output(wait=True)
             display(show(plot_timeline_with_corpus(series, corpus, top_n=8, events=context.events)))

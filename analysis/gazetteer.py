@@ -20,7 +20,6 @@ import csv
 import hashlib
 import json
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -98,6 +97,18 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    # Equal content, equal gazetteer: a copy unpickled on a worker hits the same compiled
+    # matcher (analysis.mentions caches on this). One built by hand has no hash: identity.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Gazetteer):
+            return NotImplemented
+        if self.hash and other.hash:
+            return self.hash == other.hash
+        return self is other
+
+    def __hash__(self) -> int:
+        return hash(self.hash) if self.hash else id(self)
 
     def entity(self, key: str) -> pd.Series:
         """One entity by id or (case-insensitive) name."""
@@ -332,45 +343,3 @@ def lint(gazetteer: Gazetteer) -> list[str]:
             if len(alias) <= 2 and row.case == "insensitive":
                 notes.append(f"{row.id}: short alias {alias!r} matched in any case")
     return notes
-
-
-def add_command(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "gazetteer", help="list, check or export the gazetteer (default + your files)"
-    )
-    parser.add_argument("files", nargs="*", help="YAML/CSV files merged on top of the default")
-    parser.add_argument("--base", help="use this file instead of the shipped default")
-    parser.add_argument("--lint", action="store_true", help="validate and print notes")
-    parser.add_argument("-o", "--output", help="write the entities table as CSV ('-': stdout)")
-    parser.set_defaults(func=_run_command)
-
-
-def _run_command(args) -> int:
-    gazetteer = load_gazetteer(args.base, extra=args.files or None)
-    table = gazetteer.entities.assign(
-        **{
-            column: gazetteer.entities[column].map(" | ".join)
-            for column in ("aliases", "exclusions", "metonyms")
-        }
-    )
-    counts = gazetteer.entities.groupby(["kind", "category"]).size()
-    print(
-        f"gazetteer {gazetteer.hash}: {len(gazetteer)} entities, "
-        f"{sum(map(len, gazetteer.entities['aliases']))} aliases from "
-        + ", ".join(gazetteer.sources),
-        file=sys.stderr,
-    )
-    if args.lint:
-        for (kind, category), n in counts.items():
-            print(f"  {kind:7} {category or '(none)':22} {n:4}", file=sys.stderr)
-        notes = lint(gazetteer)
-        for note in notes:
-            print(f"note: {note}", file=sys.stderr)
-        print(f"ok: valid, {len(notes)} note(s)", file=sys.stderr)
-    if args.output == "-":
-        table.to_csv(sys.stdout, index=False)
-    elif args.output:
-        from analysis.io import write_atomic
-
-        write_atomic(args.output, table.to_csv(index=False).encode("utf-8"))
-    return 0

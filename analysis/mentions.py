@@ -19,7 +19,7 @@ How a mention is found (MISSION.md's matching rules):
 5. Overlaps are resolved leftmost-longest: "President Donald Trump" is one mention. Exclusion
    phrases ("Patriot Act") take part in that contest like aliases; where one wins, what lies
    inside it is not counted and is listed in ``Extraction.excluded``.
-6. Sentence ids come from :mod:`analysis.sentences`, computed on the same byte buffer.
+6. Sentence ids come from :mod:`analysis.text.sentences`, computed on the same byte buffer.
 
 ``text[start:end] == surface`` holds for every mention (offsets are Python character offsets
 into ``documents[field]``).
@@ -28,7 +28,6 @@ into ``documents[field]``).
 from __future__ import annotations
 
 import os
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,11 +42,10 @@ from analysis import progress
 from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
 from analysis.memory import bulk_memory, release
-from analysis.schema import MENTION_COLUMNS
-from analysis.sentences import boundaries, char_positions, first_non_space, sentence_ids
-from analysis.textclean import from_utf8_parts
+from analysis.schema import FIELDS, MENTION_COLUMNS
+from analysis.text.clean import from_utf8_parts
+from analysis.text.sentences import boundaries, char_positions, first_non_space, sentence_ids
 
-FIELDS = ("title", "text")
 # Documents are scanned in slices of about this many bytes: small enough that the per-byte
 # temporaries stay small (peak memory), large enough that per-slice overhead does not show.
 CHUNK_BYTES = 1 << 20
@@ -644,8 +642,6 @@ def find_mentions(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
-    engine: str = "pandas",
-    client=None,
 ) -> pd.DataFrame:
     """Every mention of a gazetteer entity in the documents' titles and texts.
 
@@ -655,9 +651,6 @@ def find_mentions(
     gazetteer : a loaded gazetteer; None loads the default shipped with the package.
     metonyms : also count metonym aliases (off by default; such rows have ``metonym`` True).
     include_duplicates : also scan documents flagged as duplicates.
-    engine : "pandas" (in this process) or "dask" (partitions on a Dask cluster: ``client``,
-        or DASK_SCHEDULER_ADDRESS, or a local 2-worker cluster); the results are identical.
-        With "dask", ``documents`` may also be the path of a Parquet corpus store.
 
     Returns
     -------
@@ -665,17 +658,6 @@ def find_mentions(
     into ``sentence_spans(documents[field])``), start, end (``text[start:end] == surface``),
     surface, entity_id, entity, kind, category, metonym.
     """
-    if engine != "pandas":
-        from analysis.distributed import check_engine, find_mentions_dask
-
-        check_engine(engine)
-        return find_mentions_dask(
-            documents,
-            gazetteer,
-            metonyms=metonyms,
-            include_duplicates=include_duplicates,
-            client=client,
-        )
     return extract(
         documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
     ).mentions
@@ -690,37 +672,82 @@ def entity_totals(mentions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def add_command(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "mentions", help="write the mentions table (CSV) and print per-entity totals"
+def entity_table(mentions: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The gazetteer with how often each of its entities was found in ``mentions``.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        Mentions (MENTION_COLUMNS), e.g. from :func:`find_mentions`.
+    gazetteer : Gazetteer
+        Every entity is listed, found or not.
+
+    Returns
+    -------
+    DataFrame, one row per entity: id, name, kind, category, aliases ("; "-joined), exclusions
+    ("; "-joined), mentions, documents (int64, 0 when never found); most mentioned first, then
+    by id.
+    """
+    found = entity_totals(mentions).set_index("entity_id")[["mentions", "documents"]]
+    entities = gazetteer.entities
+    return (
+        entities.assign(
+            aliases=entities["aliases"].map("; ".join),
+            exclusions=entities["exclusions"].map("; ".join),
+        )
+        .merge(found, left_on="id", right_index=True, how="left")
+        .assign(
+            mentions=lambda d: d["mentions"].fillna(0).astype("int64"),
+            documents=lambda d: d["documents"].fillna(0).astype("int64"),
+        )
+        .sort_values(["mentions", "id"], ascending=[False, True], kind="stable")[
+            ["id", "name", "kind", "category", "aliases", "exclusions", "mentions", "documents"]
+        ]
+        .reset_index(drop=True)
     )
-    parser.add_argument("source", help="folder, file or table of articles")
-    parser.add_argument("--metadata", help="sidecar CSV keyed by doc_id")
-    parser.add_argument("--gazetteer", action="append", help="your YAML/CSV (repeatable)")
-    parser.add_argument("--metonyms", action="store_true", help="count Washington, Kyiv, ...")
-    parser.add_argument("-o", "--output", default="-", help="CSV file, or - for stdout")
-    parser.set_defaults(func=_run_command)
 
 
-def _run_command(args) -> int:
-    from analysis.corpus import load_corpus
-    from analysis.io import write_frame
+def surface_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Which written forms matched each entity, and how often.
 
-    documents = load_corpus(args.source, metadata=args.metadata)
-    gazetteer = load_gazetteer(extra=args.gazetteer)
-    result = extract(documents, gazetteer, metonyms=args.metonyms)
-    mentions = result.mentions
-    if args.output == "-":
-        mentions.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        write_frame(mentions, args.output)
-    totals = entity_totals(mentions)
-    print(
-        f"{len(mentions)} mentions of {len(totals)} entities in "
-        f"{mentions['doc_id'].nunique()} of {len(documents)} documents "
-        f"(gazetteer {gazetteer.hash}; {len(result.excluded)} excluded by exclusion phrases)",
-        file=sys.stderr,
+    Parameters
+    ----------
+    mentions : DataFrame
+        Mentions with at least the columns entity and surface.
+
+    Returns
+    -------
+    DataFrame, one row per (entity, surface): entity, surface, mentions; most mentions first,
+    then by entity and surface.
+    """
+    return (
+        mentions.groupby(["entity", "surface"])
+        .size()
+        .rename("mentions")
+        .reset_index()
+        .sort_values(
+            ["mentions", "entity", "surface"], ascending=[False, True, True], kind="stable"
+        )
+        .reset_index(drop=True)
     )
-    for row in totals.itertuples(index=False):
-        print(f"{row.mentions:8d}  {row.kind:6}  {row.entity}", file=sys.stderr)
-    return 0
+
+
+def top_entities(mentions: pd.DataFrame, n: int = 1, *, kind: str | None = None) -> list[str]:
+    """The names of the ``n`` most-mentioned entities.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        Mentions with at least the columns entity and kind.
+    n : int
+        How many names.
+    kind : str, optional
+        Only entities of this kind ("actor" or "weapon").
+
+    Returns
+    -------
+    list of str, entity names, most mentions first; ties in alphabetical order.
+    """
+    frame = mentions if kind is None else mentions[mentions["kind"] == kind]
+    counts = frame.groupby("entity").size()
+    return sorted(counts.index, key=lambda name: (-counts[name], name))[:n]

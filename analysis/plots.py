@@ -31,7 +31,9 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from analysis import config
 from analysis.errors import InputError
-from analysis.io import write_atomic
+from analysis.files import write_atomic
+from analysis.periods import canonical_freq, freq_name, next_period_start, period_range
+from analysis.timeline import check_normalize
 
 __all__ = [
     "EMPTY_MESSAGE",
@@ -70,7 +72,6 @@ NO_ACTION = "no action word"  # pairs whose sentence links them by no known verb
 NAME_WIDTH = 28
 SAVE_DPI = 150
 
-FREQ_NAMES = {"D": "day", "W": "week", "M": "month", "ME": "month", "MS": "month"}
 VALUE_LABELS = {
     "count": "mentions",
     "per_1k_words": "mentions per 1,000 words",
@@ -273,66 +274,47 @@ def _show_empty(ax: Axes, title: str, message: str = EMPTY_MESSAGE) -> Axes:
     return ax
 
 
-def _freq_code(frame: pd.DataFrame) -> str | None:
-    """The pandas offset alias of a period frame: ``attrs["freq"]``, else read off the periods.
+def _freq_of(frame: pd.DataFrame, freq: str | None) -> str | None:
+    """The frequency of a period frame: as given, else ``attrs["freq"]`` (set by the timeline).
 
-    Periods are labelled by their start (analysis.timeline): months start on the 1st, weeks on
-    a Monday; the spacing between periods tells days from weeks from months.
+    A frame with dated periods and neither is refused: guessing days from weeks from months off
+    the spacing of the periods is how a quarterly chart came to span weeks.
     """
-    freq = frame.attrs.get("freq")
+    freq = freq or frame.attrs.get("freq")
     if freq:
+        canonical_freq(str(freq))  # an unknown frequency fails here, with the accepted ones
         return str(freq)
-    periods = pd.DatetimeIndex(frame["period"].dropna().unique()).sort_values()
-    if len(periods) == 0:
-        return None
-    gaps = periods.to_series().diff().dt.days.dropna()
-    smallest = gaps.min() if len(gaps) else None
-    if (periods.day == 1).all() and (smallest is None or smallest >= 28):
-        return "M"
-    if (periods.day_of_week == 0).all() and (smallest is None or smallest % 7 == 0):
-        return "W"
-    if smallest is not None and smallest < 7:
-        return "D"
+    if "period" in frame.columns and frame["period"].notna().any():
+        raise InputError("freq: not given and the frame has no attrs['freq']; pass freq='W' ...")
     return None
 
 
 def _all_periods(periods: pd.Series | pd.Index, freq: str | None) -> pd.DatetimeIndex:
     """Every period from the first to the last, so that a missing one shows as a gap."""
     present = pd.DatetimeIndex(pd.Series(periods).dropna().unique()).sort_values()
-    name = _freq_name(freq)
-    if len(present) < 2 or name == "period":
+    if len(present) < 2 or not freq:
         return present
-    step = {"day": "D", "week": "7D", "month": "MS"}[name]
-    return pd.date_range(present[0], present[-1], freq=step).union(present)
+    return period_range(present[0], present[-1], freq).rename(None).union(present)
 
 
-def _freq_name(freq: str | None) -> str:
+def _period_ends(starts, freq: str | None) -> pd.DatetimeIndex:
+    """Where each period ends (the next one starts); a week when the frequency is unknown."""
+    starts = pd.DatetimeIndex(starts)
     if not freq:
-        return "period"
-    code = freq.upper().split("-")[0]
-    return FREQ_NAMES.get(code, FREQ_NAMES.get(code[:1], "period"))
+        return starts + pd.Timedelta(days=7)
+    return next_period_start(starts, freq)
 
 
-def _period_length(freq: str | None) -> pd.DateOffset:
-    name = _freq_name(freq)
-    if name == "day":
-        return pd.DateOffset(days=1)
-    if name == "month":
-        return pd.DateOffset(months=1)
-    return pd.DateOffset(days=7)
-
-
-def _normalisation(series: pd.DataFrame) -> str:
-    """How ``value`` was computed: ``attrs["normalize"]`` or worked out from the columns."""
-    normalize = series.attrs.get("normalize")
+def _normalisation(series: pd.DataFrame, normalize: str | None) -> str:
+    """How ``value`` was computed: as given, else ``attrs["normalize"]`` (set by the timeline)."""
+    normalize = normalize or series.attrs.get("normalize")
     if normalize:
-        return str(normalize)
-    if series.empty or np.allclose(series["value"], series["mentions"]):
+        return check_normalize(str(normalize))
+    if series.empty:
         return "count"
-    words = series["period_words"].replace(0, np.nan)
-    if np.allclose(series["value"], (series["mentions"] * 1000 / words).fillna(0)):
-        return "per_1k_words"
-    return "share_of_docs"
+    raise InputError(
+        "normalize: not given and the series has no attrs['normalize']; pass normalize='count' ..."
+    )
 
 
 def _dated(frame: pd.DataFrame) -> pd.DataFrame:
@@ -396,20 +378,19 @@ def _format_date_axis(ax: Axes) -> None:
 
 
 def _date_limits(ax: Axes, starts: pd.Series, freq: str | None) -> None:
-    length = _period_length(freq)
     first, last = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
-    ax.set_xlim(first, last + length)
+    ax.set_xlim(first, _period_ends([last], freq)[0])
 
 
 def _centres(starts: pd.Series | pd.Index, freq: str | None) -> pd.DatetimeIndex:
     starts = pd.DatetimeIndex(starts)
-    return starts + (starts + _period_length(freq) - starts) / 2
+    return starts + (_period_ends(starts, freq) - starts) / 2
 
 
 def _shade_low_volume(ax: Axes, periods: pd.Series, freq: str | None) -> bool:
-    length = _period_length(freq)
-    for start in pd.DatetimeIndex(periods.dropna().unique()):
-        ax.axvspan(start, start + length, color=LOW_VOLUME_COLOUR, zorder=0, linewidth=0)
+    starts = pd.DatetimeIndex(periods.dropna().unique())
+    for start, stop in zip(starts, _period_ends(starts, freq), strict=True):
+        ax.axvspan(start, stop, color=LOW_VOLUME_COLOUR, zorder=0, linewidth=0)
     return len(periods.dropna()) > 0
 
 
@@ -474,6 +455,8 @@ def plot_mentions_over_time(
     events: pd.DataFrame | None = None,
     title: str | None = None,
     note_undated: bool = True,
+    freq: str | None = None,
+    normalize: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Line chart of mentions per period for the ``top_n`` entities plus "other".
@@ -495,6 +478,8 @@ def plot_mentions_over_time(
         Replaces the generated title.
     note_undated : bool
         Write below the axis how many undated documents and mentions are left off it.
+    freq, normalize : str, optional
+        The series' frequency and normalisation; default its ``attrs`` (the timeline sets them).
     ax : Axes, optional
         Draw here; a new figure otherwise.
 
@@ -504,12 +489,12 @@ def plot_mentions_over_time(
     """
     with _styled():
         ax = _new_axes(ax)
-        normalize = _normalisation(series)
-        freq = _freq_code(series) if not series.empty else series.attrs.get("freq")
-        if corpus is not None and freq is None and not corpus.empty:
-            freq = _freq_code(corpus)
+        normalize = _normalisation(series, normalize)
+        freq = _freq_of(series, freq)
+        if corpus is not None and freq is None:
+            freq = _freq_of(corpus, None)
         title = title or (
-            f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, by {_freq_name(freq)}"
+            f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, by {freq_name(freq)}"
         )
         dated = _dated(series) if not series.empty else series
         if series.empty or series["mentions"].sum() == 0:
@@ -582,7 +567,7 @@ def plot_mentions_over_time(
         _format_date_axis(ax)
         if len(wide):
             _date_limits(ax, wide.index.to_series(), freq)
-            _draw_events(ax, events, wide.index.min(), wide.index.max() + _period_length(freq))
+            _draw_events(ax, events, wide.index.min(), _period_ends([wide.index.max()], freq)[0])
         _set_title(ax, title)
         note = _undated_note(series, corpus)
         if note and note_undated:
@@ -595,6 +580,7 @@ def plot_corpus_size(
     *,
     note_undated: bool = True,
     title: str | None = None,
+    freq: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Bar chart of documents per period: the denominator beside every timeline.
@@ -607,6 +593,8 @@ def plot_corpus_size(
         Write how many undated documents are left off the date axis.
     title : str, optional
         Replaces the generated title.
+    freq : str, optional
+        The periods' frequency; default ``corpus.attrs["freq"]`` (set by the timeline).
     ax : Axes, optional
 
     Returns
@@ -615,8 +603,8 @@ def plot_corpus_size(
     """
     with _styled():
         ax = _new_axes(ax, height=3.0)
-        freq = _freq_code(corpus) if not corpus.empty else None
-        title = title or f"Documents per {_freq_name(freq)} (corpus size)"
+        freq = _freq_of(corpus, freq)
+        title = title or f"Documents per {freq_name(freq)} (corpus size)"
         dated = _dated(corpus) if not corpus.empty else corpus
         if dated.empty or dated["documents"].sum() == 0:
             _show_empty(ax, title, "No dated documents in this selection")
@@ -625,9 +613,8 @@ def plot_corpus_size(
                 _add_note(ax, note)
             return ax
         dated = dated.sort_values("period")
-        length = _period_length(freq)
         starts = pd.DatetimeIndex(dated["period"])
-        widths = ((starts + length) - starts) / pd.Timedelta(days=1) * 0.85
+        widths = (_period_ends(starts, freq) - starts) / pd.Timedelta(days=1) * 0.85
         low = (
             dated["low_volume"].astype(bool).to_numpy()
             if "low_volume" in dated.columns
@@ -670,6 +657,8 @@ def plot_timeline_with_corpus(
     top_n: int = 8,
     events: pd.DataFrame | None = None,
     title: str | None = None,
+    freq: str | None = None,
+    normalize: str | None = None,
 ) -> Figure:
     """Mentions over time above the corpus size over the same periods (shared date axis).
 
@@ -684,6 +673,8 @@ def plot_timeline_with_corpus(
         date, label.
     title : str, optional
         Replaces the mentions panel's title.
+    freq, normalize : str, optional
+        As in ``plot_mentions_over_time``.
 
     Returns
     -------
@@ -700,9 +691,11 @@ def plot_timeline_with_corpus(
             events=events,
             title=title,
             note_undated=False,
+            freq=freq,
+            normalize=normalize,
             ax=top,
         )
-        plot_corpus_size(corpus, note_undated=False, ax=bottom)
+        plot_corpus_size(corpus, note_undated=False, freq=freq, ax=bottom)
         top.tick_params(labelbottom=False)
         note = _undated_note(series if not series.empty else None, corpus)
         if note:
@@ -715,6 +708,8 @@ def plot_heatmap(
     *,
     top_n: int = 25,
     title: str | None = None,
+    freq: str | None = None,
+    normalize: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Entity x period heatmap of ``value`` for the ``top_n`` entities by total mentions.
@@ -725,6 +720,8 @@ def plot_heatmap(
         From ``mentions_over_time``: period, entity, mentions, value, undated.
     top_n : int
     title : str, optional
+    freq, normalize : str, optional
+        As in ``plot_mentions_over_time``.
     ax : Axes, optional
 
     Returns
@@ -737,11 +734,11 @@ def plot_heatmap(
         ranked = _ranked(dated, "mentions") if not dated.empty else pd.Index([])
         names = ranked[:top_n]
         ax = _new_axes(ax, height=max(3.0, 0.32 * len(names) + 1.8))
-        normalize = _normalisation(series)
-        freq = _freq_code(series) if not series.empty else series.attrs.get("freq")
+        normalize = _normalisation(series, normalize)
+        freq = _freq_of(series, freq)
         title = title or (
             f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, "
-            f"by entity and {_freq_name(freq)}"
+            f"by entity and {freq_name(freq)}"
             + (f" (top {top_n})" if len(ranked) > top_n else "")
         )
         if dated.empty or dated["mentions"].sum() == 0:
@@ -757,7 +754,7 @@ def plot_heatmap(
         documents = _period_documents(dated, None).reindex(grid.columns, fill_value=0)
         no_documents = np.broadcast_to((documents == 0).to_numpy(), grid.shape)
         starts = pd.DatetimeIndex(grid.columns)
-        last_end = pd.DatetimeIndex([starts[-1] + _period_length(freq)])
+        last_end = _period_ends([starts[-1]], freq)
         edges = mdates.date2num(starts.append(last_end))
         values = grid.to_numpy(dtype=float)
         colours = mpl.colormaps["Blues"].with_extremes(bad="#D9D9D9")
@@ -1002,6 +999,7 @@ def plot_tone(
     top_n: int = 8,
     min_sentences: int = 5,
     title: str | None = None,
+    freq: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Mean VADER compound score per entity (bars), or per entity over time (lines).
@@ -1016,6 +1014,8 @@ def plot_tone(
         Over time, a period's mean resting on fewer sentences is not drawn (a note says how
         many were left out).
     title : str, optional
+    freq : str, optional
+        Over time, the periods' frequency; default ``tone_frame.attrs["freq"]``.
     ax : Axes, optional
 
     Returns
@@ -1029,9 +1029,9 @@ def plot_tone(
         frame = _dated(tone_frame) if over_time else tone_frame
         frame = frame[frame["n_sentences"] > 0] if not frame.empty else frame
         ranked = _ranked(frame, "n_sentences")[:top_n] if not frame.empty else pd.Index([])
-        freq = _freq_code(frame) if over_time and not frame.empty else None
+        freq = _freq_of(tone_frame, freq) if over_time else None
         lead = "Tone of the sentences mentioning each entity"
-        title = title or (f"{lead}, by {_freq_name(freq)}" if over_time else lead)
+        title = title or (f"{lead}, by {freq_name(freq)}" if over_time else lead)
         ax = _new_axes(ax, height=None if over_time else max(2.6, 0.32 * len(ranked) + 1.5))
         if frame.empty:
             return _show_empty(ax, title, "No sentences with a mention in this selection")

@@ -52,3 +52,20 @@ ENTITY_COLUMNS = [
 ]
 
 KINDS = ("actor", "weapon")
+
+FIELDS = ("title", "text")
+"""The text fields of a document that mentions are found in, in the order they are reported."""
+
+NO_ACTION = "none"
+"""The action class of an actor-weapon pair that no listed action word links."""
+NO_ACTION_LABEL = "no action word"
+"""How charts and tables name :data:`NO_ACTION`."""
+
+
+def require_columns(frame, columns, name: str) -> None:
+    """Raise an InputError naming ``name`` and every one of ``columns`` that ``frame`` lacks."""
+    from analysis.errors import InputError
+
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(f"{name}: missing column(s) {', '.join(missing)}")

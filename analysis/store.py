@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from analysis import progress
 from analysis.errors import InputError
-from analysis.io import write_atomic, write_frame
+from analysis.files import write_atomic, write_frame
 from analysis.memory import bulk_memory
 
 SCHEMA_VERSION = 1
@@ -369,75 +369,20 @@ def mentions_cache_path(
     return mentions_cache_dir(store_dir) / f"mentions-{corpus}-{gazetteer.hash}-{options}.parquet"
 
 
-def cached_mentions(
-    store_dir: str | Path,
-    gazetteer=None,
-    *,
-    metonyms: bool = False,
-    include_duplicates: bool = False,
-    engine: str = "pandas",
-    client=None,
-) -> pd.DataFrame:
-    """The mentions of a stored corpus, computed once per corpus, gazetteer and options.
+def read_cached_mentions(path: Path) -> pd.DataFrame | None:
+    """The cached mentions at ``path``, or None when absent or unreadable (then recomputed)."""
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except (OSError, pa.ArrowException):
+        return None  # e.g. written by another pyarrow: recompute and overwrite
 
-    Parameters
-    ----------
-    store_dir : a folder written by :func:`write_corpus_store`.
-    gazetteer : a loaded gazetteer; None loads the default.
-    metonyms, include_duplicates : as in :func:`analysis.mentions.find_mentions`.
-    engine : "pandas" (in this process) or "dask" (:func:`analysis.distributed.find_mentions_dask`,
-        on ``client`` or the default cluster) for a cache miss.
-    client : a ``distributed.Client`` for engine="dask".
 
-    Returns
-    -------
-    The mentions frame, identical to ``find_mentions(read_corpus_store(store_dir), gazetteer)``.
-    The cache file's name holds the corpus hash, the gazetteer hash and the options, so a
-    changed corpus or gazetteer misses and is recomputed; files of an older corpus are removed.
-    """
-    from analysis.gazetteer import load_gazetteer
-    from analysis.mentions import find_mentions
-
-    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-    if engine not in ("pandas", "dask"):
-        raise InputError(f"engine: unknown value {engine!r}; use 'pandas' or 'dask'")
-
-    def compute() -> pd.DataFrame:
-        if engine == "dask":
-            from analysis.distributed import find_mentions_dask
-
-            return find_mentions_dask(
-                store_dir,
-                gazetteer,
-                metonyms=metonyms,
-                include_duplicates=include_duplicates,
-                client=client,
-            )
-        documents = read_corpus_store(store_dir, columns=_mention_inputs(read_manifest(store_dir)))
-        return find_mentions(
-            documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
-        )
-
-    if not gazetteer.hash:
-        return compute()  # a hand-built gazetteer has no identity to key a cache on
-    path = mentions_cache_path(
-        store_dir, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
-    )
-    if path.is_file():
-        try:
-            return pd.read_parquet(path)
-        except (OSError, pa.ArrowException):
-            pass  # unreadable (e.g. written by another pyarrow): recompute and overwrite
-    mentions = compute()
+def write_cached_mentions(mentions: pd.DataFrame, path: Path) -> None:
+    """Write the mentions cache file atomically; files of an older corpus are removed."""
     write_frame(mentions, path)
     corpus = path.name.split("-")[1]
     for stale in path.parent.glob("mentions-*.parquet"):
         if stale.name.split("-")[1] != corpus:
             stale.unlink(missing_ok=True)  # that corpus is gone; its mentions can never hit
-    return mentions
-
-
-def _mention_inputs(manifest: dict) -> list[str]:
-    """The columns find_mentions reads, among those the store has."""
-    wanted = ("doc_id", "date", "title", "text", "duplicate_of")
-    return [c for c in wanted if c in manifest["columns"]]

@@ -31,7 +31,8 @@ from matplotlib.figure import Figure
 
 from analysis import config
 from analysis.errors import InputError
-from analysis.report import Html
+from analysis.periods import in_window_or_undated
+from analysis.report.html import Html
 
 TEACHING_DIR = config.NOTEBOOKS_DIR / "teaching"
 EVENTS_CSV = TEACHING_DIR / "events.csv"
@@ -100,12 +101,7 @@ def lesson_corpus(corpus: str = "", *, start: str = "", end: str = "") -> pd.Dat
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         documents = load_corpus(source, metadata=metadata)
-    keep = pd.Series(True, index=documents.index)
-    if start:
-        keep &= documents["date"].isna() | (documents["date"] >= pd.Timestamp(start))
-    if end:
-        stop = pd.Timestamp(end) + pd.Timedelta(days=1)
-        keep &= documents["date"].isna() | (documents["date"] < stop)
+    keep = in_window_or_undated(documents["date"], start, end)
     sliced = documents.loc[keep].reset_index(drop=True)
     if sliced.empty:
         raise InputError(f"start, end: no documents of {source} between {start!r} and {end!r}")
@@ -501,7 +497,7 @@ def value_at(series: pd.DataFrame, entity: str, period: str) -> pd.DataFrame:
     frame: period, entity, mentions, documents_with_mention, period_documents, period_words,
     value, low_volume.
     """
-    from analysis.timeline import period_of
+    from analysis.periods import period_of
 
     key = str(entity).casefold()
     rows = series[
@@ -561,10 +557,10 @@ def explain_tone(sentences: str | Sequence[str]) -> pd.DataFrame:
     sentence with its valence, e.g. "help +1.7"). Negation, "but" and intensifiers change the
     score without being listed: compare sentences that differ by one word to see them.
     """
-    from analysis.evidence import TONE_NEGATIVE, TONE_POSITIVE, _vader, sentence_tone
+    from analysis.sentiment import TONE_NEGATIVE, TONE_POSITIVE, sentence_tone, vader_analyzer
 
     sentences = [sentences] if isinstance(sentences, str) else list(sentences)
-    lexicon = _vader().lexicon
+    lexicon = vader_analyzer().lexicon
     scores = sentence_tone(sentences)
     words = []
     for sentence in sentences:
@@ -589,14 +585,15 @@ def tone_sentences(
 ) -> pd.DataFrame:
     """The distinct sentences behind an entity's tone, each with its VADER score.
 
-    The mean of ``compound`` here is the ``compound`` that :func:`analysis.evidence.tone`
+    The mean of ``compound`` here is the ``compound`` that :func:`analysis.sentiment.tone`
     reports for the entity, and the number of rows is its ``n_sentences``.
 
     Returns
     -------
     frame: date, doc_id, entity, compound, sentence; most negative first.
     """
-    from analysis.evidence import evidence, sentence_tone
+    from analysis.kwic import evidence
+    from analysis.sentiment import sentence_tone
     from analysis.timeline import select_entities
 
     chosen = select_entities(mentions, entity)

@@ -1,25 +1,15 @@
 """Mentions over time, beside the size of the corpus over the same periods.
 
-Periods are calendar periods labelled by their START date: a day, a week starting on Monday
-("W" is pandas' ``W-SUN`` period, the week that *ends* on Sunday, so it starts on Monday), a
-calendar month, quarter or year. Between the first and the last dated document every period is
-present, with zeros where nothing was published or nothing was mentioned: a gap in a chart must
-mean "no documents", never "no row". Documents without a date are never dropped; they form
-their own group, reported with ``period = NaT`` and ``undated = True`` (Media Cloud's false
-spikes come from stories that were silently given the crawl date instead).
-
-Duplicates (``documents.duplicate_of != ""``) are left out everywhere, so a story saved twice is
-counted once. A period with fewer than ``min_documents`` documents is flagged ``low_volume``: one
-article more or less can move its normalised value a lot, and a chart should say so.
-
-The period logic (:func:`parse_freq`, :func:`period_start`) lives here and only here; evidence
-and tone reuse it so that "the week of 7 July" selects the same documents everywhere.
+Between the first and the last dated document every period is present, with zeros where
+nothing was published or mentioned: a gap in a chart must mean "no documents", never "no row".
+Undated documents are never dropped; they form their own group (``period`` NaT, ``undated``
+True), because silently dating them is what makes false spikes. Duplicates are counted once.
+A period with fewer than ``min_documents`` documents is flagged ``low_volume``. Periods and the
+date window come from :mod:`analysis.periods`.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -29,22 +19,16 @@ import pandas as pd
 
 from analysis.corpus import unique_documents
 from analysis.errors import InputError
+from analysis.periods import (
+    as_datetimes,
+    bound,
+    in_window_or_undated,
+    parse_freq,
+    period_range,
+    period_start,
+)
+from analysis.schema import require_columns
 
-# User-facing frequency -> pandas *period* alias. pandas 3 renamed the month-end offset to "ME"
-# (and "M" for offsets is gone), but Periods still use "M"; we label every period by its start,
-# so "M", "MS" and "ME" all mean the calendar month here.
-FREQ_ALIASES = {
-    "D": "D",
-    "W": "W-SUN",
-    "W-MON": "W-SUN",  # weeks starting Monday == pandas' weeks ending Sunday
-    "M": "M",
-    "MS": "M",
-    "ME": "M",
-    "Q": "Q",
-    "QS": "Q",
-    "Y": "Y",
-    "YS": "Y",
-}
 NORMALIZATIONS = ("count", "per_1k_words", "share_of_docs")
 MIN_DOCUMENTS = 5
 """Default low-volume threshold: below 5 documents one article moves a share by 20+ points."""
@@ -66,83 +50,6 @@ SERIES_COLUMNS = [
 ]
 
 
-# --- the period logic (shared with analysis.evidence) -------------------------------------------
-
-
-def parse_freq(freq: str) -> str:
-    """The pandas period alias for a user frequency ("D", "W", "M"; also "MS", "ME", "Q", "Y").
-
-    Raises
-    ------
-    InputError
-        For any other value, with the accepted ones listed.
-    """
-    key = str(freq).strip().upper()
-    if key not in FREQ_ALIASES:
-        accepted = ", ".join(FREQ_ALIASES)
-        raise InputError(f"freq: unknown frequency {freq!r}; use one of {accepted}")
-    return FREQ_ALIASES[key]
-
-
-def _as_datetimes(dates: pd.Series, name: str = "documents.date") -> pd.Series:
-    """Dates as naive datetime64; time zones are dropped (local wall time), strings parsed."""
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        try:
-            dates = pd.to_datetime(dates, format="mixed")
-        except (ValueError, TypeError) as error:
-            raise InputError(f"{name}: cannot read as dates ({error})") from None
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    return dates
-
-
-def period_start(dates: pd.Series, freq: str = "W") -> pd.Series:
-    """The start of the period that contains each date (NaT stays NaT).
-
-    Parameters
-    ----------
-    dates : datetime-like Series (naive or time-zone aware; aware dates use their wall time).
-    freq : "D", "W" (weeks starting Monday), "M" (calendar month), "Q" or "Y".
-
-    Returns
-    -------
-    Series of Timestamps at midnight on the first day of each period, same index as ``dates``.
-    """
-    alias = parse_freq(freq)
-    return _as_datetimes(dates).dt.to_period(alias).dt.start_time
-
-
-def period_of(value: Any, freq: str = "W") -> pd.Timestamp:
-    """The start of the period containing one date (a Timestamp or a string such as "2025-07")."""
-    try:
-        timestamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as error:
-        raise InputError(f"period: cannot read {value!r} as a date ({error})") from None
-    if pd.isna(timestamp):
-        return pd.NaT
-    if timestamp.tzinfo is not None:
-        timestamp = timestamp.tz_localize(None)
-    return timestamp.to_period(parse_freq(freq)).start_time
-
-
-def _bound(value: Any, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        timestamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as error:
-        raise InputError(f"{name}: cannot read {value!r} as a date ({error})") from None
-    if timestamp.tzinfo is not None:
-        timestamp = timestamp.tz_localize(None)
-    return timestamp
-
-
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise InputError(f"{name}: missing column(s) {', '.join(missing)}")
-
-
 def dated_documents(
     documents: pd.DataFrame, *, freq: str = "W", start: Any = None, end: Any = None
 ) -> pd.DataFrame:
@@ -151,84 +58,88 @@ def dated_documents(
     Parameters
     ----------
     documents : frame with at least doc_id, date, n_words, duplicate_of.
-    freq : see :func:`parse_freq`.
-    start, end : first and last day included (inclusive; a date without a time includes the
-        whole day). Undated documents cannot be placed, so they are kept whatever the bounds.
+    freq : see :func:`analysis.periods.parse_freq`.
+    start, end : first and last day included (see :func:`analysis.periods.in_window`).
+        Undated documents cannot be placed, so they are kept whatever the bounds.
 
     Returns
     -------
     frame: doc_id, date, n_words, period (NaT when undated), undated (bool). Duplicates
     (duplicate_of != "") are left out.
     """
-    _require_columns(documents, ["doc_id", "date", "n_words", "duplicate_of"], "documents")
-    first, last = _bound(start, "start"), _bound(end, "end")
+    require_columns(documents, ["doc_id", "date", "n_words", "duplicate_of"], "documents")
     unique = unique_documents(documents)[["doc_id", "date", "n_words"]]
     frame = unique.assign(
-        date=lambda d: _as_datetimes(d["date"]),
+        date=lambda d: as_datetimes(d["date"]),
         n_words=lambda d: pd.to_numeric(d["n_words"]).fillna(0).astype("int64"),
     ).assign(period=lambda d: period_start(d["date"], freq), undated=lambda d: d["date"].isna())
-    keep = frame["undated"]
-    inside = pd.Series(True, index=frame.index)
-    if first is not None:
-        inside &= frame["date"] >= first
-    if last is not None:
-        # An end given as a bare date means "up to the end of that day".
-        stop = last + pd.Timedelta(days=1) if last == last.normalize() else last
-        inside &= frame["date"] < stop
-    return frame.loc[keep | inside].reset_index(drop=True)
+    return frame.loc[in_window_or_undated(frame["date"], start, end)].reset_index(drop=True)
 
 
-def _period_index(dated: pd.DataFrame, freq: str, start: Any, end: Any) -> pd.DatetimeIndex:
-    """Every period from ``start`` (or the first dated document) to ``end`` (or the last)."""
-    alias = parse_freq(freq)
-    periods = dated.loc[~dated["undated"], "period"]
-    first = period_of(start, freq) if start is not None else periods.min()
-    last = period_of(end, freq) if end is not None else periods.max()
-    if pd.isna(first) or pd.isna(last) or first > last:
-        return pd.DatetimeIndex([], name="period")
-    index = pd.period_range(first, last, freq=alias).start_time
-    return pd.DatetimeIndex(index, name="period")
+def period_index(dated_periods: pd.Series, freq: str, start: Any, end: Any) -> pd.DatetimeIndex:
+    """Every period from ``start`` (or the first of ``dated_periods``) to ``end`` (or the last)."""
+    first, last = bound(start, "start"), bound(end, "end")
+    first = first if first is not None else dated_periods.min()
+    last = last if last is not None else dated_periods.max()
+    return period_range(first, last, freq)
 
 
-def _corpus_slots(
-    dated: pd.DataFrame, periods: pd.DatetimeIndex, min_documents: int
-) -> pd.DataFrame:
-    """Corpus size per slot: one slot per period, then one for the undated group if any."""
-    counted = (
-        dated.loc[~dated["undated"]]
-        .groupby("period")
-        .agg(documents=("doc_id", "size"), words=("n_words", "sum"))
+def count_documents(dated: pd.DataFrame) -> pd.DataFrame:
+    """Documents and words per period of dated documents (index: period; NaT: the undated)."""
+    return dated.groupby("period", dropna=False).agg(
+        documents=("doc_id", "size"), words=("n_words", "sum")
     )
+
+
+def corpus_frame(
+    counted: pd.DataFrame, periods: pd.DatetimeIndex, *, freq: str, min_documents: int
+) -> pd.DataFrame:
+    """The corpus_over_time frame from per-period counts (:func:`count_documents`, or their sum
+    over partitions): one row per period of ``periods``, then the undated group if any."""
+    is_undated = counted.index.isna()
     frame = (
-        counted.reindex(periods, fill_value=0)
+        counted.loc[~is_undated]
+        .reindex(periods, fill_value=0)
         .rename_axis("period")
         .reset_index()
         .assign(undated=False)
     )
-    undated = dated.loc[dated["undated"]]
-    if len(undated):
+    undated_documents = int(counted.loc[is_undated, "documents"].sum())
+    if undated_documents:
         row = pd.DataFrame(
             {
                 "period": pd.Series([pd.NaT], dtype=frame["period"].dtype),
-                "documents": [len(undated)],
-                "words": [int(undated["n_words"].sum())],
+                "documents": [undated_documents],
+                "words": [int(counted.loc[is_undated, "words"].sum())],
                 "undated": [True],
             }
         )
         frame = pd.concat([frame, row], ignore_index=True)
-    return frame.assign(
+    corpus = frame.assign(
         documents=lambda d: d["documents"].astype("int64"),
         words=lambda d: d["words"].astype("int64"),
         low_volume=lambda d: d["documents"] < min_documents,
     )[CORPUS_COLUMNS]
+    corpus.attrs.update(freq=freq, min_documents=min_documents)
+    return corpus
 
 
-def _check_min_documents(min_documents: int) -> int:
+def check_min_documents(min_documents: int) -> int:
+    """``min_documents`` as an int, or an InputError for anything but a whole number >= 0."""
     if isinstance(min_documents, bool) or not isinstance(min_documents, (int, np.integer)):
         raise InputError(f"min_documents: expected a whole number, got {min_documents!r}")
     if min_documents < 0:
         raise InputError(f"min_documents: must be 0 or more, got {min_documents}")
     return int(min_documents)
+
+
+def check_normalize(normalize: str) -> str:
+    """``normalize`` if it is one of :data:`NORMALIZATIONS`; otherwise an InputError."""
+    if normalize not in NORMALIZATIONS:
+        raise InputError(
+            f"normalize: unknown value {normalize!r}; use one of {', '.join(NORMALIZATIONS)}"
+        )
+    return normalize
 
 
 def corpus_over_time(
@@ -238,8 +149,6 @@ def corpus_over_time(
     start: Any = None,
     end: Any = None,
     min_documents: int = MIN_DOCUMENTS,
-    engine: str = "pandas",
-    client=None,
 ) -> pd.DataFrame:
     """Size of the corpus per period: the denominator of every normalised chart.
 
@@ -250,8 +159,6 @@ def corpus_over_time(
     start, end : first and last day included; the period range runs from the period of
         ``start`` (default: of the first dated document) to that of ``end`` (default: the last).
     min_documents : periods with fewer unique documents than this are flagged ``low_volume``.
-    engine, client : "dask" counts per partition on a Dask cluster (``documents`` may then be
-        a Parquet corpus store path); the result is identical.
 
     Returns
     -------
@@ -264,22 +171,15 @@ def corpus_over_time(
     - low_volume : bool, documents < min_documents
     - undated : bool, True only on the undated group's row
     """
-    if engine != "pandas":
-        from analysis.distributed import check_engine, corpus_over_time_dask
-
-        check_engine(engine)
-        return corpus_over_time_dask(
-            documents, freq=freq, start=start, end=end, min_documents=min_documents, client=client
-        )
-    min_documents = _check_min_documents(min_documents)
+    min_documents = check_min_documents(min_documents)
     dated = dated_documents(documents, freq=freq, start=start, end=end)
-    periods = _period_index(dated, freq, start, end)
-    corpus = _corpus_slots(dated, periods, min_documents)
-    corpus.attrs.update(freq=freq, min_documents=min_documents)
-    return corpus
+    periods = period_index(dated.loc[~dated["undated"], "period"], freq, start, end)
+    return corpus_frame(
+        count_documents(dated), periods, freq=freq, min_documents=min_documents
+    )
 
 
-def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
+def as_list(value: str | Iterable[str] | None) -> list[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -294,7 +194,7 @@ def select_entities(mentions: pd.DataFrame, entities: str | Iterable[str] | None
     entity ``zelensky``) all work. A requested entity with no mention at all is reported with a
     warning and skipped: a report over a corpus that never mentions it should still render.
     """
-    wanted = _as_list(entities)
+    wanted = as_list(entities)
     if wanted is None:
         return mentions
     keys = {item.casefold() for item in wanted}
@@ -315,6 +215,29 @@ def select_entities(mentions: pd.DataFrame, entities: str | Iterable[str] | None
     return mentions.loc[mentions["entity_id"].isin(ids)]
 
 
+def check_series_request(
+    mentions: pd.DataFrame,
+    freq: str,
+    normalize: str,
+    entities: str | Iterable[str] | None,
+    kinds: str | Iterable[str] | None,
+    min_documents: int,
+) -> tuple[pd.DataFrame, int]:
+    """The checks of a mentions_over_time request, in order, and the mentions it selects.
+
+    Every engine makes them first, so the same bad input gives the same error everywhere.
+    """
+    check_normalize(normalize)
+    parse_freq(freq)
+    min_documents = check_min_documents(min_documents)
+    require_columns(mentions, ["doc_id", "entity_id", "entity", "kind", "category"], "mentions")
+    selected = select_entities(mentions, entities)
+    kind_list = as_list(kinds)
+    if kind_list is not None:
+        selected = selected.loc[selected["kind"].isin(kind_list)]
+    return selected, min_documents
+
+
 def mentions_over_time(
     mentions: pd.DataFrame,
     documents: pd.DataFrame,
@@ -326,8 +249,6 @@ def mentions_over_time(
     start: Any = None,
     end: Any = None,
     min_documents: int = MIN_DOCUMENTS,
-    engine: str = "pandas",
-    client=None,
 ) -> pd.DataFrame:
     """Mentions per entity and period, with the corpus size beside each row.
 
@@ -346,8 +267,6 @@ def mentions_over_time(
     kinds : "actor" and/or "weapon"; default both.
     start, end : first and last day included (see corpus_over_time).
     min_documents : low_volume threshold on period_documents.
-    engine, client : "dask" aggregates per partition on a Dask cluster (``documents`` may then
-        be a Parquet corpus store path); the result is identical.
 
     Returns
     -------
@@ -359,38 +278,12 @@ def mentions_over_time(
     value (float), low_volume (bool), undated (bool). Rows are ordered by entity (most mentioned
     first, then entity_id) and period.
     """
-    if engine != "pandas":
-        from analysis.distributed import check_engine, mentions_over_time_dask
-
-        check_engine(engine)
-        return mentions_over_time_dask(
-            mentions,
-            documents,
-            freq=freq,
-            normalize=normalize,
-            entities=entities,
-            kinds=kinds,
-            start=start,
-            end=end,
-            min_documents=min_documents,
-            client=client,
-        )
-    if normalize not in NORMALIZATIONS:
-        raise InputError(
-            f"normalize: unknown value {normalize!r}; use one of {', '.join(NORMALIZATIONS)}"
-        )
-    parse_freq(freq)
-    min_documents = _check_min_documents(min_documents)
-    _require_columns(mentions, ["doc_id", "entity_id", "entity", "kind", "category"], "mentions")
-
-    selected = select_entities(mentions, entities)
-    kind_list = _as_list(kinds)
-    if kind_list is not None:
-        selected = selected.loc[selected["kind"].isin(kind_list)]
-
+    selected, min_documents = check_series_request(
+        mentions, freq, normalize, entities, kinds, min_documents
+    )
     dated = dated_documents(documents, freq=freq, start=start, end=end)
-    periods = _period_index(dated, freq, start, end)
-    corpus = _corpus_slots(dated, periods, min_documents)
+    periods = period_index(dated.loc[~dated["undated"], "period"], freq, start, end)
+    corpus = corpus_frame(count_documents(dated), periods, freq=freq, min_documents=min_documents)
 
     # Slots are integers (period position; the undated group last) so that NaT never has to be
     # matched as a join key.
@@ -402,9 +295,7 @@ def mentions_over_time(
         mentions=("doc_id", "size"), documents_with_mention=("doc_id", "nunique")
     )
 
-    series = assemble_series(selected, counts.reset_index(), corpus, normalize)
-    series.attrs.update(freq=freq, normalize=normalize, min_documents=min_documents)
-    return series
+    return assemble_series(selected, counts.reset_index(), corpus, normalize)
 
 
 def assemble_series(
@@ -438,8 +329,13 @@ def assemble_series(
         .sort_values(["order", "slot"], kind="stable")
         .pipe(_with_value, normalize)
         .reset_index(drop=True)
+    )[SERIES_COLUMNS]
+    series.attrs.update(
+        freq=corpus.attrs["freq"],
+        normalize=normalize,
+        min_documents=corpus.attrs["min_documents"],
     )
-    return series[SERIES_COLUMNS]
+    return series
 
 
 def _with_value(series: pd.DataFrame, normalize: str) -> pd.DataFrame:
@@ -453,89 +349,3 @@ def _with_value(series: pd.DataFrame, normalize: str) -> pd.DataFrame:
         docs = series["period_documents"].where(series["period_documents"] > 0)
         value = (series["documents_with_mention"] / docs).fillna(0.0)
     return series.assign(value=value.astype("float64"))
-
-
-# --- command line -------------------------------------------------------------------------------
-
-
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """SOURCE, --metadata, --gazetteer, --metonyms and -o: shared by timeline/evidence/discover."""
-    parser.add_argument("source", metavar="SOURCE", help="folder, file or table of articles")
-    parser.add_argument("--metadata", help="sidecar CSV keyed by doc_id")
-    parser.add_argument("--gazetteer", action="append", help="your YAML/CSV (repeatable)")
-    parser.add_argument("--metonyms", action="store_true", help="count Washington, Kyiv, ...")
-    parser.add_argument(
-        "-o", "--output", default="-", metavar="CSV", help="CSV file, or - for stdout"
-    )
-
-
-def load_inputs(args: argparse.Namespace, *, with_mentions: bool = True):
-    """Documents, gazetteer and (optionally) mentions for a command, loaded on demand.
-
-    The imports are local so that ``python -m analysis --help`` stays fast.
-    """
-    from analysis.corpus import load_corpus
-    from analysis.gazetteer import load_gazetteer
-
-    documents = load_corpus(args.source, metadata=args.metadata)
-    gazetteer = load_gazetteer(extra=args.gazetteer)
-    if not with_mentions:
-        return documents, gazetteer, None
-    from analysis.mentions import find_mentions
-
-    mentions = find_mentions(documents, gazetteer, metonyms=args.metonyms)
-    return documents, gazetteer, mentions
-
-
-def write_frame(frame: pd.DataFrame, output: str) -> None:
-    """Write ``frame`` as CSV to stdout ("-") or atomically to a file; same frame, same bytes."""
-    if output == "-":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        from analysis.io import write_frame as write_file
-
-        write_file(frame, output)
-
-
-def _run(args: argparse.Namespace) -> int:
-    parse_freq(args.freq)  # a typo fails before the corpus is read
-    documents, _, mentions = load_inputs(args)
-    series = mentions_over_time(
-        mentions,
-        documents,
-        freq=args.freq,
-        normalize=args.normalize,
-        entities=args.entity,
-        kinds=args.kind,
-        start=args.start,
-        end=args.end,
-        min_documents=args.min_documents,
-    )
-    write_frame(series, args.output)
-    return 0
-
-
-def add_command(subparsers) -> None:
-    """``timeline SOURCE [--freq W] [--normalize count] [-o CSV|-]``."""
-    parser = subparsers.add_parser(
-        "timeline",
-        help="mentions per entity and period, with the corpus size beside them (CSV)",
-        description="Mentions per entity and period (periods labelled by their start date), "
-        "with the corpus size per period, low-volume flags and the undated group.",
-    )
-    add_source_arguments(parser)
-    parser.add_argument("--freq", default="W", help="D, W (weeks from Monday) or M (default W)")
-    parser.add_argument(
-        "--normalize", default="count", choices=NORMALIZATIONS, help="what the value column holds"
-    )
-    parser.add_argument("--entity", action="append", help="entity id or name (repeatable)")
-    parser.add_argument("--kind", action="append", choices=("actor", "weapon"))
-    parser.add_argument("--start", help="first day included (YYYY-MM-DD)")
-    parser.add_argument("--end", help="last day included (YYYY-MM-DD)")
-    parser.add_argument(
-        "--min-documents",
-        type=int,
-        default=MIN_DOCUMENTS,
-        help=f"flag periods with fewer documents as low volume (default {MIN_DOCUMENTS})",
-    )
-    parser.set_defaults(func=_run)

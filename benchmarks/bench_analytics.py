@@ -37,7 +37,7 @@ def main() -> None:
         print(f"SKIPPED: the corpus loader or the extractor is not available yet ({error})")
         return
     from analysis.discovery import compare_terms, discover_candidates, near_misses
-    from analysis.evidence import cooccurrence, cooccurrence_summary, evidence, tone
+    from analysis import cooccurrence, cooccurrence_summary, evidence, tone
     from analysis.timeline import corpus_over_time, mentions_over_time
 
     rows: list = []

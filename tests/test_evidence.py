@@ -13,17 +13,12 @@ import pytest
 
 from analysis import config
 from analysis.errors import InputError
-from analysis.evidence import (
-    _Texts,
-    _vader,
-    action_words,
-    cooccurrence,
-    cooccurrence_summary,
-    evidence,
-    tone,
-)
+from analysis.actions import action_words
+from analysis.kwic import SentenceTexts, evidence
+from analysis.pairs import cooccurrence, cooccurrence_summary
+from analysis.sentiment import tone, vader_analyzer
 from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS
-from analysis.sentences import sentence_spans
+from analysis.text.sentences import sentence_spans
 
 T = pd.Timestamp
 
@@ -218,7 +213,7 @@ def test_batched_sentence_lookup_equals_sentence_spans_on_the_seeds():
         for k, span in enumerate(sentence_spans(text)):
             rows.append((doc_id, "text", k, span[0]))
             expected.append(span)
-    looked_up = _Texts(frame).locate(
+    looked_up = SentenceTexts(frame).locate(
         pd.DataFrame(rows, columns=["doc_id", "field", "sentence_id", "start"])
     )
     assert list(zip(*looked_up, strict=True)) == expected
@@ -373,7 +368,7 @@ def test_faster_vader_gives_the_librarys_scores():
         "",
     ]
     library = SentimentIntensityAnalyzer()
-    assert [_vader().polarity_scores(s) for s in sentences] == [
+    assert [vader_analyzer().polarity_scores(s) for s in sentences] == [
         library.polarity_scores(s) for s in sentences
     ]
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from analysis.gazetteer import load_gazetteer
 from analysis.mentions import extract, find_mentions
 from analysis.schema import MENTION_COLUMNS
-from analysis.sentences import sentence_spans
+from analysis.text.sentences import sentence_spans
 
 SMALL = load_gazetteer(Path(__file__).parent / "fixtures" / "gazetteer_small.yml")
 

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib as mpl  # noqa: E402
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -177,11 +178,50 @@ def test_counts_are_a_gap_without_documents_and_zero_with_them():
     assert np.isnan(values[2])  # no documents: no dip to zero
 
 
-def test_normalisation_is_worked_out_when_attrs_are_missing():
+def test_frequency_and_normalisation_are_given_not_guessed():
     series = make_series({"Ukraine": [3, 1, 0, 2]}, normalize="per_1k_words", attrs=False)
-    ax = plots.plot_mentions_over_time(series)
+    ax = plots.plot_mentions_over_time(series, freq="W", normalize="per_1k_words")
     assert ax.get_ylabel() == "mentions per 1,000 words"
     assert ax.get_title("left").endswith("by week")
+    # Without attrs and without the parameters the chart refuses to guess.
+    with pytest.raises(InputError, match="normalize: not given"):
+        plots.plot_mentions_over_time(series, freq="W")
+    with pytest.raises(InputError, match="freq: not given"):
+        plots.plot_mentions_over_time(series, normalize="count")
+    with pytest.raises(InputError, match="freq: unknown frequency 'fortnight'"):
+        plots.plot_mentions_over_time(series, freq="fortnight", normalize="count")
+
+
+@pytest.mark.parametrize(
+    ("freq", "days", "name"), [("Q", (90, 92), "quarter"), ("Y", (365, 366), "year")]
+)
+def test_quarterly_and_yearly_charts_span_their_periods(freq, days, name):
+    # Two years of quarters (or yearly periods): hand-made, one document per period.
+    starts = pd.period_range("2024-01-01", "2025-12-31", freq=freq).start_time
+    rows = [
+        {"period": start, "entity_id": "ukraine", "entity": "Ukraine", "kind": "actor",
+         "category": "state", "mentions": 2, "documents_with_mention": 1, "period_documents": 6,
+         "period_words": 600, "value": 2.0, "low_volume": False, "undated": False}
+        for start in starts
+    ]  # fmt: skip
+    series = pd.DataFrame(rows)
+    series.attrs.update(freq=freq, normalize="count")
+    ax = plots.plot_mentions_over_time(series)
+    assert ax.get_title("left").endswith(f"by {name}")
+    first, last = (mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim())
+    assert first == starts[0]
+    assert last == pd.Timestamp("2026-01-01")  # the end of the last period, not a week after
+    # Each point sits in the middle of its period, whose length is a quarter or a year.
+    x = pd.DatetimeIndex(ax.get_lines()[0].get_xdata())
+    for start, centre in zip(starts, x, strict=True):
+        assert days[0] <= 2 * (centre - start) / pd.Timedelta(days=1) <= days[1]
+    corpus = pd.DataFrame(
+        {"period": starts, "documents": 6, "words": 600, "low_volume": False, "undated": False}
+    )
+    corpus.attrs.update(freq=freq, min_documents=5)
+    bars = plots.plot_corpus_size(corpus).patches
+    widths = [bar.get_width() for bar in bars]
+    assert all(days[0] * 0.85 - 1 <= w <= days[1] * 0.85 + 1 for w in widths)
 
 
 def test_undated_documents_are_counted_apart():
@@ -369,6 +409,7 @@ def make_tone(with_period: bool = False) -> pd.DataFrame:
         frame = pd.concat(
             [frame.assign(period=WEEKS[0]), frame.assign(period=WEEKS[1])], ignore_index=True
         )
+        frame.attrs.update(freq="W")  # as tone(..., freq="W") sets it
     return frame
 
 
@@ -453,22 +494,23 @@ def test_tone_over_time_leaves_out_means_of_a_few_sentences():
 
 
 @pytest.mark.parametrize(
-    ("starts", "expected"),
+    ("starts", "freq", "expected"),
     [
-        (["2025-07-07", "2025-08-18"], "week"),  # Mondays, six weeks apart
-        (["2025-07-01", "2025-09-01"], "month"),
-        (["2025-07-01", "2025-07-02"], "day"),
+        (["2025-07-07", "2025-08-18"], "W", "week"),  # Mondays, six weeks apart
+        (["2025-07-01", "2025-09-01"], "M", "month"),
+        (["2025-07-01", "2025-07-02"], "D", "day"),
+        (["2025-01-01", "2025-10-01"], "Q", "quarter"),
     ],
 )
-def test_frequency_is_read_off_the_period_starts(starts, expected):
+def test_the_given_frequency_names_and_fills_the_periods(starts, freq, expected):
     # make_tone's rows: both entities in the first period, then both in the second
     frame = make_tone(with_period=True).assign(
         period=pd.to_datetime([starts[0], starts[0], starts[1], starts[1]])
     )
-    ax = plots.plot_tone(frame, min_sentences=1)
-    assert ax.get_title("left").endswith(f"by {expected}")
-    if expected == "week":  # the weeks between are gaps, not a straight line across them
-        assert len(ax.get_lines()[0].get_xdata()) == 7
+    ax = plots.plot_tone(frame, min_sentences=1, freq=freq)
+    assert " ".join(ax.get_title("left").split()).endswith(f"by {expected}")  # may wrap
+    if expected in ("week", "quarter"):  # the periods between are gaps, not a straight line
+        assert len(ax.get_lines()[0].get_xdata()) == {"week": 7, "quarter": 4}[expected]
 
 
 def test_titles_say_when_one_kind_is_shown():

@@ -16,8 +16,8 @@ from analysis.errors import InputError
 from analysis.gazetteer import load_gazetteer
 from analysis.mentions import find_mentions
 from analysis.schema import DOCUMENT_COLUMNS
+from analysis.api import cached_mentions
 from analysis.store import (
-    cached_mentions,
     corpus_hash,
     mentions_cache_dir,
     read_corpus_store,

@@ -1,29 +1,11 @@
-"""The ``engine="dask"`` path: the same results as the pandas path, computed on dask.distributed.
+"""The dask engine: the pandas engine's results, computed partition by partition on a cluster.
 
-In-process pandas is the default and is enough for one machine. Past that, the corpus goes into
-a Parquet store (:mod:`analysis.store`, one folder per month) and the work is spread over a
-Dask cluster: a local one (2 worker processes) by default, or a real one given by its scheduler
-address. Every function here returns a *pandas* frame identical to the pandas path's
-(``pandas.testing.assert_frame_equal`` holds: same rows, order, columns and dtypes).
-
-How each step is split:
-
-- mentions: documents are cut into partitions (one store file, or about ``partition_bytes`` of
-  text of an in-memory frame); :func:`analysis.mentions.find_mentions` runs on each partition;
-  the pieces are concatenated in partition order. Partitions are consecutive runs of documents
-  in corpus order, and the extractor orders mentions by document, field (title before text)
-  and start within a partition, so the concatenation is already in the pandas path's order.
-- timeline: each document partition is reduced to counts (documents and words per period, and
-  mentions and documents-with-mention per entity and period, using the mentions of that
-  partition's documents only); the counts are summed and the full entity x period grid is
-  assembled on the client exactly as :func:`analysis.timeline.mentions_over_time` does.
-
-A worker holds one partition at a time (plus the small results), so its memory is bounded by
-the partition size, not by the corpus.
-
-Workers need this package installed (the same version): tasks are its functions, pickled by
-reference. The gazetteer is loaded on the client and shipped with the tasks, so the workers
-need none of the user's alias files.
+The corpus is cut into partitions (one corpus-store file, or about ``partition_bytes`` of text
+of an in-memory frame, in corpus order); each task runs a domain function on its partition and
+the client combines the pieces with the same domain functions the pandas engine uses, so rows,
+order, columns, dtypes and attrs agree. A worker holds one partition at a time, so its memory is
+bounded by the partition size. Workers need this package installed; the gazetteer is loaded on
+the client and shipped with the tasks.
 """
 
 from __future__ import annotations
@@ -42,8 +24,10 @@ import pandas as pd
 from analysis import progress
 from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, load_gazetteer
-from analysis.mentions import extract, find_mentions
-from analysis.schema import MENTION_COLUMNS
+from analysis.mentions import extract
+from analysis.mentions import find_mentions as _pandas_find_mentions
+from analysis.periods import parse_freq
+from analysis.schema import MENTION_COLUMNS, require_columns
 from analysis.store import (
     FILE_BYTES,
     empty_documents,
@@ -51,8 +35,17 @@ from analysis.store import (
     read_store_file,
     store_files,
 )
+from analysis.timeline import (
+    MIN_DOCUMENTS,
+    assemble_series,
+    check_min_documents,
+    check_series_request,
+    corpus_frame,
+    count_documents,
+    dated_documents,
+    period_index,
+)
 
-ENGINES = ("pandas", "dask")
 PARTITION_BYTES = FILE_BYTES
 """Text per partition of an in-memory frame (about): the unit of work and of worker memory."""
 
@@ -78,13 +71,6 @@ _TIMELINE_INPUTS = ("doc_id", "date", "n_words", "duplicate_of")
 # Dask turns pandas' "str" columns into "string" (pd.NA semantics) unless told not to; the
 # results must keep the pandas path's dtypes.
 _DASK_CONFIG = {"dataframe.convert-string": False}
-
-
-def check_engine(engine: str) -> str:
-    """``engine`` if it is "pandas" or "dask"; otherwise an InputError naming the choices."""
-    if engine not in ENGINES:
-        raise InputError(f"engine: unknown value {engine!r}; use one of {', '.join(ENGINES)}")
-    return engine
 
 
 # --- the cluster -------------------------------------------------------------------------------
@@ -276,7 +262,7 @@ def _compute_partitions(frame, client, desc: str) -> list:
 # --- corpus ------------------------------------------------------------------------------------
 
 
-def load_corpus_dask(
+def load_store(
     store_dir: str | Path, *, columns: list[str] | None = None, client=None
 ) -> pd.DataFrame:
     """The documents frame of a corpus store, read file by file on the cluster.
@@ -305,20 +291,6 @@ def load_corpus_dask(
 
 # --- mentions ----------------------------------------------------------------------------------
 
-_GAZETTEERS: dict[str, Gazetteer] = {}
-
-
-def _canonical(gazetteer: Gazetteer) -> Gazetteer:
-    """One gazetteer object per content hash in this (worker) process.
-
-    Each task unpickles its own copy of the gazetteer; the compiled automaton is cached by
-    object identity, so without this every partition would compile the gazetteer again.
-    """
-    if not gazetteer.hash:
-        return gazetteer
-    return _GAZETTEERS.setdefault(gazetteer.hash, gazetteer)
-
-
 def _mentions_meta() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=MENTION_DTYPES[c]) for c in MENTION_DTYPES})[
         [*MENTION_COLUMNS, "metonym"]
@@ -334,7 +306,7 @@ def mentions_of_partition(
     # not depend on the number of threads.)
     mentions = extract(
         documents,
-        _canonical(gazetteer),
+        gazetteer,
         metonyms=metonyms,
         include_duplicates=include_duplicates,
         workers=1,
@@ -344,7 +316,7 @@ def mentions_of_partition(
     return mentions if len(mentions) else mentions.astype(MENTION_DTYPES)
 
 
-def find_mentions_dask(
+def find_mentions(
     documents_or_store: pd.DataFrame | str | Path,
     gazetteer: Gazetteer | None = None,
     *,
@@ -391,7 +363,7 @@ def find_mentions_dask(
     parts = [part for part in _compute_partitions(found, client, "find mentions") if len(part)]
     if not parts:
         # No mention anywhere: the pandas path's own empty frame, so even its dtypes agree.
-        return find_mentions(
+        return _pandas_find_mentions(
             source._meta, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
         )
     return pd.concat(parts, ignore_index=True)
@@ -402,18 +374,13 @@ def find_mentions_dask(
 
 def dated_partition(documents: pd.DataFrame, freq: str, start: Any, end: Any) -> pd.DataFrame:
     """doc_id, n_words, period, undated of one partition's unique documents (runs on workers)."""
-    from analysis.timeline import dated_documents
-
     dated = dated_documents(documents, freq=freq, start=start, end=end)
     return dated[["doc_id", "n_words", "period", "undated"]]
 
 
 def corpus_counts(dated: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """Documents and words per period (NaT: the undated group), and the partition's doc_ids."""
-    counts = dated.groupby("period", dropna=False).agg(
-        documents=("doc_id", "size"), words=("n_words", "sum")
-    )
-    return counts, dated["doc_id"].to_numpy(dtype=object)
+    return count_documents(dated), dated["doc_id"].to_numpy(dtype=object)
 
 
 def mention_counts(dated: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -432,13 +399,9 @@ def _dated_parts(documents_or_store, freq, start, end, client, partition_bytes) 
     """Futures of each partition's dated documents (kept on the workers)."""
     import dask
 
-    from analysis.timeline import parse_freq
-
-    parse_freq(freq)  # a bad frequency fails here, with the pandas path's message
+    parse_freq(freq)  # a bad frequency fails here, with the pandas engine's message
     source = _source_frame(documents_or_store, _TIMELINE_INPUTS, partition_bytes)
-    from analysis.timeline import _require_columns
-
-    _require_columns(source._meta, _TIMELINE_INPUTS, "documents")
+    require_columns(source._meta, _TIMELINE_INPUTS, "documents")
     meta = pd.DataFrame(
         {
             "doc_id": pd.Series([], dtype="str"),
@@ -457,37 +420,10 @@ def _dated_parts(documents_or_store, freq, start, end, client, partition_bytes) 
 def _corpus_table(
     counted: pd.DataFrame, freq: str, start: Any, end: Any, min_documents: int
 ) -> tuple[pd.DataFrame, pd.DatetimeIndex]:
-    """The corpus_over_time frame from summed counts, built as analysis.timeline builds it."""
-    from analysis.timeline import CORPUS_COLUMNS, _period_index
-
-    is_undated = counted.index.isna()
-    dated_counts = counted.loc[~is_undated].rename_axis("period")
-    periods = _period_index(
-        pd.DataFrame({"period": dated_counts.index, "undated": False}), freq, start, end
-    )
-    frame = (
-        dated_counts.reindex(periods, fill_value=0)
-        .rename_axis("period")
-        .reset_index()
-        .assign(undated=False)
-    )
-    undated_documents = int(counted.loc[is_undated, "documents"].sum())
-    if undated_documents:
-        row = pd.DataFrame(
-            {
-                "period": pd.Series([pd.NaT], dtype=frame["period"].dtype),
-                "documents": [undated_documents],
-                "words": [int(counted.loc[is_undated, "words"].sum())],
-                "undated": [True],
-            }
-        )
-        frame = pd.concat([frame, row], ignore_index=True)
-    frame = frame.assign(
-        documents=lambda d: d["documents"].astype("int64"),
-        words=lambda d: d["words"].astype("int64"),
-        low_volume=lambda d: d["documents"] < min_documents,
-    )[CORPUS_COLUMNS]
-    return frame, periods
+    """The corpus_over_time frame and its periods from counts summed over the partitions."""
+    dated_periods = counted.index[~counted.index.isna()].to_series()
+    periods = period_index(dated_periods, freq, start, end)
+    return corpus_frame(counted, periods, freq=freq, min_documents=min_documents), periods
 
 
 def _sum_counts(frames: list[pd.DataFrame], keys: list[str], columns: list[str]) -> pd.DataFrame:
@@ -499,7 +435,7 @@ def _sum_counts(frames: list[pd.DataFrame], keys: list[str], columns: list[str])
     return pd.concat(frames).groupby(level=keys, dropna=False)[columns].sum()
 
 
-def corpus_over_time_dask(
+def corpus_over_time(
     documents_or_store: pd.DataFrame | str | Path,
     *,
     freq: str = "W",
@@ -522,9 +458,7 @@ def corpus_over_time_dask(
     -------
     frame identical to corpus_over_time: period, documents, words, low_volume, undated.
     """
-    from analysis.timeline import MIN_DOCUMENTS, _check_min_documents
-
-    min_documents = _check_min_documents(MIN_DOCUMENTS if min_documents is None else min_documents)
+    min_documents = check_min_documents(MIN_DOCUMENTS if min_documents is None else min_documents)
     client = client if client is not None else default_client()
     dated = _dated_parts(documents_or_store, freq, start, end, client, partition_bytes)
     summaries = _gather(client.map(corpus_counts, dated, pure=False), "count documents")
@@ -533,7 +467,7 @@ def corpus_over_time_dask(
     return corpus
 
 
-def mentions_over_time_dask(
+def mentions_over_time(
     mentions: pd.DataFrame,
     documents_or_store: pd.DataFrame | str | Path,
     *,
@@ -564,28 +498,10 @@ def mentions_over_time_dask(
     mentions, documents_with_mention, period_documents, period_words, value, low_volume,
     undated; one row per entity x period (zeros included, the undated group last).
     """
-    from analysis.timeline import (
-        MIN_DOCUMENTS,
-        NORMALIZATIONS,
-        _check_min_documents,
-        _require_columns,
-        assemble_series,
-        parse_freq,
-        select_entities,
-    )
-
-    # The same checks, in the same order, as the pandas path: same errors for the same input.
-    if normalize not in NORMALIZATIONS:
-        raise InputError(
-            f"normalize: unknown value {normalize!r}; use one of {', '.join(NORMALIZATIONS)}"
-        )
-    parse_freq(freq)
-    min_documents = _check_min_documents(MIN_DOCUMENTS if min_documents is None else min_documents)
-    _require_columns(mentions, ["doc_id", "entity_id", "entity", "kind", "category"], "mentions")
-    selected = select_entities(mentions, entities)
-    if kinds is not None:
-        kind_list = [kinds] if isinstance(kinds, str) else [str(k) for k in kinds]
-        selected = selected.loc[selected["kind"].isin(kind_list)]
+    selected, min_documents = check_series_request(
+        mentions, freq, normalize, entities, kinds,
+        MIN_DOCUMENTS if min_documents is None else min_documents,
+    )  # fmt: skip
 
     client = client if client is not None else default_client()
     dated = _dated_parts(documents_or_store, freq, start, end, client, partition_bytes)
@@ -614,7 +530,7 @@ def mentions_over_time_dask(
     ).reset_index()
     client.cancel(dated)
 
-    # From here on, the same assembly as analysis.timeline.mentions_over_time.
+    # From here on, the same assembly as the pandas engine's.
     slot = periods.get_indexer(counts["period"])
     counts = counts.assign(slot=np.where(counts["period"].isna(), len(periods), slot)).loc[
         lambda d: d["slot"] >= 0

@@ -1,4 +1,4 @@
-"""The Dask engine gives exactly the pandas engine's frames (on a real 2-worker LocalCluster)."""
+"""The Dask engine gives exactly the pandas engine's frames, attrs included (2-worker cluster)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,31 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analysis import config
-from analysis.corpus import load_corpus
-from analysis.distributed import (
-    check_engine,
-    corpus_over_time_dask,
-    find_mentions_dask,
+from analysis.api import (
+    cached_mentions,
+    corpus_over_time,
+    find_mentions,
     get_client,
-    load_corpus_dask,
-    mentions_over_time_dask,
+    load_corpus,
+    mentions_over_time,
 )
+from analysis.engines import check_engine
+from analysis.engines.dask import corpus_over_time as corpus_over_time_dask
+from analysis.engines.dask import find_mentions as find_mentions_dask
+from analysis.engines.dask import load_store as load_corpus_dask
+from analysis.engines.dask import mentions_over_time as mentions_over_time_dask
 from analysis.errors import InputError
 from analysis.gazetteer import load_gazetteer
-from analysis.mentions import find_mentions
-from analysis.store import cached_mentions, read_corpus_store, write_corpus_store
-from analysis.timeline import corpus_over_time, mentions_over_time
+from analysis.store import read_corpus_store, write_corpus_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::analysis.corpus.CorpusWarning")
+
+
+def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Same rows, columns, dtypes AND attrs: assert_frame_equal alone ignores attrs."""
+    assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+
 
 SMALL = load_gazetteer(Path(__file__).parent / "fixtures" / "gazetteer_small.yml")
 WHITEHOUSE_SLICE = 300
@@ -80,38 +89,38 @@ def test_seed_mentions_are_identical(client, seeds, seeds_store, gazetteer, meto
     from_frame = find_mentions_dask(
         seeds, gazetteer, metonyms=metonyms, client=client, partition_bytes=2000
     )
-    assert_frame_equal(from_frame, expected)
+    assert_same(from_frame, expected)
     from_store = find_mentions_dask(seeds_store, gazetteer, metonyms=metonyms, client=client)
-    assert_frame_equal(from_store, expected)
+    assert_same(from_store, expected)
 
 
 def test_duplicates_and_no_mentions_are_identical(client, seeds):
     copy = seeds.iloc[[0]].assign(doc_id="zz-copy", duplicate_of=seeds["doc_id"].iloc[0])
     with_copy = pd.concat([seeds, copy], ignore_index=True)
     for include in (False, True):
-        assert_frame_equal(
+        assert_same(
             find_mentions_dask(
                 with_copy, SMALL, include_duplicates=include, client=client, partition_bytes=1
             ),
             find_mentions(with_copy, SMALL, include_duplicates=include),
         )
     quiet = seeds.assign(title="", text="Nothing to see.")
-    assert_frame_equal(
+    assert_same(
         find_mentions_dask(quiet, SMALL, client=client, partition_bytes=1),
         find_mentions(quiet, SMALL),
     )
 
 
 def test_load_corpus_from_the_store(client, seeds, seeds_store):
-    assert_frame_equal(load_corpus_dask(seeds_store, client=client), seeds)
+    assert_same(load_corpus_dask(seeds_store, client=client), seeds)
     assert load_corpus_dask(seeds_store, client=client).attrs == seeds.attrs
-    assert_frame_equal(
+    assert_same(
         load_corpus_dask(seeds_store, columns=["doc_id", "date"], client=client),
         read_corpus_store(seeds_store, columns=["doc_id", "date"]),
     )
 
 
-@pytest.mark.parametrize("freq", ["D", "W", "M"])
+@pytest.mark.parametrize("freq", ["D", "W", "M", "Q", "Y"])
 def test_seed_timelines_are_identical(client, seeds, seeds_store, freq):
     mentions = find_mentions(seeds)
     for normalize in ("count", "per_1k_words", "share_of_docs"):
@@ -120,8 +129,8 @@ def test_seed_timelines_are_identical(client, seeds, seeds_store, freq):
             got = mentions_over_time_dask(
                 mentions, source, freq=freq, normalize=normalize, client=client, partition_bytes=1
             )
-            assert_frame_equal(got, expected)
-    assert_frame_equal(
+            assert_same(got, expected)
+    assert_same(
         corpus_over_time_dask(seeds_store, freq=freq, client=client),
         corpus_over_time(seeds, freq=freq),
     )
@@ -139,7 +148,7 @@ def test_timeline_options_are_identical(client, seeds, seeds_store):
     ):
         expected = mentions_over_time(mentions, seeds, **options)
         got = mentions_over_time_dask(mentions, seeds_store, client=client, **options)
-        assert_frame_equal(got, expected)
+        assert_same(got, expected)
 
 
 def test_timeline_warnings_and_errors_are_the_pandas_ones(client, seeds):
@@ -148,7 +157,7 @@ def test_timeline_warnings_and_errors_are_the_pandas_ones(client, seeds):
         expected = mentions_over_time(mentions, seeds, entities="nobody")
     with pytest.warns(UserWarning, match="no mentions of 'nobody'"):
         got = mentions_over_time_dask(mentions, seeds, entities="nobody", client=client)
-    assert_frame_equal(got, expected)
+    assert_same(got, expected)
     with pytest.raises(InputError, match="normalize"):
         mentions_over_time_dask(mentions, seeds, normalize="share", client=client)
     with pytest.raises(InputError, match="freq"):
@@ -158,8 +167,23 @@ def test_timeline_warnings_and_errors_are_the_pandas_ones(client, seeds):
 def test_cached_mentions_with_the_dask_engine(client, seeds, tmp_path):
     target = write_corpus_store(seeds, tmp_path / "store")
     got = cached_mentions(target, SMALL, engine="dask", client=client)
-    assert_frame_equal(got, find_mentions(seeds, SMALL))
-    assert_frame_equal(cached_mentions(target, SMALL), got)  # the pandas engine hits the cache
+    assert_same(got, find_mentions(seeds, SMALL))
+    assert_same(cached_mentions(target, SMALL), got)  # the pandas engine hits the cache
+
+
+def test_the_engines_set_the_same_attrs(client, seeds, seeds_store):
+    mentions = find_mentions(seeds)
+    corpus = corpus_over_time_dask(seeds_store, freq="Q", min_documents=2, client=client)
+    assert corpus.attrs == {"freq": "Q", "min_documents": 2}
+    series = mentions_over_time_dask(mentions, seeds, freq="Y", normalize="per_1k_words",
+                                     client=client)  # fmt: skip
+    assert series.attrs == {"freq": "Y", "normalize": "per_1k_words", "min_documents": 5}
+    assert load_corpus_dask(seeds_store, client=client).attrs == seeds.attrs
+
+
+def test_pandas_engine_reads_a_store_too(seeds, seeds_store):
+    assert_same(find_mentions(seeds_store), find_mentions(seeds))
+    assert_same(corpus_over_time(seeds_store, freq="M"), corpus_over_time(seeds, freq="M"))
 
 
 def test_engine_names_are_checked():
@@ -190,16 +214,16 @@ def test_whitehouse_slice_is_identical(client, whitehouse):
     documents, target = whitehouse
     gazetteer = load_gazetteer()
     assert len(documents) == WHITEHOUSE_SLICE
-    assert_frame_equal(load_corpus_dask(target, client=client), documents)
+    assert_same(load_corpus_dask(target, client=client), documents)
     expected = find_mentions(documents, gazetteer)
     assert len(expected) > 1000
-    assert_frame_equal(
+    assert_same(
         find_mentions_dask(documents, gazetteer, client=client, partition_bytes=200_000), expected
     )
     from_store = find_mentions_dask(target, gazetteer, client=client)
-    assert_frame_equal(from_store, expected)
+    assert_same(from_store, expected)
     for freq, normalize in (("W", "count"), ("M", "per_1k_words"), ("D", "share_of_docs")):
-        assert_frame_equal(
+        assert_same(
             mentions_over_time_dask(
                 from_store, target, freq=freq, normalize=normalize, client=client
             ),
@@ -211,16 +235,16 @@ def test_engine_parameter_of_the_public_functions(client, seeds, seeds_store):
     # The same public calls with engine="dask" give the pandas results exactly.
     pandas_mentions = find_mentions(seeds)
     dask_mentions = find_mentions(seeds, engine="dask", client=client)
-    assert_frame_equal(dask_mentions, pandas_mentions)
-    assert_frame_equal(
+    assert_same(dask_mentions, pandas_mentions)
+    assert_same(
         mentions_over_time(dask_mentions, seeds_store, freq="M", engine="dask", client=client),
         mentions_over_time(pandas_mentions, seeds, freq="M"),
     )
-    assert_frame_equal(
+    assert_same(
         corpus_over_time(seeds_store, freq="W", engine="dask", client=client),
         corpus_over_time(seeds, freq="W"),
     )
-    assert_frame_equal(load_corpus(seeds_store), seeds)
-    assert_frame_equal(load_corpus(seeds_store, engine="dask", client=client), seeds)
+    assert_same(load_corpus(seeds_store), seeds)
+    assert_same(load_corpus(seeds_store, engine="dask", client=client), seeds)
     with pytest.raises(InputError, match="engine: unknown value 'spark'"):
         find_mentions(seeds, engine="spark")
