@@ -37,12 +37,16 @@ browser:
 report: $(STAMP)
 	$(PY) -m analysis report $(SOURCE) --out $(OUT)
 
+LINTED := analysis tests benchmarks notebooks/teaching/src notebooks/teaching/build.py
+
 test: $(STAMP) browser
-	$(PY) -m ruff check analysis tests benchmarks
+	$(PY) -m ruff check $(LINTED)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check analysis tests benchmarks
+	$(PY) -m ruff check $(LINTED)
+	$(VENV)/bin/lint-imports
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -26,6 +27,8 @@ IDS = [
 ]
 EDITABLE = LESSONS + EXERCISES
 EDITABLE_IDS = IDS[: len(EDITABLE)]
+SOURCES = sorted((FOLDER / "src").glob("*.py"))  # the py:percent files build.py reads
+TAGS = {"parameters", "answer", "exercise", "solution"}  # the tags of notebooks/teaching/README.md
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -69,13 +72,18 @@ def test_four_lessons_each_with_exercises_and_solutions():
     assert (FOLDER / "README.md").exists()
 
 
-def test_the_notebooks_are_what_build_py_writes(monkeypatch):
+def load_build() -> types.ModuleType:
+    """notebooks/teaching/build.py as a module; exec rather than import: no __pycache__ folder
+    appears beside the notebooks."""
     source = FOLDER / "build.py"
     build = types.ModuleType("teaching_build")
     build.__file__ = str(source)
-    monkeypatch.setitem(sys.modules, build.__name__, build)  # dataclasses look it up there
-    # exec rather than import: no __pycache__ folder appears beside the notebooks.
     exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), build.__dict__)
+    return build
+
+
+def test_the_notebooks_are_what_build_py_writes():
+    build = load_build()
     generated = build.notebooks()
     assert sorted(generated) == sorted(NOTEBOOKS), "a notebook was added or removed by hand"
     for path, expected in generated.items():
@@ -83,8 +91,102 @@ def test_the_notebooks_are_what_build_py_writes(monkeypatch):
         shape = [(c.cell_type, c.source, tags(c), c.get("id")) for c in committed.cells]
         wanted = [(c.cell_type, c.source, tags(c), c.get("id")) for c in expected.cells]
         assert shape == wanted, (
-            f"{path.name} differs from build.py: run notebooks/teaching/build.py"
+            f"{path.name} differs from its source: run notebooks/teaching/build.py"
         )
+        assert path.read_text(encoding="utf-8") == build.text(expected), (
+            f"{path.name} is not written as build.py writes it: run notebooks/teaching/build.py"
+        )
+
+
+def test_build_py_check_names_a_stale_notebook(tmp_path):
+    script = FOLDER / "build.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The same check on a copy whose lesson 1 was edited by hand, as in JupyterLab.
+    copy = tmp_path / "teaching"
+    (copy / "src").mkdir(parents=True)
+    (copy / "build.py").write_bytes(script.read_bytes())
+    for source in SOURCES:
+        (copy / "src" / source.name).write_bytes(source.read_bytes())
+    assert subprocess.run([sys.executable, str(copy / "build.py")], check=False).returncode == 0
+    lesson = copy / LESSONS[0].name
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("Lesson 1", "Lesson one", 1))
+    done = subprocess.run(
+        [sys.executable, str(copy / "build.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout.split() == [
+        LESSONS[0].name,
+        *"differs from its source: run build.py".split(),
+    ]
+
+
+# --- the py:percent sources ---------------------------------------------------------------------
+
+
+def kept_for(cells: list, variant: str) -> list:
+    """What a notebook holds of its source: as nbconvert's TagRemovePreprocessor would, the
+    cells tagged with the other variant go; the variant tags go too, and the front matter."""
+    other = {"exercise": "solution", "solution": "exercise"}.get(variant)
+    return [
+        (c.cell_type, c.source, [t for t in tags(c) if t not in ("exercise", "solution")])
+        for c in cells
+        if c.cell_type != "raw" and other not in tags(c)
+    ]
+
+
+def test_every_notebook_has_one_source():
+    names = sorted(source.stem for source in SOURCES)
+    wanted = sorted([path.stem for path in LESSONS] + [path.stem for path in EXERCISES])
+    assert names == wanted, "one py:percent file per lesson and per exercise set, in src/"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[source.stem for source in SOURCES])
+def test_every_source_is_a_percent_file_paired_with_its_notebooks(source):
+    import jupytext
+
+    text = source.read_text(encoding="utf-8")
+    notebook = jupytext.reads(text, fmt="py:percent")
+    header = notebook.metadata["jupytext"]["text_representation"]
+    assert (header["extension"], header["format_name"]) == (".py", "percent")
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    # Saving it again (JupyterLab with jupytext does) writes the same text: nothing moves.
+    version = re.compile(r"^#\s+jupytext_version: .*\n", flags=re.MULTILINE)
+    again = jupytext.writes(notebook, fmt="py:percent")
+    assert version.sub("", again) == version.sub("", text), "not as jupytext writes it"
+    # The front matter (a raw cell for jupytext) comes first and is the only raw cell.
+    raw = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "raw"]
+    assert raw in ([], [0])
+    assert all(set(tags(cell)) <= TAGS for cell in notebook.cells), "an unknown tag"
+    # Reading the .py and reading its .ipynb give the same cells.
+    if source.stem.endswith("-exercises"):
+        name = source.stem.removesuffix("-exercises")
+        paired = {
+            "exercise": FOLDER / "exercises" / f"{name}-exercises.ipynb",
+            "solution": FOLDER / "solutions" / f"{name}-solutions.ipynb",
+        }
+        for variant in ("exercise", "solution"):
+            assert any(variant in tags(cell) for cell in notebook.cells)
+    else:
+        paired = {"": FOLDER / f"{source.stem}.ipynb"}
+        assert not any({"exercise", "solution", "answer"} & set(tags(c)) for c in notebook.cells)
+    for variant, path in paired.items():
+        cells = jupytext.read(path).cells
+        assert [(c.cell_type, c.source, tags(c)) for c in cells] == kept_for(
+            notebook.cells, variant
+        ), f"{source.name} and {path.name} differ: run notebooks/teaching/build.py"
+    # Lines fit the project's 100 columns, except the parameters' comments (one line each).
+    parameters = [cell.source for cell in notebook.cells if "parameters" in tags(cell)]
+    long = [
+        line
+        for line in text.splitlines()
+        if len(line) > 100 and not any(line in cell.splitlines() for cell in parameters)
+    ]
+    assert not long, f"wrap these lines at 100 characters: {long}"
 
 
 # --- hygiene ------------------------------------------------------------------------------------
@@ -315,7 +417,7 @@ def test_value_at_peak_and_a_helpful_error(seeds):
 
 
 def test_tone_sentences_are_the_sentences_behind_tone(seeds):
-    from analysis.evidence import tone
+    from analysis import tone
 
     documents, mentions = seeds
     by_entity = tone(mentions, documents).set_index("entity_id")
