@@ -1,17 +1,9 @@
 """What the gazetteer misses: new names, model numbers, misspellings, and the words that set two
-groups of documents apart.
+groups of documents apart (:func:`discover_candidates`, :func:`near_misses`, :func:`compare_terms`).
 
-- :func:`discover_candidates` lists names, model numbers and collocations that no alias covers,
-  so an analyst can grow the alias list from the corpus itself.
-- :func:`near_misses` lists words a small edit away from an alias ("Zelenskky", "ammunication")
-  that the whole-word matcher therefore never counts.
-- :func:`compare_terms` ranks the words over-used by one group of documents against another
-  (weighted log-odds with an informative Dirichlet prior; Monroe, Colaresi & Quinn 2008).
-
-All three read unique documents only (``duplicate_of == ""``), titles and texts, and need no
-downloaded NLTK data. Words are runs of letters, split by pyarrow's compute kernels in C++
-(about 4 s for the 21 M words of the White House corpus, where a Python loop that also numbers
-the words takes 15 s); collocation scores come from ``nltk.collocations`` fed with those counts.
+All three read unique documents only, titles and texts, and need no downloaded NLTK data.
+Words are split by pyarrow's compute kernels rather than a Python loop, so a large corpus is
+counted in C++; collocation scores come from ``nltk.collocations`` fed with those counts.
 """
 
 from __future__ import annotations
@@ -294,9 +286,9 @@ def _names(text: str) -> list[tuple[str, int]]:
 def _models(documents: pd.DataFrame) -> _Tally:
     """Letter-number codes, plural "s" dropped ("F-16s" -> "F-16"), stop-listed prefixes out.
 
-    A regular expression over the whole corpus runs at ~40 MB/s in Python (9 s here), so numpy
-    first finds the few places where a digit follows a capital letter or a letter and a hyphen,
-    and the expression only reads a few characters around each.
+    A regular expression over the whole corpus would be slow, so numpy first finds the few
+    places where a digit follows a capital letter or a letter and a hyphen, and the expression
+    only reads a few characters around each.
     """
     tally = _Tally()
     found: dict[int, list[tuple[str, list[tuple[str, int]]]]] = {}
@@ -367,8 +359,8 @@ def _collocations(tokens: _Tokens, heads: set[str], min_count: int, top: int) ->
     """Bigrams of content words whose second word's stem is in ``heads``, scored by NLTK's
     likelihood ratio.
 
-    Counting is done with numpy (NLTK's finder counts in pure Python: about 30 s on the White
-    House corpus); NLTK scores the bigrams seen ``min_count`` times or more.
+    Counting is done with numpy (NLTK's finder counts in pure Python); NLTK scores the bigrams
+    seen ``min_count`` times or more.
     """
     columns = ["candidate", "count", "documents", "_row"]
     code, vocabulary = tokens.folded()

@@ -1,17 +1,10 @@
 """The gazetteer: actors and weapons, their aliases, case rules, exclusions and taxonomy.
 
-The default list ships inside the package (``analysis/data/gazetteer.yml``, readable YAML).
-Users extend or override it with their own YAML file (same format) or a CSV for spreadsheet
-users (one row per alias: ``entity,kind,category,alias`` plus optional ``id``, ``parent``,
-``case``, ``exclusion`` and ``metonym`` columns).
-
-Merging: an entity in a user file whose ``id`` already exists is merged into it (its aliases,
-exclusions and metonyms are added; name, kind, category, parent and case replace the old ones
-when given); with ``replace: true`` it replaces the old entity entirely. New ids are added.
-
-Validation raises :class:`analysis.errors.InputError` with one line naming the file and the
-entity: duplicate ids within one file, an alias claimed by two entities (both named), empty
-aliases, unknown kind or case rule, unknown parent.
+The default list ships as readable YAML in ``analysis/data/gazetteer.yml``; users extend or
+override it with their own YAML or a CSV (one row per alias: ``entity,kind,category,alias``,
+optional ``id``, ``parent``, ``case``, ``exclusion``, ``metonym``). An entity whose ``id``
+exists is merged into it (``replace: true`` replaces it). Problems are one-line InputErrors
+naming the file and the entity.
 """
 
 from __future__ import annotations

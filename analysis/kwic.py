@@ -36,6 +36,7 @@ EVIDENCE_COLUMNS = [
     "entity",
 ]
 
+
 def collapse(text: str) -> str:
     """Runs of whitespace (newlines, tabs, non-breaking spaces) as one space, edges kept.
 
@@ -78,10 +79,9 @@ class SentenceTexts:
 
         ``rows`` has doc_id, field and start (a mention's offset). The result equals the span
         of ``sentence_spans(documents[field])`` that contains ``start``, computed for all rows at
-        once: calling ``sentence_spans`` document by document costs ~0.5 ms each (numpy set-up
-        dominates), 7 s on 14k briefings; one pass over the joined texts with the same
-        primitives takes a fraction of a second. The sentence is found from the offset, not
-        from ``sentence_id``, so it always holds the mention.
+        once: calling ``sentence_spans`` document by document pays numpy's set-up per
+        document, while one pass over the joined texts pays it once. The sentence is found
+        from the offset, not from ``sentence_id``, so it always holds the mention.
         """
         starts = np.zeros(len(rows), dtype=np.int64)
         ends = np.zeros(len(rows), dtype=np.int64)

@@ -1,28 +1,11 @@
 """Mentions of gazetteer entities in documents: the fast, exact extractor.
 
-How a mention is found (MISSION.md's matching rules):
-
-1. The text of each field (title, text) is read as UTF-8 bytes. With pandas' Arrow-backed
-   strings this costs nothing: the bytes are already there.
-2. A *matching view* of those bytes is built, vectorised with numpy: white space and square
-   brackets become one space ("President [Donald]\\nTrump" -> "President Donald Trump"), curly
-   apostrophes, quotes and non-breaking hyphens become their ASCII forms, dashes and other
-   typographic punctuation become spaces. Every view byte keeps the index of the original byte,
-   so offsets map back exactly.
-3. Aho-Corasick automata (ahocorasick-rs, a proven engine; not one giant regex, not a
-   hand-written automaton) find every occurrence of every alias, overlapping ones included:
-   aliases matched in any case in the lower-cased view, case-sensitive ones (in each allowed
-   form: as written, or ALL CAPS) in the view as written.
-4. Candidates are kept when they are whole words (the characters around them are not letters
-   or digits, so possessives like "Russia's"/"Russia’s" pass and "patriotic" does not), when
-   their case fits the entity's case rule, and, for weapons, with a plural "-s"/"-es" absorbed.
-5. Overlaps are resolved leftmost-longest: "President Donald Trump" is one mention. Exclusion
-   phrases ("Patriot Act") take part in that contest like aliases; where one wins, what lies
-   inside it is not counted and is listed in ``Extraction.excluded``.
-6. Sentence ids come from :mod:`analysis.text.sentences`, computed on the same byte buffer.
-
-``text[start:end] == surface`` holds for every mention (offsets are Python character offsets
-into ``documents[field]``).
+A normalised byte view of each field (whitespace and ``[brackets]`` as one space, curly
+punctuation as ASCII; every byte keeps its original offset) is searched by Aho-Corasick automata
+(ahocorasick-rs): one for aliases in any case, one for case-sensitive forms. Candidates must be
+whole words, fit their case rule (weapons may take a plural), and win leftmost-longest against
+overlapping aliases and exclusion phrases; what an exclusion wins is listed, not counted.
+``text[start:end] == surface`` for every mention; sentence ids come from :mod:`analysis.text`.
 """
 
 from __future__ import annotations

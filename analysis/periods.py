@@ -59,7 +59,7 @@ def canonical_freq(freq: str) -> str:
 
 
 def freq_name(freq: str | None) -> str:
-    """"day", "week", "month", "quarter" or "year"; "period" when ``freq`` is None or empty."""
+    """ "day", "week", "month", "quarter" or "year"; "period" when ``freq`` is None or empty."""
     if not freq:
         return "period"
     return FREQ_NAMES[canonical_freq(freq)]

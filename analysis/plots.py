@@ -240,7 +240,7 @@ def _truncate(name: object, width: int = NAME_WIDTH) -> str:
 
 
 def _kind_note(series: pd.DataFrame) -> str:
-    """" (weapons only)" or " (actors only)" when the series holds one kind: titles say so."""
+    """ " (weapons only)" or " (actors only)" when the series holds one kind: titles say so."""
     kinds = set(series["kind"].dropna()) if "kind" in series.columns else set()
     return f" ({next(iter(kinds))}s only)" if len(kinds) == 1 else ""
 
@@ -738,8 +738,7 @@ def plot_heatmap(
         freq = _freq_of(series, freq)
         title = title or (
             f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, "
-            f"by entity and {freq_name(freq)}"
-            + (f" (top {top_n})" if len(ranked) > top_n else "")
+            f"by entity and {freq_name(freq)}" + (f" (top {top_n})" if len(ranked) > top_n else "")
         )
         if dated.empty or dated["mentions"].sum() == 0:
             return _show_empty(ax, title)

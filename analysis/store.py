@@ -1,25 +1,15 @@
 """A Parquet corpus store: the documents frame on disk, by month, with a mentions cache beside it.
 
-Layout (hive partitioning, so pandas, pyarrow, Dask, DuckDB and Spark can all read it)::
+Layout (hive partitioning, readable by pandas, pyarrow, Dask, DuckDB, Spark)::
 
-    store/
-      _manifest.json                     corpus hash, rows, columns and dtypes, files, created
-      month=2021-01/part-0000.parquet
-      month=2021-02/part-0000.parquet
-      ...
-      month=undated/part-0000.parquet    documents without a date: kept, never dropped
-    store.mentions/                      the mentions cache, beside the store
-      mentions-<corpus>-<gazetteer>-<plain|metonyms>[-dups].parquet
+    store/_manifest.json                 corpus hash, rows, columns, dtypes, files in order
+    store/month=2021-01/part-0000.parquet   ...   store/month=undated/part-0000.parquet
+    store.mentions/mentions-<corpus>-<gazetteer>-<plain|metonyms>[-dups].parquet
 
-Why Parquet, and why by month: the columns are read separately (a timeline reads doc_id, date
-and n_words without touching the text), the text is compressed, and each month is its own
-folder, split into files of about ``file_bytes`` of text, so a Dask worker only ever holds one
-such file and a time range can be read by folder. The manifest lists the files in order:
-readers follow it rather than listing folders, so a stray file never joins the corpus.
-
-Writes are atomic at the level of the whole store: everything is written into a hidden
-temporary folder beside the target, which then takes the target's place; a failure half-way
-leaves the previous store as it was.
+Parquet so that a timeline reads doc_id, date and n_words without the text; by month and in
+files of about ``file_bytes`` of text so that a Dask worker holds one file at a time. Readers
+follow the manifest, never a folder listing. A whole store is written atomically (a hidden
+folder beside the target takes its place).
 """
 
 from __future__ import annotations

@@ -174,9 +174,7 @@ def corpus_over_time(
     min_documents = check_min_documents(min_documents)
     dated = dated_documents(documents, freq=freq, start=start, end=end)
     periods = period_index(dated.loc[~dated["undated"], "period"], freq, start, end)
-    return corpus_frame(
-        count_documents(dated), periods, freq=freq, min_documents=min_documents
-    )
+    return corpus_frame(count_documents(dated), periods, freq=freq, min_documents=min_documents)
 
 
 def as_list(value: str | Iterable[str] | None) -> list[str] | None:

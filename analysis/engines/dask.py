@@ -291,6 +291,7 @@ def load_store(
 
 # --- mentions ----------------------------------------------------------------------------------
 
+
 def _mentions_meta() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=MENTION_DTYPES[c]) for c in MENTION_DTYPES})[
         [*MENTION_COLUMNS, "metonym"]

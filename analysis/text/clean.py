@@ -1,23 +1,10 @@
 """Text hygiene for loaded articles: decode bytes, even out harmless variation, flag damage.
 
-What is changed (never the meaning of a word):
-
-- bytes -> str: UTF-8 with or without a byte-order mark; UTF-16/UTF-32 with a BOM; any other
-  encoding (cp1252, latin-1, ...) as detected by charset-normalizer, with a warning;
-- line ends: CRLF and CR -> LF;
-- Unicode space separators (category Zs: U+00A0 no-break space, U+2009 thin space, U+202F
-  narrow no-break space, ...) -> a plain space, so "Patriot\\u00a0missile" matches like
-  "Patriot missile";
-- Unicode NFC (composed characters), so "é" is one code point whatever the source did.
-
-What is only flagged, never rewritten: mojibake (text damaged by a wrong decoding somewhere
-upstream). Rewriting it (ftfy.fix_text) would guess, and a wrong guess silently changes what the
-article says; a warning lets the user look. Curly quotes, dashes, emoji are kept as they are.
-
-Bulk operations run with numpy on the UTF-8 bytes of pyarrow string arrays (line ends and
-spaces are rewritten byte-wise, suspects found byte-wise); Python touches only the few texts
-that hold unusual characters (NFC check, mojibake check). A corpus of 134 MB would take seconds
-per pass with Python string methods, and the documents frame stores its text in Arrow anyway.
+Changed (never the meaning of a word): bytes decoded (UTF-8, UTF-16/32 with a BOM, else as
+detected, with a warning); CRLF/CR -> LF; Unicode space separators -> a plain space (so
+"Patriot\u00a0missile" matches); NFC. Only flagged, never rewritten: mojibake, since a wrong
+guess would silently change what the article says. Bulk work runs with numpy on the UTF-8
+bytes of Arrow string arrays; Python touches only the few texts with unusual characters.
 """
 
 from __future__ import annotations

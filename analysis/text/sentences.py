@@ -1,20 +1,11 @@
-"""Sentence boundaries, fast and without downloaded data.
+"""Sentence boundaries, fast and without downloaded data (NLTK's Punkt needs its model and is
+too slow to run on every document).
 
-Why not NLTK's Punkt: it needs the downloaded ``punkt`` model for good abbreviations and runs at
-about 0.5 MB/s here, far too slow to run on every document of a large corpus. The rules below run
-vectorised with numpy over UTF-8 bytes (hundreds of MB/s) and cover what news text needs:
-
-- a sentence ends at ``.``, ``!`` or ``?``, optionally followed by closing quotes or brackets
-  (``"``, ``'``, ``)``, ``]``, ``’``, ``”``), then whitespace, then a character that is not a
-  lower-case ASCII letter;
-- except after a known abbreviation (``Mr.``, ``Gen.``, ``Feb.`` ...) or a single letter
-  (initials such as ``Donald J. Trump`` and ``U.S.``);
-- a blank line (paragraph break) or a new line that starts with a bullet (``-``, ``*``, ``•``)
-  always starts a new sentence.
-
-The same primitive serves the mention extractor (which runs it over many documents joined into
-one byte buffer) and :func:`sentence_spans` (one text), so a mention's ``sentence_id`` is always
-the index into ``sentence_spans(documents[field])``.
+Rules, vectorised with numpy over UTF-8 bytes: a sentence ends at ``.``, ``!`` or ``?`` (with
+closing quotes or brackets), whitespace, then anything but a lower-case ASCII letter; not after
+a known abbreviation (``Mr.``, ``Gen.``) or a single letter (``J.``, ``U.S.``); a blank line
+or a bulleted line always starts one. The extractor and :func:`sentence_spans` share the same
+primitive, so a mention's ``sentence_id`` always indexes ``sentence_spans(documents[field])``.
 """
 
 from __future__ import annotations
@@ -58,9 +49,7 @@ def _key(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarr
 _ABBREVIATION_KEYS = np.sort(
     _key(
         np.frombuffer(" ".join(sorted(ABBREVIATIONS)).encode(), dtype=np.uint8),
-        np.array(
-            np.cumsum([0] + [len(w) + 1 for w in sorted(ABBREVIATIONS)][:-1]), dtype=np.int64
-        ),
+        np.array(np.cumsum([0] + [len(w) + 1 for w in sorted(ABBREVIATIONS)][:-1]), dtype=np.int64),
         np.array([len(w) for w in sorted(ABBREVIATIONS)], dtype=np.int64),
     )
 )
