@@ -10,7 +10,6 @@ date window come from :mod:`analysis.periods`.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus import unique_documents
-from analysis.errors import InputError
+from analysis.errors import InputError, warn
 from analysis.periods import (
     as_datetimes,
     bound,
@@ -206,9 +205,7 @@ def select_entities(mentions: pd.DataFrame, entities: str | Iterable[str] | None
         found |= set(folded[match])
     missing = sorted(item for item in wanted if item.casefold() not in found)
     if missing:
-        warnings.warn(
-            f"entities: no mentions of {', '.join(map(repr, missing))}", UserWarning, stacklevel=3
-        )
+        warn(f"entities: no mentions of {', '.join(map(repr, missing))}")
     ids = mentions.loc[hit, "entity_id"].unique()
     return mentions.loc[mentions["entity_id"].isin(ids)]
 

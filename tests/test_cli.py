@@ -63,3 +63,16 @@ def test_bad_input_is_one_line_on_stderr(capsys, tmp_path):
     error = capsys.readouterr().err
     assert error.startswith("error: freq: unknown frequency 'fortnight'")
     assert error.count("\n") == 1
+
+
+def test_warnings_name_the_callers_line_whatever_the_layers(tmp_path):
+    import warnings
+
+    import analysis
+
+    (tmp_path / "a.txt").write_text("Title\n\nSome text about NATO.", encoding="utf-8")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analysis.load_corpus(tmp_path)  # through api -> corpus -> summary
+    assert caught and all(w.filename == __file__ for w in caught)

@@ -23,6 +23,8 @@ from analysis.__main__ import main as cli
 from analysis.corpus import (
     CorpusWarning,
     load_corpus,
+    reader_for,
+    register_reader,
     summarize_corpus,
     unique_documents,
 )
@@ -209,6 +211,31 @@ def test_each_source_kind_alone(tmp_path):
     assert c1["date"] == pd.Timestamp("2025-07-31") and c1["date_source"] == "field"
     listed = load([MIXED / "alpha.txt", MIXED / "nested"])
     assert listed["doc_id"].tolist() == ["epsilon", "alpha"]
+
+
+def test_a_new_format_is_one_reader_and_one_registration(tmp_path, monkeypatch):
+    from analysis.corpus.readers import base
+
+    monkeypatch.setattr(base, "_READERS", dict(base._READERS))  # registered for this test only
+
+    def read_lines(source):  # one document per line
+        lines = source.path.read_text().splitlines()
+        return [
+            {"base_id": f"{source.path.stem}:{i}", "path": source.display, "row": i, "title": "",
+             "text": line, "date_raw": "", "date_origin": "", "source": "", "url": "", "notes": []}
+            for i, line in enumerate(lines, start=1)
+        ]  # fmt: skip
+
+    register_reader([".lines"], read_lines)
+    assert reader_for(Path("export.LINES.gz")) is read_lines
+    write(tmp_path / "corpus" / "a.lines", "first line here\nsecond one\n")
+    write(tmp_path / "corpus" / "b.txt", "Title\nBody\n")
+    documents = load(tmp_path / "corpus")
+    check_contract(documents)
+    assert documents["doc_id"].tolist() == ["a:1", "a:2", "b"]
+    assert documents["n_words"].tolist() == [3, 2, 2]
+    with pytest.raises(InputError, match=r"\.parquet, \.lines, optionally gzipped"):
+        load(write(tmp_path / "page.xml", "<a/>"))
 
 
 def test_metadata_fills_and_overrides(tmp_path):
@@ -720,7 +747,7 @@ def test_whitehouse_duplicates(whitehouse):
 def test_clean_array_rewrites_bytes_within_each_text():
     import pyarrow as pa
 
-    from analysis.textclean import clean_array
+    from analysis.text.clean import clean_array
 
     cleaned = clean_array(
         pa.array(["a\r", "\nb\r\nc\u00a0d", None, "e\u2009\u202ff\rg", "Cafe\u0301"])
