@@ -713,10 +713,8 @@ def test_cli_bad_input_is_one_line_and_exit_code_2(tmp_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def whitehouse() -> pd.DataFrame:
-    if not config.WHITEHOUSE_CORPUS.exists():
-        pytest.skip(f"White House corpus not found at {config.WHITEHOUSE_CORPUS}")
-    return load(config.WHITEHOUSE_CORPUS)
+def whitehouse(whitehouse_path) -> pd.DataFrame:
+    return load(whitehouse_path)
 
 
 @pytest.mark.corpus

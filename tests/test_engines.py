@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gzip
 import itertools
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SMALL_GAZETTEER
 from pandas.testing import assert_frame_equal
 
-from analysis import config
 from analysis.api import (
     cached_mentions,
     corpus_over_time,
@@ -37,7 +36,7 @@ def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
     assert got.attrs == expected.attrs
 
 
-SMALL = load_gazetteer(Path(__file__).parent / "fixtures" / "gazetteer_small.yml")
+SMALL = load_gazetteer(SMALL_GAZETTEER)
 WHITEHOUSE_SLICE = 300
 
 
@@ -49,14 +48,10 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    return load_corpus(config.SEEDS_DIR)
-
-
-@pytest.fixture(scope="module")
-def seeds_store(seeds, tmp_path_factory):
+def seeds_store(seed_documents, tmp_path_factory):
     # Tiny files so that even the three seeds make several partitions.
-    return write_corpus_store(seeds, tmp_path_factory.mktemp("seeds") / "store", file_bytes=2000)
+    folder = tmp_path_factory.mktemp("seeds")
+    return write_corpus_store(seed_documents, folder / "store", file_bytes=2000)
 
 
 def test_get_client_is_a_two_process_local_cluster(client):
@@ -196,11 +191,9 @@ def test_engine_names_are_checked():
 
 
 @pytest.fixture(scope="module")
-def whitehouse(tmp_path_factory):
-    if not config.WHITEHOUSE_CORPUS.exists():
-        pytest.skip(f"the White House corpus is not at {config.WHITEHOUSE_CORPUS}")
+def whitehouse(whitehouse_path, tmp_path_factory):
     folder = tmp_path_factory.mktemp("whitehouse")
-    with gzip.open(config.WHITEHOUSE_CORPUS, "rt", encoding="utf-8") as stream:
+    with gzip.open(whitehouse_path, "rt", encoding="utf-8") as stream:
         lines = list(itertools.islice(stream, WHITEHOUSE_SLICE))
     (folder / "slice.jsonl").write_text("".join(lines), encoding="utf-8")
     documents = load_corpus(folder / "slice.jsonl")

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.errors import InputError
 from analysis.actions import action_words
+from analysis.errors import InputError
 from analysis.kwic import SentenceTexts, evidence
 from analysis.pairs import cooccurrence, cooccurrence_summary
-from analysis.sentiment import tone, vader_analyzer
 from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS
+from analysis.sentiment import tone, vader_analyzer
 from analysis.text.sentences import sentence_spans
 
 T = pd.Timestamp
@@ -388,15 +388,13 @@ def test_evidence_and_cooccur_commands_on_the_seeds(capsys):
 
 
 @pytest.mark.corpus
-def test_whitehouse_evidence_shows_what_was_counted():
-    if not config.WHITEHOUSE_CORPUS.exists():
-        pytest.skip(f"White House corpus not found at {config.WHITEHOUSE_CORPUS}")
+def test_whitehouse_evidence_shows_what_was_counted(whitehouse_path):
     from analysis.corpus import load_corpus
     from analysis.mentions import find_mentions
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        documents = load_corpus(config.WHITEHOUSE_CORPUS)
+        documents = load_corpus(whitehouse_path)
     mentions = find_mentions(documents)
     rows = evidence(mentions, documents, entity="zelensky")
     counted = mentions.loc[

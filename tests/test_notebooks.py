@@ -8,11 +8,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import NOTEBOOK_CORPUS
 
 from analysis import config
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
-FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "notebook_corpus"
 IDS = [path.stem for path in NOTEBOOKS]
 # Hygiene holds for every notebook, the teaching ones included.
 EVERY_NOTEBOOK = sorted(config.NOTEBOOKS_DIR.rglob("*.ipynb"))
@@ -122,7 +122,7 @@ def test_notebook_runs_on_the_fixture_corpus(path, tmp_path):
     papermill.execute_notebook(
         str(path),
         str(output),
-        parameters={"corpus": str(FIXTURE_CORPUS), "events": str(events)},
+        parameters={"corpus": str(NOTEBOOK_CORPUS), "events": str(events)},
         **papermill_options(path),
     )
     executed = read(output)
@@ -148,7 +148,7 @@ def test_explorer_redraws_for_every_control(capsys):
     from analysis.explore import Explorer
     from analysis.report import report_context
 
-    explorer = Explorer(report_context(str(FIXTURE_CORPUS)))
+    explorer = Explorer(report_context(str(NOTEBOOK_CORPUS)))
     assert explorer.entities.value  # the most-mentioned entities are chosen at first
     explorer.freq.value = "M"
     explorer.normalize.value = "share_of_docs"

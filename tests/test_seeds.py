@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from analysis import config, find_mentions, load_corpus
+from analysis import find_mentions
 from analysis.gazetteer import load_gazetteer
 
 ONE_EACH_000 = (
@@ -55,14 +55,11 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def seeds():
-    documents = load_corpus(config.SEEDS_DIR, metadata=config.SEEDS_METADATA)
-    return documents, load_gazetteer()
+GAZETTEER = load_gazetteer()
 
 
 def test_seeds_load_as_three_documents_two_dated(seeds):
-    documents, _ = seeds
+    documents = seeds
     assert len(documents) == 3
     assert documents["date"].notna().sum() == 2
     undated = documents[documents["date"].isna()]
@@ -72,7 +69,7 @@ def test_seeds_load_as_three_documents_two_dated(seeds):
 
 @pytest.mark.parametrize(("doc_id", "field"), sorted(EXPECTED))
 def test_hand_counted_mentions_per_document_and_entity(seeds, doc_id, field):
-    documents, gazetteer = seeds
+    documents, gazetteer = seeds, GAZETTEER
     mentions = find_mentions(documents, gazetteer)
     got = Counter(mentions.loc[(mentions["doc_id"] == doc_id) & (mentions["field"] == field),
                                "entity_id"])
@@ -80,7 +77,7 @@ def test_hand_counted_mentions_per_document_and_entity(seeds, doc_id, field):
 
 
 def test_every_seed_rule_case(seeds):
-    documents, gazetteer = seeds
+    documents, gazetteer = seeds, GAZETTEER
     mentions = find_mentions(documents, gazetteer)
     surfaces = set(mentions["surface"])
     # Longest match, bracketed insertion, possessive, plural with model number, spelling variant.
@@ -96,7 +93,7 @@ def test_every_seed_rule_case(seeds):
 
 
 def test_metonyms_add_washington_and_kyiv(seeds):
-    documents, gazetteer = seeds
+    documents, gazetteer = seeds, GAZETTEER
     plain = find_mentions(documents, gazetteer)
     with_metonyms = find_mentions(documents, gazetteer, metonyms=True)
     added = with_metonyms[with_metonyms["metonym"]]

@@ -308,9 +308,7 @@ def test_notebook_runs_offline_on_the_seeds(path, tmp_path):
 
 @pytest.mark.notebooks
 @pytest.mark.corpus
-def test_a_lesson_runs_on_the_white_house_slice(tmp_path):
-    if not config.WHITEHOUSE_CORPUS.exists():
-        pytest.skip(f"White House corpus not found at {config.WHITEHOUSE_CORPUS}")
+def test_a_lesson_runs_on_the_white_house_slice(whitehouse_path, tmp_path):
     path = FOLDER / "02-counting-over-time.ipynb"
     executed = execute(path, tmp_path / path.name, corpus="whitehouse")
     outputs = [output for cell in code_cells(executed) for output in cell.outputs]
