@@ -65,7 +65,7 @@ def test_json_lines_are_read_with_a_bar_and_the_same_result(clean_environment, c
 
 
 def test_report_kernels_get_no_bars_and_the_setting_comes_back(clean_environment):
-    from analysis.report import _no_progress_bars_in_kernels
+    from analysis.report.render import _no_progress_bars_in_kernels
 
     with _no_progress_bars_in_kernels():
         assert os.environ[progress.ENV] == "0"

@@ -178,14 +178,14 @@ def test_unknown_parameters_are_refused_before_anything_runs(tmp_path, fake_regi
     registry = fake_registry.parent / "typo.yml"
     registry.write_text("reports:\n  - {name: a, notebook: ok.ipynb, parameters: {wrod: x}}\n")
     with pytest.raises(InputError, match="wrod"):
-        report.render_reports(FIXTURE_CORPUS, config=registry, out=tmp_path / "out")
+        report.render_reports(FIXTURE_CORPUS, registry=registry, out=tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.notebooks
 def test_a_failing_notebook_is_marked_failed_and_the_others_render(tmp_path, fake_registry):
     out = tmp_path / "out"
-    results = report.render_reports(FIXTURE_CORPUS, config=fake_registry, out=out, jobs=2)
+    results = report.render_reports(FIXTURE_CORPUS, registry=fake_registry, out=out, jobs=2)
     assert [(r.spec.name, r.status) for r in results] == [
         ("first", "ok"),
         ("broken", "failed"),
@@ -220,7 +220,7 @@ def test_parallel_reports_keep_the_working_directory(tmp_path, fake_registry, mo
     # papermill's own ``cwd=`` would chdir this process under the other threads' feet and
     # scatter relative output paths into the notebooks' folder.
     monkeypatch.chdir(tmp_path)
-    results = report.render_reports(FIXTURE_CORPUS, config=fake_registry, out="out", jobs=3)
+    results = report.render_reports(FIXTURE_CORPUS, registry=fake_registry, out="out", jobs=3)
     assert Path.cwd() == tmp_path
     assert all(result.path.parent == tmp_path / "out" for result in results)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
@@ -261,9 +261,9 @@ def test_the_command_exits_non_zero_when_a_report_fails(tmp_path, fake_registry,
 def test_show_code_keeps_the_code_cells(tmp_path, fake_registry):
     registry = fake_registry.parent / "one.yml"
     registry.write_text("reports:\n  - {name: first, notebook: ok.ipynb}\n")
-    hidden = report.render_reports(FIXTURE_CORPUS, config=registry, out=tmp_path / "a")[0]
+    hidden = report.render_reports(FIXTURE_CORPUS, registry=registry, out=tmp_path / "a")[0]
     shown = report.render_reports(
-        FIXTURE_CORPUS, config=registry, out=tmp_path / "b", show_code=True
+        FIXTURE_CORPUS, registry=registry, out=tmp_path / "b", show_code=True
     )[0]
     input_area = 'class="jp-InputArea jp-Cell-inputArea"'
     assert hidden.path.read_text().count(input_area) == 1  # the markdown cell only
@@ -370,7 +370,7 @@ def test_kernel_shell_channel_polls_in_short_slices(monkeypatch):
 
     from jupyter_client.channels import AsyncZMQSocketChannel
 
-    from analysis import kernels
+    from analysis.report import kernels
 
     monkeypatch.setattr(kernels, "POLL_SECONDS", 0.01)
     waits: list[float] = []
@@ -395,7 +395,7 @@ def test_kernel_shell_channel_polls_in_short_slices(monkeypatch):
 
 
 def test_notebooks_run_with_the_patient_kernel_manager():
-    from analysis.kernels import PatientKernelManager, PatientShellChannel
+    from analysis.report.kernels import PatientKernelManager, PatientShellChannel
 
     options = report.papermill_options(config.NOTEBOOKS_DIR / "01-corpus-overview.ipynb")
     manager = options["kernel_manager_class"]()

@@ -11,12 +11,12 @@ from pandas.testing import assert_frame_equal
 
 import analysis.store as store
 from analysis import config
+from analysis.api import cached_mentions
 from analysis.corpus import load_corpus
 from analysis.errors import InputError
 from analysis.gazetteer import load_gazetteer
 from analysis.mentions import find_mentions
 from analysis.schema import DOCUMENT_COLUMNS
-from analysis.api import cached_mentions
 from analysis.store import (
     corpus_hash,
     mentions_cache_dir,

@@ -18,8 +18,8 @@ import pytest
 
 from analysis import config
 from analysis.errors import InputError
-from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS
 from analysis.periods import parse_freq, period_of, period_start
+from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS
 from analysis.timeline import corpus_over_time, mentions_over_time
 
 T = pd.Timestamp

@@ -3,8 +3,8 @@
 nbclient waits for a cell's ``execute_reply`` with one poll of the shell socket lasting the whole
 cell timeout. Now and then the event loop misses the socket's wake-up (seen while cells send
 bursts of widget messages, as ``05-explore`` does; jupyter/nbclient#312), and the poll then
-sleeps until the timeout, 600 s, although the reply arrived at once: the notebook still
-succeeds, ten minutes late. Polling in one-second slices bounds that delay to a second.
+sleeps until the timeout although the reply arrived at once: the notebook still succeeds, a
+whole timeout late. Polling in slices of :data:`POLL_SECONDS` bounds that delay to one slice.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class PatientKernelClient(AsyncKernelClient):
 class PatientKernelManager(AsyncKernelManager):
     """What nbclient and papermill start kernels with here (see the module docstring)."""
 
-    client_class = DottedObjectName("analysis.kernels.PatientKernelClient")
+    client_class = DottedObjectName("analysis.report.kernels.PatientKernelClient")
 
     @default("client_factory")
     def _client_factory_default(self) -> type:

@@ -1,0 +1,287 @@
+"""What a report notebook works from: the corpus, the gazetteer and the mentions, loaded once.
+
+A notebook stays thin: :func:`report_context` turns its parameters into a :class:`ReportContext`
+(documents through :mod:`analysis.api`, so the chosen engine does the work), and each cell asks
+the context for one thing to show: the summary, a series, an evidence table, the footer. The
+date window and the tables come from the modules that own them (periods, timeline, mentions);
+the context only selects and hands over.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import config
+from analysis.engines import check_engine
+from analysis.periods import in_window_or_undated
+from analysis.report.html import Html, escape, footer, kwic_table
+from analysis.store import corpus_hash  # the store's hash: the same corpus, the same digest
+
+KWIC_WIDTH = 40  # characters of context each side: a KWIC row stays on one screen line
+
+
+def _text_list(value: str | Iterable[str] | None) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(item) for item in value]
+
+
+class ReportContext:
+    """Everything a report notebook shows, loaded once from its parameters.
+
+    Attributes
+    ----------
+    parameters : dict
+        The notebook's parameters as given.
+    source : Path
+        The corpus location.
+    documents : DataFrame
+        Every loaded document (DOCUMENT_COLUMNS), duplicates included.
+    selection : DataFrame
+        Unique documents inside [start, end], and the undated ones (counted apart).
+    gazetteer : Gazetteer
+    mentions : DataFrame
+        Mentions (MENTION_COLUMNS) in ``selection``, of the chosen entities and kinds.
+    events : DataFrame or None
+        date, label (see ``analysis.plots.load_events``).
+    notes : list of str
+        Warnings raised while loading (shown by :meth:`summary`).
+    """
+
+    def __init__(
+        self,
+        *,
+        parameters: dict[str, Any],
+        source: Path,
+        documents: pd.DataFrame,
+        gazetteer: Any,
+        all_mentions: pd.DataFrame,
+        events: pd.DataFrame | None,
+    ) -> None:
+        self.parameters = parameters
+        self.source = source
+        self.documents = documents
+        self.gazetteer = gazetteer
+        self.events = events
+        self.freq = str(parameters.get("freq") or "W")
+        self.normalize = str(parameters.get("normalize") or "count")
+        self.start = parameters.get("start") or None
+        self.end = parameters.get("end") or None
+        self.entities = _text_list(parameters.get("entities"))
+        self.kinds = _text_list(parameters.get("kinds"))
+        self.selection = self._select_documents(documents)
+        self.mentions = self._select_mentions(all_mentions)
+        self.notes: list[str] = []
+
+    def _select_documents(self, documents: pd.DataFrame) -> pd.DataFrame:
+        from analysis.corpus import unique_documents
+
+        unique = unique_documents(documents)
+        # Undated documents cannot be placed inside or outside the window: kept, as the
+        # timeline keeps them, in their own group.
+        return unique[in_window_or_undated(unique["date"], self.start, self.end)]
+
+    def _select_mentions(self, mentions: pd.DataFrame) -> pd.DataFrame:
+        from analysis.timeline import select_entities
+
+        selected = mentions[mentions["doc_id"].isin(self.selection["doc_id"])]
+        if self.entities:
+            selected = select_entities(selected, self.entities)
+        if self.kinds:
+            selected = selected[selected["kind"].isin(self.kinds)]
+        return selected.reset_index(drop=True)
+
+    @cached_property
+    def corpus_sha256(self) -> str:
+        """:func:`analysis.store.corpus_hash` of every loaded document."""
+        return corpus_hash(self.documents)
+
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        """``mentions_over_time`` of the selection (``attrs``: freq, normalize, min_documents)."""
+        from analysis.timeline import mentions_over_time
+
+        return mentions_over_time(
+            self.mentions,
+            self.selection,
+            freq=self.freq,
+            normalize=self.normalize,
+            start=self.start,
+            end=self.end,
+        )
+
+    @cached_property
+    def corpus_size(self) -> pd.DataFrame:
+        """``corpus_over_time`` of the selection (documents per period, undated last)."""
+        from analysis.timeline import corpus_over_time
+
+        return corpus_over_time(self.selection, freq=self.freq, start=self.start, end=self.end)
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """Inputs that did not become documents: path, row, reason."""
+        rows = self.documents.attrs.get("excluded") or []
+        return pd.DataFrame(rows, columns=["path", "row", "reason"])
+
+    def entity_table(self) -> pd.DataFrame:
+        """:func:`analysis.mentions.entity_table` of the selection's mentions."""
+        from analysis.mentions import entity_table
+
+        return entity_table(self.mentions, self.gazetteer)
+
+    def surface_table(self) -> pd.DataFrame:
+        """:func:`analysis.mentions.surface_table` of the selection's mentions."""
+        from analysis.mentions import surface_table
+
+        return surface_table(self.mentions)
+
+    def top_entities(self, n: int = 1, *, kind: str | None = None) -> list[str]:
+        """:func:`analysis.mentions.top_entities` of the selection's mentions."""
+        from analysis.mentions import top_entities
+
+        return top_entities(self.mentions, n, kind=kind)
+
+    def summary(self) -> Html:
+        """One paragraph: what was loaded and selected, and what the charts below count."""
+        documents = self.documents
+        unique = int((documents["duplicate_of"] == "").sum())
+        undated = int(self.selection["date"].isna().sum())
+        dated = pd.to_datetime(self.selection["date"]).dropna()
+        span = (
+            f"{len(dated):,} dated from {dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}"
+            if len(dated)
+            else "none dated"
+        )
+        kinds = self.mentions.groupby("kind")["entity_id"].nunique()
+        parts = [
+            f"<p><strong>{len(documents):,}</strong> documents loaded from "
+            f"<code>{escape(self.source)}</code> ({unique:,} unique); "
+            f"<strong>{len(self.selection):,}</strong> selected ({span}"
+            f"{f', {undated:,} undated' if undated else ''}).</p>",
+            f"<p><strong>{len(self.mentions):,}</strong> mentions of "
+            f"{int(kinds.get('actor', 0)):,} actors and {int(kinds.get('weapon', 0)):,} weapons "
+            f"(gazetteer <code>{escape(self.gazetteer.hash)}</code>, "
+            f"{len(self.gazetteer):,} entities). Duplicates are counted once.</p>",
+        ]
+        excluded = documents.attrs.get("excluded") or []
+        if excluded:
+            parts.append(
+                f"<p>{len(excluded):,} inputs did not become documents (listed in the "
+                "corpus overview).</p>"
+            )
+        if self.notes:
+            items = "".join(f"<li>{escape(note)}</li>" for note in self.notes)
+            parts.append(f"<p>Notes from loading:</p><ul>{items}</ul>")
+        return Html("".join(parts))
+
+    def evidence(self, entity: str | None = None, *, limit: int | None = 25) -> pd.DataFrame:
+        """KWIC rows (``analysis.kwic.evidence``) for ``entity`` or the whole selection."""
+        from analysis.kwic import evidence
+
+        return evidence(
+            self.mentions,
+            self.selection,
+            entity=entity,
+            freq=self.freq,
+            width=KWIC_WIDTH,
+            limit=limit,
+        )
+
+    def evidence_table(self, entity: str | Sequence[str] | None = None, *, limit: int = 25) -> Html:
+        """The evidence behind a chart as an escaped KWIC table (one entity, several or all)."""
+        names = _text_list(entity) if entity is not None else []
+        rows = self.evidence(names or None, limit=None)
+        what = f"mentions of {', '.join(names)}" if names else "mentions in this selection"
+        return kwic_table(rows, limit=limit, caption=f"{len(rows):,} {what}")
+
+    def footer(self) -> Html:
+        """The reproducibility footer of this report."""
+        return footer(
+            self.parameters,
+            corpus=str(self.source),
+            documents=len(self.documents),
+            corpus_sha256=self.corpus_sha256,
+            gazetteer_hash=self.gazetteer.hash,
+            gazetteer_sources=self.gazetteer.sources,
+        )
+
+
+def report_context(
+    corpus: str = "",
+    *,
+    metadata: str = "",
+    gazetteer: str = "",
+    freq: str = "W",
+    start: str = "",
+    end: str = "",
+    entities: str | Sequence[str] = (),
+    kinds: str | Sequence[str] = (),
+    normalize: str = "per_1k_words",
+    top_n: int = 8,
+    events: str = "",
+    engine: str = "pandas",
+) -> ReportContext:
+    """Load the corpus, the gazetteer and the mentions once for a report notebook.
+
+    Parameters
+    ----------
+    corpus : str
+        Folder, file or export of articles; "" for the project's seeds (``config.SEEDS_DIR``).
+    metadata : str
+        Optional metadata CSV; "" uses ``config.SEEDS_METADATA`` for the seeds when it exists.
+    gazetteer : str
+        A user YAML/CSV merged on top of the packaged gazetteer; "" for the default alone.
+    freq, start, end, entities, kinds, normalize, top_n, events, engine
+        The notebook's parameters (see the parameters cell of each notebook); ``events`` is
+        a CSV of date,label markers; ``engine`` is passed to :mod:`analysis.api`.
+
+    Returns
+    -------
+    ReportContext
+    """
+    from analysis import api
+    from analysis.gazetteer import load_gazetteer
+    from analysis.plots import load_events
+
+    check_engine(engine)  # a typo fails before the corpus is read
+    parameters = {
+        "corpus": corpus,
+        "metadata": metadata,
+        "gazetteer": gazetteer,
+        "freq": freq,
+        "start": start,
+        "end": end,
+        "entities": list(_text_list(entities)),
+        "kinds": list(_text_list(kinds)),
+        "normalize": normalize,
+        "top_n": top_n,
+        "events": events,
+        "engine": engine,
+    }
+    source = Path(corpus).expanduser() if corpus else config.SEEDS_DIR
+    if not metadata and source.resolve() == config.SEEDS_DIR.resolve():
+        metadata = str(config.SEEDS_METADATA) if config.SEEDS_METADATA.exists() else ""
+    # Loading warnings belong in the report's text, not in a red stderr box above it.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
+        entity_list = load_gazetteer(extra=gazetteer or None)
+        mentions = api.find_mentions(documents, entity_list, engine=engine)
+        context = ReportContext(
+            parameters=parameters,
+            source=source,
+            documents=documents,
+            gazetteer=entity_list,
+            all_mentions=mentions,
+            events=load_events(events) if events else None,
+        )
+    context.notes.extend(dict.fromkeys(str(warning.message) for warning in caught))
+    return context

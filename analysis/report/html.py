@@ -1,0 +1,249 @@
+"""HTML pieces a notebook displays: escaped tables, KWIC rows, the shared CSS and the footer.
+
+Reports, the explorer and the lessons show the same tables, so they take them from here rather
+than from the renderer. Every value is escaped on the way in: titles and article text are
+untrusted, and a ``<script>`` in a headline must show as text. The footer records what a page
+was made from (parameters, corpus and gazetteer hashes, library versions, time of rendering).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata
+import json
+import numbers
+import platform
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PACKAGE_NAME = "news-mentions-analysis"
+FOOTER_LIBRARIES = ("pandas", "numpy", "matplotlib", "nltk", "papermill", "nbconvert")
+
+# Shared by the reports (via the nbconvert template) and by the tables shown in JupyterLab.
+TABLE_CSS = """
+div.nm table.nm-table { border-collapse: collapse; font-size: 0.85rem; margin: 0.4rem 0 1rem;
+  table-layout: auto; }
+div.nm table.nm-table th, div.nm table.nm-table td { border: none;
+  border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left;
+  vertical-align: top; max-width: 40rem; }
+div.nm table.nm-table th { background: #f4f4f4; font-weight: bold; }
+div.nm table.nm-table td.nm-num { text-align: right; font-variant-numeric: tabular-nums; }
+div.nm table.nm-table td.nm-date { white-space: nowrap; }
+div.nm table.nm-kwic td.nm-left { text-align: right; white-space: nowrap; color: #444; }
+div.nm table.nm-kwic td.nm-keyword { font-weight: bold; white-space: nowrap; color: #0b4f8a; }
+div.nm table.nm-kwic td.nm-right { text-align: left; white-space: nowrap; color: #444; }
+div.nm table.nm-kwic td.nm-title { min-width: 14rem; }
+div.nm p.nm-caption { color: #555; font-size: 0.85rem; margin: 0.2rem 0; }
+.nm-footer, .nm-failed { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.nm-footer { margin: 2rem 1rem 1rem; padding-top: 0.5rem; border-top: 2px solid #0072B2;
+  font-size: 0.8rem; color: #333; }
+div.nm .nm-footer table { border-collapse: collapse; }
+div.nm .nm-footer th { text-align: left; padding: 0.1rem 1rem 0.1rem 0; vertical-align: top;
+  white-space: nowrap; border: none; background: none; }
+div.nm .nm-footer td { text-align: left; padding: 0.1rem 0; font-family: monospace;
+  word-break: break-all; border: none; }
+.nm-failed { background: #fde8e0; border-left: 6px solid #D55E00; padding: 0.6rem 1rem;
+  margin: 1rem; font-size: 1rem; }
+"""
+
+
+class Html:
+    """A piece of HTML that Jupyter displays as such (``_repr_html_``) and prints as text."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return f"Html({self.markup[:60]!r}...)"
+
+
+def escape(value: Any) -> str:
+    """Text for HTML: every value is escaped; article text and titles are untrusted."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return html.escape(value.strftime("%Y-%m-%d") if value == value.normalize() else str(value))
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return html.escape(str(value))
+
+
+def html_table(
+    frame: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    limit: int | None = 50,
+    caption: str = "",
+    css_class: str = "",
+    cell_classes: Mapping[str, str] | None = None,
+) -> Html:
+    """An HTML table of ``frame`` with every cell escaped (text from articles is untrusted).
+
+    Parameters
+    ----------
+    frame : DataFrame
+    columns : list of str, optional
+        The columns to show, in order (default: all).
+    limit : int or None
+        Rows shown; a caption says how many were left out.
+    caption : str
+        A line above the table.
+    css_class : str
+        Extra class on the ``<table>``.
+    cell_classes : mapping, optional
+        Column -> CSS class of its cells.
+
+    Returns
+    -------
+    Html
+    """
+    columns = list(columns) if columns is not None else list(frame.columns)
+    shown = frame if limit is None else frame.head(limit)
+    cell_classes = dict(cell_classes or {})
+    for column in columns:
+        if column not in cell_classes and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            cell_classes[column] = "nm-date"
+        if column not in cell_classes and pd.api.types.is_numeric_dtype(frame[column].dtype):
+            if not pd.api.types.is_bool_dtype(frame[column].dtype):
+                cell_classes[column] = "nm-num"
+    head = "".join(f"<th>{escape(column)}</th>" for column in columns)
+    rows = []
+    for record in shown[columns].itertuples(index=False, name=None):
+        cells = "".join(
+            f'<td class="{cell_classes[column]}">{escape(value)}</td>'
+            if column in cell_classes
+            else f"<td>{escape(value)}</td>"
+            for column, value in zip(columns, record, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    notes = [caption] if caption else []
+    if limit is not None and len(frame) > limit:
+        notes.append(f"showing {limit:,} of {len(frame):,} rows")
+    if not len(frame):
+        notes.append("no rows")
+    caption_html = f'<p class="nm-caption">{escape("; ".join(notes))}</p>' if notes else ""
+    return Html(
+        f'<div class="nm"><style>{TABLE_CSS}</style>{caption_html}'
+        f'<table class="nm-table {escape(css_class)}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def kwic_table(evidence: pd.DataFrame, *, limit: int | None = 25, caption: str = "") -> Html:
+    """Key-word-in-context table of an ``evidence`` frame: date, left | keyword | right, title.
+
+    Parameters
+    ----------
+    evidence : DataFrame
+        From ``analysis.evidence.evidence``: left, keyword, right, date, title, doc_id, ...
+    limit : int or None
+    caption : str
+
+    Returns
+    -------
+    Html
+        Escaped: a title such as ``<script>`` shows as text and never runs.
+    """
+    columns = [c for c in ("date", "left", "keyword", "right", "title") if c in evidence]
+    return html_table(
+        evidence,
+        columns=columns,
+        limit=limit,
+        caption=caption,
+        css_class="nm-kwic",
+        cell_classes={
+            "left": "nm-left",
+            "keyword": "nm-keyword",
+            "right": "nm-right",
+            "title": "nm-title",
+            "date": "nm-date",
+        },
+    )
+
+
+# --- reproducibility ----------------------------------------------------------------------------
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def library_versions() -> dict[str, str]:
+    """The versions a report depends on: this package, its main libraries and Python."""
+    versions = {PACKAGE_NAME: _version(PACKAGE_NAME)}
+    versions.update({name: _version(name) for name in FOOTER_LIBRARIES})
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def footer(
+    parameters: Mapping[str, Any],
+    *,
+    corpus: str = "",
+    documents: int | None = None,
+    corpus_sha256: str = "",
+    gazetteer_hash: str = "",
+    gazetteer_sources: Sequence[str] = (),
+    status: str = "",
+) -> Html:
+    """The reproducibility footer: parameters, hashes, versions and time of rendering.
+
+    Parameters
+    ----------
+    parameters : mapping
+        The notebook's parameters as run.
+    corpus : str
+        Where the documents came from.
+    documents : int, optional
+        How many documents were loaded.
+    corpus_sha256 : str
+        :func:`analysis.store.corpus_hash` of the loaded documents.
+    gazetteer_hash, gazetteer_sources : str, sequence of str
+        ``Gazetteer.hash`` and the files it was merged from.
+    status : str
+        Shown when not empty (e.g. the failure of a report).
+
+    Returns
+    -------
+    Html
+    """
+    rows = [("rendered at", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))]
+    if status:
+        rows.append(("status", status))
+    rows.append(("parameters", json.dumps(dict(parameters), default=str, ensure_ascii=False)))
+    if corpus:
+        rows.append(("corpus", corpus))
+    if documents is not None:
+        rows.append(("documents loaded", f"{documents:,}"))
+    if corpus_sha256:
+        rows.append(("corpus sha256 (doc_id, date, title, text)", corpus_sha256))
+    if gazetteer_hash:
+        rows.append(("gazetteer hash", gazetteer_hash))
+    if gazetteer_sources:
+        rows.append(("gazetteer files", ", ".join(gazetteer_sources)))
+    rows.append(
+        ("versions", ", ".join(f"{name} {version}" for name, version in library_versions().items()))
+    )
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return Html(
+        f'<div class="nm"><style>{TABLE_CSS}</style><footer class="nm-footer">'
+        f"<strong>Reproducibility</strong><table>{body}</table></footer></div>"
+    )
