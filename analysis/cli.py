@@ -211,8 +211,8 @@ def _run_timeline(args: argparse.Namespace) -> int:
 
 
 def _add_timeline(subparsers) -> None:
-    # Literal copies of analysis.timeline's NORMALIZATIONS and MIN_DOCUMENTS keep --help free
-    # of pandas; tests/test_cli.py checks that they agree.
+    # Literal copies of timeline.NORMALIZATIONS, timeline.MIN_DOCUMENTS and schema.KINDS keep
+    # --help free of pandas; tests/test_cli.py checks that they agree.
     parser = subparsers.add_parser(
         "timeline",
         help="mentions per entity and period, with the corpus size beside them (CSV)",

@@ -77,8 +77,7 @@ class Gazetteer:
     Attributes
     ----------
     entities : DataFrame with ENTITY_COLUMNS (id, name, kind, category, parent, aliases, case,
-        exclusions, metonym) plus ``metonyms`` (tuple of aliases used only when metonyms are
-        switched on).
+        exclusions, metonyms: the aliases used only when metonyms are switched on).
     sources : the files it was built from, in order.
     hash : short sha256 of the normalised content (changes when any entity changes).
     """
@@ -309,12 +308,11 @@ def load_gazetteer(
             "aliases": tuple(r["aliases"]),
             "case": r["case"],
             "exclusions": tuple(r["exclusions"]),
-            "metonym": False,
             "metonyms": tuple(r["metonyms"]),
         }
         for r in sorted(records.values(), key=lambda r: r["id"])
     ]
-    entities = pd.DataFrame(rows, columns=[*ENTITY_COLUMNS, "metonyms"])
+    entities = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode("utf-8")).hexdigest()[:16]
     return Gazetteer(entities=entities, sources=tuple(str(f) for f in files), hash=digest)
 

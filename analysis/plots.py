@@ -33,6 +33,7 @@ from analysis import config
 from analysis.errors import InputError
 from analysis.files import write_atomic
 from analysis.periods import canonical_freq, freq_name, next_period_start, period_range
+from analysis.schema import NO_ACTION, NO_ACTION_LABEL
 from analysis.timeline import check_normalize
 
 __all__ = [
@@ -68,7 +69,6 @@ CORPUS_COLOUR = "#8C8C8C"
 LOW_VOLUME_COLOUR = "#F2E4C4"
 KIND_COLOURS = {"actor": "#0072B2", "weapon": "#D55E00"}
 EMPTY_MESSAGE = "No mentions in this selection"
-NO_ACTION = "no action word"  # pairs whose sentence links them by no known verb
 NAME_WIDTH = 28
 SAVE_DPI = 150
 
@@ -949,8 +949,8 @@ def plot_cooccurrence(
             + " – "
             + summary["weapon"].map(lambda w: _truncate(w, 18)),
             action_class=summary["action_class"]
-            .fillna(NO_ACTION)
-            .replace({"": NO_ACTION, "none": NO_ACTION})
+            .fillna(NO_ACTION_LABEL)
+            .replace({"": NO_ACTION_LABEL, NO_ACTION: NO_ACTION_LABEL})
             if "action_class" in summary.columns
             else "all",
         )
@@ -969,13 +969,13 @@ def plot_cooccurrence(
             .reindex(index=pairs, fill_value=0)
         )
         classes = list(_ranked(frame, count, label="action_class"))
-        classes = [c for c in classes if c in wide.columns and c != NO_ACTION]
-        classes += [NO_ACTION] if NO_ACTION in wide.columns else []
+        classes = [c for c in classes if c in wide.columns and c != NO_ACTION_LABEL]
+        classes += [NO_ACTION_LABEL] if NO_ACTION_LABEL in wide.columns else []
         left = np.zeros(len(wide))
         y = np.arange(len(wide))
         for index, action in enumerate(classes):
             values = wide[action].to_numpy(dtype=float)
-            colour = OTHER_COLOUR if action == NO_ACTION else PALETTE[index % len(PALETTE)]
+            colour = OTHER_COLOUR if action == NO_ACTION_LABEL else PALETTE[index % len(PALETTE)]
             ax.barh(y, values, left=left, height=0.7, color=colour, label=action)
             left += values
         for row, total in enumerate(left):

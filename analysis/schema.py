@@ -48,7 +48,7 @@ ENTITY_COLUMNS = [
     "aliases",  # tuple of alias strings
     "case",  # "sensitive" | "insensitive" | "auto"
     "exclusions",  # tuple of phrases that are NOT this entity
-    "metonym",  # True when every alias is a metonym (Washington = United States)
+    "metonyms",  # tuple of metonym aliases (Washington = United States), counted only on request
 ]
 
 KINDS = ("actor", "weapon")

@@ -29,16 +29,18 @@ def _timed(label: str, function: Callable[[], object], rows: list) -> object:
 def main() -> None:
     if not corpus_available():
         return
-    try:
-        from analysis.corpus import load_corpus
-        from analysis.gazetteer import load_gazetteer
-        from analysis.mentions import find_mentions
-    except ImportError as error:  # the loaders are written in parallel with the analytics
-        print(f"SKIPPED: the corpus loader or the extractor is not available yet ({error})")
-        return
+    from analysis import (
+        cooccurrence,
+        cooccurrence_summary,
+        corpus_over_time,
+        evidence,
+        find_mentions,
+        load_corpus,
+        mentions_over_time,
+        tone,
+    )
     from analysis.discovery import compare_terms, discover_candidates, near_misses
-    from analysis import cooccurrence, cooccurrence_summary, evidence, tone
-    from analysis.timeline import corpus_over_time, mentions_over_time
+    from analysis.gazetteer import load_gazetteer
 
     rows: list = []
     print("inputs (timed elsewhere):")

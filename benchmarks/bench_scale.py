@@ -188,8 +188,7 @@ def _worker_baseline() -> float:
 
 
 def measure_dask(store: str) -> dict:
-    from analysis.corpus import load_corpus
-    from analysis.distributed import find_mentions_dask, get_client, load_corpus_dask
+    from analysis.api import find_mentions, get_client, load_corpus
     from analysis.gazetteer import load_gazetteer
     from analysis.store import read_manifest, write_corpus_store
 
@@ -199,16 +198,16 @@ def measure_dask(store: str) -> dict:
         # Warm the workers up on the seeds (imports, compiled gazetteer), so that the baseline
         # is a ready worker and the growth is what the corpus itself costs.
         seeds = write_corpus_store(load_corpus(config.SEEDS_DIR), Path(scratch) / "seeds")
-        find_mentions_dask(seeds, gazetteer, client=client)
+        find_mentions(seeds, gazetteer, engine="dask", client=client)
         worker_baseline = client.run(_worker_baseline)
         client_baseline = rss_mb()
         reset_peak()
         started = time.perf_counter()
-        mentions = find_mentions_dask(store, gazetteer, client=client)
+        mentions = find_mentions(store, gazetteer, engine="dask", client=client)
         extracted = time.perf_counter()
         worker_peaks = client.run(peak_mb)
         client_growth = peak_mb() - client_baseline
-        documents = load_corpus_dask(store, client=client)
+        documents = load_corpus(store, engine="dask", client=client)
         loaded = time.perf_counter()
     growth = [worker_peaks[w] - worker_baseline[w] for w in worker_peaks]
     return {

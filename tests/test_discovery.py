@@ -59,12 +59,11 @@ def make_gazetteer(rows):
                 "aliases": tuple(aliases),
                 "case": "auto",
                 "exclusions": tuple(exclusions),
-                "metonym": False,
                 "metonyms": (),
             }
             for entity_id, kind, aliases, exclusions in rows
         ],
-        columns=[*ENTITY_COLUMNS, "metonyms"],
+        columns=ENTITY_COLUMNS,
     )
     return SimpleNamespace(entities=entities)
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from analysis import plots  # noqa: E402
 from analysis.errors import InputError  # noqa: E402
+from analysis.schema import NO_ACTION_LABEL  # noqa: E402
 
 WEEKS = pd.date_range("2025-07-07", periods=4, freq="7D")
 # documents and words per week; week 3 has no documents at all, week 2 only one
@@ -381,8 +382,8 @@ def test_cooccurrence_stacks_actions_per_pair():
     pairs = [t.get_text() for t in ax.get_yticklabels()]
     assert pairs == ["Ukraine – Patriot", "Donald Trump – Patriot", "NATO – Javelin"]
     labels = legend_labels(ax)
-    assert labels[-1] == plots.NO_ACTION  # pairs without an action word come last, in grey
-    assert set(labels) == {"request", "pledge", "deliver", plots.NO_ACTION}
+    assert labels[-1] == NO_ACTION_LABEL  # pairs without an action word come last, in grey
+    assert set(labels) == {"request", "pledge", "deliver", NO_ACTION_LABEL}
     totals = [t for t in texts(ax) if t.strip().isdigit()]
     assert [int(t) for t in totals] == [6, 3, 1]
     assert "same sentence" in ax.get_title("left")

@@ -150,7 +150,7 @@ def kwic_table(evidence: pd.DataFrame, *, limit: int | None = 25, caption: str =
     Parameters
     ----------
     evidence : DataFrame
-        From ``analysis.evidence.evidence``: left, keyword, right, date, title, doc_id, ...
+        From ``analysis.kwic.evidence``: left, keyword, right, date, title, doc_id, ...
     limit : int or None
     caption : str
 
