@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 SOURCE ?= seeds
 OUT    ?= reports
 
-.PHONY: help venv report test lint lab bench browser clean
+.PHONY: help venv report test lint lab bench eval browser clean
 
 help:
 	@echo "make report  - create .venv, install, render the HTML reports for $(SOURCE)/ into $(OUT)/"
 	@echo "make test    - create .venv, install, run the whole test suite (notebooks and browser included)"
 	@echo "make lab     - JupyterLab on notebooks/ with the project's kernel"
 	@echo "make bench   - throughput and memory benchmarks against named baselines"
+	@echo "make eval    - precision and recall on the hand-judged sentences (needs ../shared/corpora)"
 
 venv: $(STAMP)
 
@@ -37,7 +38,7 @@ browser:
 report: $(STAMP)
 	$(PY) -m analysis report $(SOURCE) --out $(OUT)
 
-LINTED := analysis tests benchmarks notebooks/teaching/src notebooks/teaching/build.py
+LINTED := analysis tests benchmarks evaluation notebooks/teaching/src notebooks/teaching/build.py
 
 test: $(STAMP) browser
 	$(PY) -m ruff check $(LINTED)
@@ -54,6 +55,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) -m benchmarks
+
+eval: $(STAMP)
+	$(PY) -m evaluation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

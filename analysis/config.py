@@ -26,7 +26,7 @@ REPORTS_DIR = _env_path("NEWS_MENTIONS_REPORTS", PROJECT_ROOT / "reports")
 NOTEBOOKS_DIR = _env_path("NEWS_MENTIONS_NOTEBOOKS", PROJECT_ROOT / "notebooks")
 CACHE_DIR = _env_path("NEWS_MENTIONS_CACHE", PROJECT_ROOT / ".cache")
 
-DEFAULT_GAZETTEER = DATA_DIR / "gazetteer.yml"
+DEFAULT_GAZETTEER = DATA_DIR / "gazetteer"  # a folder of theme files, read as one
 REPORT_REGISTRY = DATA_DIR / "reports.yml"
 ACTION_VERBS = DATA_DIR / "action_verbs.yml"
 STYLE_SHEET = PACKAGE_DIR / "report.mplstyle"

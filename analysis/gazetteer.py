@@ -1,10 +1,10 @@
-"""The gazetteer: actors and weapons, their aliases, case rules, exclusions and taxonomy.
+"""The gazetteer: actors and weapons, their aliases, case rules, exclusions, senses and taxonomy.
 
-The default list ships as readable YAML in ``analysis/data/gazetteer.yml``; users extend or
-override it with their own YAML or a CSV (one row per alias: ``entity,kind,category,alias``,
-optional ``id``, ``parent``, ``case``, ``exclusion``, ``metonym``). An entity whose ``id``
-exists is merged into it (``replace: true`` replaces it). Problems are one-line InputErrors
-naming the file and the entity.
+The default list ships as readable YAML files, one per theme, in ``analysis/data/gazetteer/``
+(its README gives the format); users extend or override it with their own YAML or a CSV (one
+row per alias: ``entity,kind,category,alias``, optional ``id``, ``parent``, ``case``,
+``exclusion``, ``metonym``). An entity whose ``id`` exists is merged into it (``replace:
+true`` replaces it). Problems are one-line InputErrors naming the file and the entity.
 """
 
 from __future__ import annotations
@@ -26,6 +26,15 @@ from analysis.errors import InputError
 from analysis.schema import ENTITY_COLUMNS, KINDS
 
 CASE_RULES = ("auto", "sensitive", "insensitive")
+WITHIN = ("sentence", "document")
+"""Where a context rule looks for its words: the mention's sentence, or its whole document."""
+
+ENTITY_KEYS = (
+    "id", "name", "kind", "category", "parent", "aliases", "case", "exclusions", "metonyms",
+    "wikidata", "transliterated", "title_case", "context", "replace",
+)  # fmt: skip
+CONTEXT_KEYS = ("aliases", "require", "veto", "within")
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 
 # The categories the default gazetteer uses; users may add others (lint only notes them).
 ACTOR_CATEGORIES = (
@@ -132,6 +141,52 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
+def _unknown_key(key: str, known: Iterable[str], where: str) -> InputError:
+    import difflib
+
+    close = difflib.get_close_matches(str(key), list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; use {', '.join(known)}"
+    return InputError(f"{where}: unknown key {key!r}{hint}")
+
+
+def _flag(value, *, where: str, name: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, bool):
+        raise InputError(f"{where}: field {name!r} must be true or false, got {value!r}")
+    return value
+
+
+def _context_rules(value, *, where: str) -> tuple[dict, ...]:
+    """Context rules: which aliases need (``require``) or may not have (``veto``) which words."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise InputError(f"{where}: field 'context' must be a list of rules")
+    rules = []
+    for number, raw in enumerate(value, start=1):
+        at = f"{where}: context rule {number}"
+        if not isinstance(raw, dict):
+            raise InputError(f"{at} must be a mapping with require/veto, aliases and within")
+        for key in raw:
+            if key not in CONTEXT_KEYS:
+                raise _unknown_key(key, CONTEXT_KEYS, at)
+        rule = {
+            "aliases": _as_tuple(raw.get("aliases"), where=at, name="aliases"),
+            "require": _as_tuple(raw.get("require"), where=at, name="require"),
+            "veto": _as_tuple(raw.get("veto"), where=at, name="veto"),
+            "within": str(raw.get("within") or "sentence"),
+        }
+        if not rule["require"] and not rule["veto"]:
+            raise InputError(f"{at} has neither 'require' nor 'veto' words")
+        if rule["within"] not in WITHIN:
+            raise InputError(f"{at}: 'within' is {rule['within']!r}; use sentence or document")
+        rules.append(rule)
+    return tuple(rules)
+
+
 def _entity_from_mapping(raw: dict, *, path: str) -> dict:
     if not isinstance(raw, dict):
         raise InputError(f"{path}: each entry under 'entities' must be a mapping, got {raw!r}")
@@ -140,12 +195,25 @@ def _entity_from_mapping(raw: dict, *, path: str) -> dict:
     where = f"{path}: entity {entity_id!r}"
     if not entity_id:
         raise InputError(f"{path}: an entity has neither 'id' nor 'name'")
+    for key in raw:
+        if key not in ENTITY_KEYS:
+            raise _unknown_key(key, ENTITY_KEYS, where)
     record = {"id": entity_id, "_where": where, "_replace": bool(raw.get("replace", False))}
     for key in ("name", "kind", "category", "parent", "case"):
         if raw.get(key) not in (None, ""):
             record[key] = normalise_alias(raw[key])
     for key in ("aliases", "exclusions", "metonyms"):
         record[key] = _as_tuple(raw.get(key), where=where, name=key)
+    if raw.get("wikidata") not in (None, ""):
+        wikidata = str(raw["wikidata"]).strip()
+        if not _WIKIDATA.fullmatch(wikidata):
+            raise InputError(f"{where}: field 'wikidata' is {wikidata!r}; expected Q and digits")
+        record["wikidata"] = wikidata
+    for key in ("transliterated", "title_case"):
+        flag = _flag(raw.get(key), where=where, name=key)
+        if flag is not None:
+            record[key] = flag
+    record["context"] = _context_rules(raw.get("context"), where=where)
     return record
 
 
@@ -210,10 +278,26 @@ def _read_csv(path: Path) -> list[dict]:
 
 
 def read_entity_file(path: str | Path) -> list[dict]:
-    """Raw entity records from one YAML or CSV file (not yet merged or validated)."""
+    """Raw entity records from one YAML or CSV file, or a folder of them read as one file (not
+    yet merged or validated): an id defined twice in a folder is an error, as in one file."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: gazetteer file not found")
+    if path.is_dir():
+        suffixes = (".yml", ".yaml", ".csv")
+        files = sorted(p for p in path.iterdir() if p.suffix.casefold() in suffixes)
+        if not files:
+            raise InputError(f"{path}: no gazetteer files (.yml, .yaml, .csv) in this folder")
+        records, seen = [], {}
+        for file in files:
+            for record in read_entity_file(file):
+                if record["id"] in seen:
+                    raise InputError(
+                        f"{file}: entity {record['id']!r} is also defined in {seen[record['id']]}"
+                    )
+                seen[record["id"]] = file.name
+                records.append(record)
+        return records
     if path.suffix.casefold() in (".csv", ".tsv"):
         return _read_csv(path)
     if path.suffix.casefold() in (".yml", ".yaml", ".json"):
@@ -228,10 +312,11 @@ def _merge(base: dict[str, dict], records: list[dict]) -> None:
             base[record["id"]] = record
             continue
         merged = dict(old)
-        for key in ("name", "kind", "category", "parent", "case"):
+        for key in ("name", "kind", "category", "parent", "case", "wikidata", "transliterated",
+                    "title_case"):  # fmt: skip
             if key in record:
                 merged[key] = record[key]
-        for key in ("aliases", "exclusions", "metonyms"):
+        for key in ("aliases", "exclusions", "metonyms", "context"):
             merged[key] = tuple(dict.fromkeys(old[key] + record[key]))
         merged["_where"] = record["_where"]
         base[record["id"]] = merged
@@ -253,8 +338,17 @@ def _validate(records: dict[str, dict]) -> None:
             )
         record.setdefault("category", "")
         record.setdefault("parent", "")
+        record.setdefault("wikidata", "")
+        record.setdefault("transliterated", False)
+        record.setdefault("title_case", True)
         if not record["aliases"] and not record["metonyms"]:
             raise InputError(f"{where}: field 'aliases' is empty")
+        for rule in record["context"]:
+            unknown = [a for a in rule["aliases"] if a not in record["aliases"]]
+            if unknown:
+                raise InputError(
+                    f"{where}: a context rule names {unknown[0]!r}, which is not one of its aliases"
+                )
         for alias in record["aliases"] + record["metonyms"]:
             for variant in alias_variants(alias):
                 key = variant.casefold()
@@ -287,9 +381,10 @@ def load_gazetteer(
 
     Returns
     -------
-    Gazetteer whose ``entities`` frame has one row per entity with columns id, name, kind,
-    category, parent, aliases (tuple), case, exclusions (tuple), metonym (False for the entity
-    itself; metonym aliases are listed in ``metonyms``), metonyms (tuple).
+    Gazetteer whose ``entities`` frame has one row per entity with ENTITY_COLUMNS: id, name,
+    kind, category, parent, aliases (tuple), case, exclusions (tuple), metonyms (tuple),
+    wikidata ("" or Q...), transliterated (bool), title_case (bool), context (tuple of rules:
+    dicts of aliases, require, veto, within).
     """
     files = [Path(path) if path else config.DEFAULT_GAZETTEER]
     if extra:
@@ -309,6 +404,10 @@ def load_gazetteer(
             "case": r["case"],
             "exclusions": tuple(r["exclusions"]),
             "metonyms": tuple(r["metonyms"]),
+            "wikidata": r["wikidata"],
+            "transliterated": r["transliterated"],
+            "title_case": r["title_case"],
+            "context": tuple(r["context"]),
         }
         for r in sorted(records.values(), key=lambda r: r["id"])
     ]

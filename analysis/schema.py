@@ -49,6 +49,10 @@ ENTITY_COLUMNS = [
     "case",  # "sensitive" | "insensitive" | "auto"
     "exclusions",  # tuple of phrases that are NOT this entity
     "metonyms",  # tuple of metonym aliases (Washington = United States), counted only on request
+    "wikidata",  # "" or a Wikidata id (Q...), so results join other data
+    "transliterated",  # True: transliteration variants of the aliases are generated
+    "title_case",  # True: ALL-CAPS acronyms also match in title case ("Nato", "Himars")
+    "context",  # tuple of rules {aliases, require, veto, within}: senses decided by context
 ]
 
 KINDS = ("actor", "weapon")

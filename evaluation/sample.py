@@ -1,0 +1,153 @@
+"""Draw the evaluation sentences from the shared corpora (run once; the result is committed).
+
+``python -m evaluation.sample`` writes ``evaluation/sentences.csv``: one row per sentence to be
+read by hand, with where it comes from (corpus, doc_id, field, character span), why it was
+drawn (its strata) and which part of the set it belongs to (``tune`` or ``heldout``, decided
+by a hash of the document, so every sentence of a document falls in the same part).
+
+Strata (seed 20261201; the baseline extractor is the default gazetteer at the hash printed):
+
+- ``random``: sentences drawn uniformly from all sentences of 20-600 characters of the unique
+  documents, per corpus: the recall sample (what a reader of the corpus meets).
+- ``weapon``, ``actor``: sentences holding a random mention of that kind found by the baseline
+  extractor, per corpus: the precision sample of each kind.
+- ``top``: two sentences for each of the 30 entities the baseline finds most often.
+- ``weapon-entity``: one sentence for every weapon entity the baseline finds at least once.
+
+A sentence drawn by several strata is one row listing them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.api import find_mentions, load_corpus
+from analysis.corpus import unique_documents
+from analysis.gazetteer import load_gazetteer
+from analysis.text.sentences import sentence_spans
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261201
+CORPORA = {
+    "whitehouse": config.WHITEHOUSE_CORPUS,
+    "kremlin": config.CORPORA_DIR / "kremlin_press_releases_2021-2022.csv.gz",
+    "ukraine": config.CORPORA_DIR / "president_ua_press_releases_2021-2022.csv.gz",
+}
+RANDOM_PER_CORPUS = {"whitehouse": 80, "kremlin": 60, "ukraine": 60}
+KIND_PER_CORPUS = {"weapon": {"whitehouse": 80, "kremlin": 30, "ukraine": 40},
+                   "actor": {"whitehouse": 40, "kremlin": 20, "ukraine": 20}}  # fmt: skip
+TOP_ENTITIES, PER_TOP_ENTITY = 30, 2
+MIN_CHARS, MAX_CHARS = 20, 600
+
+
+def split_of(corpus: str, doc_id: str) -> str:
+    """``tune`` or ``heldout``: half the documents each, fixed by a hash of corpus and doc_id."""
+    digest = hashlib.sha256(f"{corpus}\0{doc_id}".encode()).digest()
+    return "tune" if digest[0] % 2 == 0 else "heldout"
+
+
+def _sentences(documents: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for doc_id, text in zip(documents["doc_id"], documents["text"].fillna(""), strict=True):
+        for number, (start, end) in enumerate(sentence_spans(text)):
+            if MIN_CHARS <= end - start <= MAX_CHARS:
+                rows.append((doc_id, number, start, end))
+    return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "start", "end"])
+
+
+def draw(seed: int = SEED) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    gazetteer = load_gazetteer()
+    drawn: list[dict] = []
+    all_mentions = []
+    texts: dict[tuple[str, str], str] = {}
+    for corpus, path in CORPORA.items():
+        if not path.exists():
+            raise SystemExit(f"{path}: the shared corpus is needed to draw the sample")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            documents = unique_documents(load_corpus(path))
+        texts.update(
+            {(corpus, d): t for d, t in zip(documents["doc_id"], documents["text"], strict=True)}
+        )
+        sentences = _sentences(documents)
+        mentions = find_mentions(documents, gazetteer)
+        mentions = mentions.loc[mentions["field"] == "text"].merge(
+            sentences, on=["doc_id", "sentence_id"], how="inner", suffixes=("", "_sentence")
+        )
+        all_mentions.append(mentions.assign(corpus=corpus))
+        for index in rng.choice(len(sentences), RANDOM_PER_CORPUS[corpus], replace=False):
+            drawn.append({"corpus": corpus, **sentences.iloc[index].to_dict(), "stratum": "random"})
+        for kind, sizes in KIND_PER_CORPUS.items():
+            pool = mentions.loc[mentions["kind"] == kind]
+            for index in rng.choice(len(pool), min(sizes[corpus], len(pool)), replace=False):
+                drawn.append(_sentence_row(corpus, pool.iloc[index], kind))
+    found = pd.concat(all_mentions, ignore_index=True)
+    top = found["entity_id"].value_counts().index[:TOP_ENTITIES]
+    for entity in top:
+        pool = found.loc[found["entity_id"] == entity]
+        for index in rng.choice(len(pool), min(PER_TOP_ENTITY, len(pool)), replace=False):
+            drawn.append(_sentence_row(pool.iloc[index]["corpus"], pool.iloc[index], "top"))
+    for entity in sorted(found.loc[found["kind"] == "weapon", "entity_id"].unique()):
+        pool = found.loc[found["entity_id"] == entity]
+        row = pool.iloc[int(rng.integers(len(pool)))]
+        drawn.append(_sentence_row(row["corpus"], row, "weapon-entity"))
+    frame = pd.DataFrame(drawn)
+    keys = ["corpus", "doc_id", "sentence_id"]
+    merged = (
+        frame.groupby(keys, sort=False)
+        .agg(start=("start", "first"), end=("end", "first"),
+             strata=("stratum", lambda s: " ".join(dict.fromkeys(s))))
+        .reset_index()
+    )  # fmt: skip
+    merged = merged.assign(
+        field="text",
+        split=[split_of(c, d) for c, d in zip(merged["corpus"], merged["doc_id"], strict=True)],
+        text=[
+            texts[(c, d)][s:e]
+            for c, d, s, e in zip(
+                merged["corpus"], merged["doc_id"], merged["start"], merged["end"], strict=True
+            )
+        ],
+    )
+    merged = merged.sample(frac=1, random_state=seed).reset_index(drop=True)  # reading order
+    merged.insert(0, "sentence", [f"s{number:04d}" for number in range(1, len(merged) + 1)])
+    merged.attrs["gazetteer"] = gazetteer.hash
+    return merged[
+        ["sentence", "corpus", "doc_id", "field", "sentence_id", "start", "end", "split",
+         "strata", "text"]
+    ]  # fmt: skip
+
+
+def _sentence_row(corpus: str, mention: pd.Series, stratum: str) -> dict:
+    return {
+        "corpus": corpus,
+        "doc_id": mention["doc_id"],
+        "sentence_id": int(mention["sentence_id"]),
+        "start": int(mention["start_sentence"]),
+        "end": int(mention["end_sentence"]),
+        "stratum": stratum,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evaluation.sample")
+    parser.add_argument("-o", "--output", default=str(HERE / "sentences.csv"))
+    args = parser.parse_args(argv)
+    sample = draw()
+    sample.to_csv(args.output, index=False, lineterminator="\n")
+    counts = sample.groupby("split").size().to_dict()
+    print(f"{len(sample)} sentences ({counts}); baseline gazetteer {sample.attrs['gazetteer']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
