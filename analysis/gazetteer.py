@@ -26,8 +26,9 @@ from analysis.errors import InputError
 from analysis.schema import ENTITY_COLUMNS, KINDS
 
 CASE_RULES = ("auto", "sensitive", "insensitive")
-WITHIN = ("sentence", "document")
-"""Where a context rule looks for its words: the mention's sentence, or its whole document."""
+WITHIN = ("sentence", "document", "next", "previous")
+"""Where a context rule looks for its words: the mention's sentence, its whole document, or the
+words right after or right before it ("US military" + "aid"; "assault" + "weapons")."""
 
 ENTITY_KEYS = (
     "id", "name", "kind", "category", "parent", "aliases", "case", "exclusions", "metonyms",
@@ -141,6 +142,50 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
+# Endings that English renderings of one Slavic ending alternate between (Zelensky, Zelenskyy,
+# Zelenskiy, Zelenskyi, Zelenskii, Zelenski): each family is generated whole from any member.
+_ENDING_FAMILIES = (
+    ("skyy", "skyi", "skiy", "skii", "sky", "ski"),
+    ("yy", "yi", "iy", "ii", "y"),
+)
+_TITLE_CASE_STOP = frozenset({"Swift", "Hawk", "Aid", "Isis", "Mast", "Spear", "Star", "Rapid"})
+"""ALL-CAPS aliases whose title-case form is a common word or name: never matched that way."""
+
+
+def transliteration_variants(alias: str) -> list[str]:
+    """Spellings of a transliterated name that English news alternates between.
+
+    Each word ending in a member of an ending family is rewritten with every other member
+    ("Zelenskyy" -> "Zelensky", "Zelenskiy", "Zelenski" ...; "Syrskyi" -> "Syrsky" ...). Only
+    the ends of words change, and only for words of at least five letters, so short words and
+    initials are left alone. The alias itself comes first.
+    """
+    words = alias.split(" ")
+    options = []
+    for word in words:
+        forms = [word]
+        if len(word) >= 5 and word.isalpha():
+            for family in _ENDING_FAMILIES:
+                ending = next((e for e in family if word.lower().endswith(e)), None)
+                if ending is not None:
+                    stem = word[: len(word) - len(ending)]
+                    forms += [stem + other for other in family if other != ending]
+                    break
+        options.append(forms)
+    variants = [""]
+    for forms in options:
+        variants = [f"{v} {f}".strip() for v in variants for f in forms][:64]
+    return list(dict.fromkeys([alias, *variants]))
+
+
+def title_case_form(alias: str) -> str | None:
+    """"Nato" for "NATO": the title-case form of a one-word acronym of 4+ capital letters."""
+    if len(alias) >= 4 and alias.isascii() and alias.isalpha() and alias.isupper():
+        form = alias.title()
+        return None if form in _TITLE_CASE_STOP else form
+    return None
+
+
 def _unknown_key(key: str, known: Iterable[str], where: str) -> InputError:
     import difflib
 
@@ -182,7 +227,7 @@ def _context_rules(value, *, where: str) -> tuple[dict, ...]:
         if not rule["require"] and not rule["veto"]:
             raise InputError(f"{at} has neither 'require' nor 'veto' words")
         if rule["within"] not in WITHIN:
-            raise InputError(f"{at}: 'within' is {rule['within']!r}; use sentence or document")
+            raise InputError(f"{at}: 'within' is {rule['within']!r}; use {', '.join(WITHIN)}")
         rules.append(rule)
     return tuple(rules)
 

@@ -18,7 +18,7 @@ from analysis.corpus import unique_documents
 from analysis.errors import InputError
 from analysis.periods import period_of, period_start
 from analysis.schema import FIELDS, require_columns
-from analysis.text.sentences import boundaries, char_positions, first_non_space
+from analysis.text.sentences import sentences_around
 from analysis.timeline import select_entities
 
 EVIDENCE_COLUMNS = [
@@ -95,37 +95,7 @@ class SentenceTexts:
     def _locate_field(self, field: str, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         names, doc = np.unique(rows["doc_id"].to_numpy(dtype=object), return_inverse=True)
         texts = [self.fields[field][name] for name in names]
-        encoded = [text.encode("utf-8") for text in texts]
-        # A blank line between documents stops every rule at the document's edge (an
-        # abbreviation look-back would otherwise read the end of the previous text as part of
-        # "MS." at the start of this one), so each text splits exactly as on its own.
-        separator = b"\n\n"
-        lengths = np.array([len(chunk) for chunk in encoded], dtype=np.int64)
-        doc_begin = np.concatenate([[0], np.cumsum(lengths + len(separator))[:-1]])
-        doc_end = doc_begin + lengths
-        buffer = np.frombuffer(separator.join(encoded), dtype=np.uint8)
-        first = np.minimum(first_non_space(buffer, doc_begin), doc_end)
-        # In characters of the joined text from here on: a sentence starts at the document's
-        # first non-space character or at the last boundary before the offset, and ends at the
-        # next boundary or the document's end.
-        to_chars = char_positions(buffer)
-        begin_c = to_chars(doc_begin)
-        end_c = to_chars(doc_end)[doc]
-        first_c = to_chars(first)[doc]
-        bounds_c = np.concatenate([to_chars(boundaries(buffer)), [np.iinfo(np.int64).max]])
-        at = begin_c[doc] + rows["start"].to_numpy(dtype=np.int64)
-        after = np.searchsorted(bounds_c, at, side="right")
-        start = np.maximum(np.where(after > 0, bounds_c[np.maximum(after - 1, 0)], 0), first_c)
-        stop = np.minimum(bounds_c[after], end_c)
-        start, stop = start - begin_c[doc], stop - begin_c[doc]
-        # As sentence_spans: no trailing whitespace (Python's notion of it, NBSP included).
-        trimmed: dict[tuple[int, int, int], int] = {}
-        result_end = np.empty(len(stop), dtype=np.int64)
-        for i, key in enumerate(zip(doc.tolist(), start.tolist(), stop.tolist(), strict=True)):
-            if key not in trimmed:
-                trimmed[key] = key[1] + len(texts[key[0]][key[1] : key[2]].rstrip())
-            result_end[i] = trimmed[key]
-        return start, result_end
+        return sentences_around(texts, doc, rows["start"].to_numpy(dtype=np.int64))
 
 
 def _check_fields(mentions: pd.DataFrame) -> None:

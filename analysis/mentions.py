@@ -11,6 +11,7 @@ overlapping aliases and exclusion phrases; what an exclusion wins is listed, not
 from __future__ import annotations
 
 import os
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,9 +24,17 @@ import pyarrow as pa
 
 from analysis import progress
 from analysis.errors import InputError
-from analysis.gazetteer import Gazetteer, alias_variants, load_gazetteer, normalise_alias
+from analysis.gazetteer import (
+    Gazetteer,
+    alias_variants,
+    load_gazetteer,
+    normalise_alias,
+    title_case_form,
+    transliteration_variants,
+)
 from analysis.memory import bulk_memory, release
-from analysis.schema import FIELDS, MENTION_COLUMNS
+from analysis.schema import FIELDS, MATCH_KINDS, MENTION_COLUMNS, MENTION_FLAGS
+from analysis.senses import decide
 from analysis.text.clean import from_utf8_parts
 from analysis.text.sentences import boundaries, char_positions, first_non_space, sentence_ids
 
@@ -50,6 +59,30 @@ _WORD[ord("0") : ord("9") + 1] = True
 _WORD[0x80:] = True  # the bytes of other non-ASCII characters (letters in other scripts)
 
 
+def _fold_table() -> np.ndarray:
+    """ASCII letter for each two-byte UTF-8 letter that folds to one (0 where none does).
+
+    Latin letters with diacritics fold to their base ("Erdoğan" -> "Erdogan", "Zełenski" ->
+    "Zelenski"), and the Cyrillic letters that look Latin fold to it ("Т-90М" typed with
+    Cyrillic Т and М -> "T-90M"), so one alias matches every spelling of that kind.
+    """
+    table = np.zeros((256, 256), dtype=np.uint8)
+    special = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i"}
+    for code in range(0xC0, 0x180):
+        char = chr(code)
+        base = special.get(char) or unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            lead, cont = char.encode("utf-8")
+            table[lead, cont] = ord(base)
+    for cyrillic, latin in zip("АВЕКМНОРСТХаеорсху", "ABEKMHOPCTXaeopcxy", strict=True):
+        lead, cont = cyrillic.encode("utf-8")
+        table[lead, cont] = ord(latin)
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
     """The normalised view of UTF-8 bytes, and for each view byte its original byte index."""
     mapped = np.frombuffer(bytearray(buffer.tobytes().translate(_VIEW)), dtype=np.uint8)
@@ -67,11 +100,29 @@ def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
         nbsp = nbsp[buffer[nbsp + 1] == 0xA0]
         mapped[nbsp] = mapped[nbsp + 1] = 32
         drop[nbsp + 1] = True
+    # Two-byte letters that fold to ASCII (lead bytes C3-C5 Latin, D0-D1 Cyrillic).
+    two = np.flatnonzero((buffer[:-1] >= 0xC3) & (buffer[:-1] <= 0xD1))
+    if two.size:
+        folded = _FOLD[buffer[two], buffer[two + 1]]
+        two, folded = two[folded > 0], folded[folded > 0]
+        mapped[two] = folded
+        drop[two + 1] = True
     space = mapped == 32
     drop[1:] |= space[1:] & space[:-1]
     # int32 halves the largest temporary; slices are far below 2 GiB (CHUNK_BYTES).
     index = np.flatnonzero(~drop).astype(np.int32)
     return mapped[index].tobytes(), index
+
+
+# Bytes of a UTF-8 character, by its lead byte.
+_CHAR_BYTES = np.ones(256, dtype=np.int64)
+_CHAR_BYTES[0xC0:0xE0], _CHAR_BYTES[0xE0:0xF0], _CHAR_BYTES[0xF0:] = 2, 3, 4
+
+
+def _char_stop(buffer: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The byte after the character that starts at ``last``: a view byte may stand for several
+    (a folded "ł", a curly quote), and a match must end on a character's edge."""
+    return last + _CHAR_BYTES[buffer[last]]
 
 
 def _view_of(text: str) -> bytes:
@@ -90,33 +141,51 @@ class Matcher:
     i-th pattern is pattern ``any_case_ids[i]``); patterns with case rules are searched, in
     each allowed form, in the view as written (``exact``, ``exact_ids``): a case-sensitive
     "US" then never produces candidates for every "us" inside "house" or "because".
-    ``entity[p]`` is the row of ``entities`` for pattern p, or -1 for an exclusion phrase;
-    ``plural[p]`` whether "-s"/"-es" may follow; ``metonym[p]`` whether it is a metonym alias;
-    ``label[p]`` the exclusion phrase (for the excluded list).
+    ``any_case_variant``/``exact_variant`` say whether each automaton entry is a generated form
+    (a mention's ``match`` is then "variant"). ``entity[p]`` is the row of ``entities`` for
+    pattern p, or -1 for an exclusion phrase; ``plural[p]`` whether "-s"/"-es" may follow;
+    ``metonym[p]`` whether it is a metonym alias; ``alias[p]`` the alias it comes from (the
+    exclusion phrase for an exclusion, listed in the excluded table).
     """
 
     any_case: ahocorasick_rs.BytesAhoCorasick | None
     any_case_ids: np.ndarray
+    any_case_variant: np.ndarray
     exact: ahocorasick_rs.BytesAhoCorasick | None
     exact_ids: np.ndarray
+    exact_variant: np.ndarray
     entity: np.ndarray
     plural: np.ndarray
     metonym: np.ndarray
-    label: tuple
+    alias: tuple
     entities: pd.DataFrame
 
 
-def _case_forms(alias_view: bytes, case: str) -> frozenset[bytes] | None:
-    if case == "insensitive" or (case == "auto" and alias_view == alias_view.lower()):
+def _case_forms(view: bytes, case: str, generated: bool) -> dict[bytes, bool] | None:
+    """The forms searched as written, each marked generated or not; None: any case."""
+    if case == "insensitive" or (case == "auto" and view == view.lower()):
         return None
     if case == "sensitive":
-        return frozenset({alias_view})
-    return frozenset({alias_view, alias_view.upper()})
+        return {view: generated}
+    return {view: generated, view.upper(): generated or view.upper() != view}
 
 
 def compile_gazetteer(gazetteer: Gazetteer, *, metonyms: bool = False) -> Matcher:
-    """Compile aliases, metonyms (when switched on) and exclusions into two automata."""
+    """Compile aliases, their generated variants, metonyms (when switched on) and exclusions
+    into two automata."""
     return _compile(gazetteer, metonyms)
+
+
+def _alias_forms(alias: str, entity) -> list[tuple[str, bool]]:
+    """An alias and the forms generated from it, each with whether it is generated."""
+    forms = [(alias, False)]
+    if entity.transliterated:
+        forms += [(form, True) for form in transliteration_variants(alias)[1:]]
+    return [
+        (variant, generated or variant != form)
+        for form, generated in forms
+        for variant in alias_variants(form)
+    ]
 
 
 @lru_cache(maxsize=8)
@@ -124,9 +193,9 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
     patterns: dict[bytes, dict] = {}
     entities = gazetteer.entities.reset_index(drop=True)
 
-    def add(alias: str, row: int, case: str, *, plural: bool, metonym: bool, label: str = ""):
-        for variant in alias_variants(normalise_alias(alias)):
-            view = _view_of(variant)
+    def add(alias, row, entity, *, plural, metonym, label=""):
+        for form, generated in _alias_forms(normalise_alias(alias), entity):
+            view = _view_of(form)
             if not view:
                 continue
             key = view.lower()
@@ -134,57 +203,68 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
             if entry is None or (entry["entity"] == -1 and row != -1):
                 entry = patterns[key] = {
                     "entity": row,
-                    "forms": set(),
-                    "any_case": False,
+                    "forms": {},
+                    "any_case": None,  # None: not searched in any case; else generated or not
                     "plural": plural,
                     "metonym": metonym,
-                    "label": label,
+                    "alias": label or alias,
                 }
             elif row == -1 and entry["entity"] != -1:
                 continue  # an exclusion that is also an alias: the alias takes the span
-            forms = _case_forms(view, case)
+            forms = _case_forms(view, entity.case, generated)
             if forms is None:
-                entry["any_case"] = True
+                entry["any_case"] = generated and entry["any_case"] is not False
             else:
-                entry["forms"] |= forms
+                if entity.title_case and row != -1 and (title := title_case_form(form)):
+                    forms.setdefault(_view_of(title), True)
+                for written, is_generated in forms.items():
+                    entry["forms"][written] = entry["forms"].get(written, True) and is_generated
 
     for row, entity in enumerate(entities.itertuples(index=False)):
         plural = entity.kind == "weapon"
         for alias in entity.aliases:
-            add(alias, row, entity.case, plural=plural, metonym=False)
+            add(alias, row, entity, plural=plural, metonym=False)
         if metonyms:
             for alias in entity.metonyms:
-                add(alias, row, entity.case, plural=False, metonym=True)
+                add(alias, row, entity, plural=False, metonym=True)
     for entity in entities.itertuples(index=False):
+        plain = entity._replace(transliterated=False, title_case=False)
         for phrase in entity.exclusions:
-            add(phrase, -1, entity.case, plural=False, metonym=False, label=phrase)
+            add(phrase, -1, plain, plural=False, metonym=False, label=phrase)
 
     keys = list(patterns)
     values = [patterns[k] for k in keys]
     any_case = [
-        (key, p) for p, (key, v) in enumerate(zip(keys, values, strict=True)) if v["any_case"]
+        (key, p, v["any_case"])
+        for p, (key, v) in enumerate(zip(keys, values, strict=True))
+        if v["any_case"] is not None
     ]
     exact = [
-        (form, p) for p, v in enumerate(values) if not v["any_case"] for form in sorted(v["forms"])
+        (form, p, generated)
+        for p, v in enumerate(values)
+        if v["any_case"] is None
+        for form, generated in sorted(v["forms"].items())
     ]
 
-    def automaton(pairs):
-        if not pairs:
+    def automaton(entries):
+        if not entries:
             return None
         # A DFA searches ~1.6x faster than the default NFA here, at a one-off build cost.
         return ahocorasick_rs.BytesAhoCorasick(
-            [k for k, _ in pairs], implementation=ahocorasick_rs.Implementation.DFA
+            [k for k, _, _ in entries], implementation=ahocorasick_rs.Implementation.DFA
         )
 
     return Matcher(
         any_case=automaton(any_case),
-        any_case_ids=np.array([p for _, p in any_case], dtype=np.int64),
+        any_case_ids=np.array([p for _, p, _ in any_case], dtype=np.int64),
+        any_case_variant=np.array([g for _, _, g in any_case], dtype=bool),
         exact=automaton(exact),
-        exact_ids=np.array([p for _, p in exact], dtype=np.int64),
+        exact_ids=np.array([p for _, p, _ in exact], dtype=np.int64),
+        exact_variant=np.array([g for _, _, g in exact], dtype=bool),
         entity=np.array([v["entity"] for v in values], dtype=np.int64),
         plural=np.array([v["plural"] for v in values], dtype=bool),
         metonym=np.array([v["metonym"] for v in values], dtype=bool),
-        label=tuple(v["label"] for v in values),
+        alias=tuple(v["alias"] for v in values),
         entities=entities,
     )
 
@@ -228,21 +308,23 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
     """
     view, index = matching_view(buffer)
     parts = []
-    for automaton, ids, haystack in (
-        (matcher.any_case, matcher.any_case_ids, view.lower()),
-        (matcher.exact, matcher.exact_ids, view),
+    for automaton, ids, generated, haystack in (
+        (matcher.any_case, matcher.any_case_ids, matcher.any_case_variant, view.lower()),
+        (matcher.exact, matcher.exact_ids, matcher.exact_variant, view),
     ):
         if automaton is None:
             continue
         found = automaton.find_matches_as_indexes(haystack, overlapping=True)
         hits = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
         hits = hits.reshape(-1, 3)
-        parts.append(np.column_stack([ids[hits[:, 0]], hits[:, 1], hits[:, 2]]))
+        parts.append(
+            np.column_stack([ids[hits[:, 0]], hits[:, 1], hits[:, 2], generated[hits[:, 0]]])
+        )
     empty = np.zeros(0, dtype=np.int64)
-    hits = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+    hits = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     if not len(hits):
-        return {"pattern": empty, "begin": empty, "stop": empty, "doc": empty}
-    pattern, start, end = hits[:, 0], hits[:, 1], hits[:, 2].copy()
+        return {"pattern": empty, "begin": empty, "stop": empty, "doc": empty, "variant": empty}
+    pattern, start, end, variant = hits[:, 0], hits[:, 1], hits[:, 2].copy(), hits[:, 3]
     view_array = np.frombuffer(view, dtype=np.uint8)
     n = len(view_array)
     first_byte = index[start]
@@ -277,10 +359,13 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
         ok[positions[good]] = True
     keep = np.flatnonzero(inside & left_ok & ok)
     pattern, start, end, doc = pattern[keep], start[keep], end[keep], doc[keep]
+    variant = variant[keep]
 
-    # Leftmost-longest: sort by start, longest first; keep what does not overlap a kept span.
-    order = np.lexsort((start - end, start))
+    # Leftmost-longest: sort by start, longest first, a form as written before a generated one
+    # of the same span; keep what does not overlap a kept span.
+    order = np.lexsort((variant, start - end, start))
     pattern, start, end, doc = pattern[order], start[order], end[order], doc[order]
+    variant = variant[order]
     kept = np.zeros(len(pattern), dtype=bool)
     reach = -1
     for i, (s, e) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
@@ -303,8 +388,9 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
     result = {
         "pattern": pattern[winners],
         "begin": index[start[winners]],
-        "stop": index[end[winners] - 1] + 1,
+        "stop": _char_stop(buffer, index[end[winners] - 1]),
         "doc": doc[winners],
+        "variant": variant[winners],
     }
     if excluded.size or speakers.size:
         by = np.concatenate(
@@ -319,7 +405,7 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
         result.update(
             excluded_pattern=pattern[excluded],
             excluded_begin=index[start[excluded]],
-            excluded_stop=index[end[excluded] - 1] + 1,
+            excluded_stop=_char_stop(buffer, index[end[excluded] - 1]),
             excluded_doc=doc[excluded],
             excluded_by_pattern=by,
         )
@@ -459,6 +545,7 @@ def _scan_slice(
             sink["sentence_id"] = sentence_ids(
                 boundaries(buffer, doc_starts[:-1]), field_first, begin
             )
+            sink["variant"] = result["variant"]
     return found, lost
 
 
@@ -492,13 +579,13 @@ def _scan_field(
             parts.append(part)
             shown.update(size)
     results = []
-    for position, extra in ((0, "sentence_id"), (1, "excluded_by")):
+    for position, extras in ((0, ("sentence_id", "variant")), (1, ("excluded_by",))):
         chunks = [part[position] for part in parts if part[position]]
         columns = {
             c: np.concatenate([chunk[c] for chunk in chunks])
             if chunks
             else np.zeros(0, dtype=np.int64)
-            for c in ("row", "pattern", "start", "end", extra)
+            for c in ("row", "pattern", "start", "end", *extras)
         }
         columns["surface"] = pa.concat_arrays(
             [chunk["surface"] for chunk in chunks] or [pa.array([], pa.large_string())]
@@ -579,6 +666,7 @@ def extract(
     lost = _in_order([excluded for _, excluded in scanned])
     del scanned
     entities = matcher.entities
+    found, refused = _decide_senses(found, docs, names, matcher)
     entity_row = matcher.entity[found["pattern"]]
     if "date" in docs.columns:
         dates = docs["date"].astype("datetime64[ns]").to_numpy()
@@ -598,8 +686,9 @@ def extract(
                 for column, source in _ENTITY_COLUMNS.items()
             },
             "metonym": matcher.metonym[found["pattern"]],
+            "match": _take_strings(list(MATCH_KINDS), found["match"]),
         },
-        columns=[*MENTION_COLUMNS, "metonym"],
+        columns=[*MENTION_COLUMNS, *MENTION_FLAGS],
     )
     by = lost["excluded_by"]
     excluded = pd.DataFrame(
@@ -611,12 +700,61 @@ def extract(
             "surface": pd.array(lost["surface"], dtype="str"),
             "entity_id": _take_strings(entities["id"], matcher.entity[lost["pattern"]]),
             "excluded_by": _take_strings(
-                [*matcher.label, "speaker label"],
-                np.where(by == SPEAKER_LABEL, len(matcher.label), by),
+                [*matcher.alias, "speaker label"],
+                np.where(by == SPEAKER_LABEL, len(matcher.alias), by),
             ),
         }
     )
+    if len(refused["row"]):
+        by_rule = pd.DataFrame(
+            {
+                "doc_id": _take_strings(docs["doc_id"], refused["row"]),
+                "field": _take_strings(names, refused["field"]),
+                "start": refused["start"],
+                "end": refused["end"],
+                "surface": pd.array(refused["surface"], dtype="str"),
+                "entity_id": _take_strings(entities["id"], matcher.entity[refused["pattern"]]),
+                "excluded_by": pd.array(refused["reason"], dtype="str"),
+            }
+        )
+        excluded = (
+            pd.concat([excluded, by_rule], ignore_index=True)
+            .sort_values(["doc_id", "field", "start"], kind="stable", ignore_index=True)
+        )
     return Extraction(mentions=mentions, excluded=excluded)
+
+
+def _decide_senses(
+    found: dict, docs: pd.DataFrame, names: list[str], matcher: Matcher
+) -> tuple[dict, dict]:
+    """The found mentions the sense rules keep (spans grown where a system took its class
+    noun), and those they refuse with their reasons."""
+    found["match"] = found.pop("variant").astype(np.int64)
+    cache: dict[tuple[int, int], str] = {}
+
+    def text(row: int, field: int) -> str:
+        key = (row, field)
+        if key not in cache:
+            value = docs[names[field]].iloc[row]
+            cache[key] = value if isinstance(value, str) else ""
+        return cache[key]
+
+    entity = matcher.entity[found["pattern"]]
+    decisions = decide(found, entity, matcher.alias, matcher.entities, text, len(names))
+    refused_at = np.array([i for i, _ in decisions.excluded], dtype=np.int64)
+    refused = {c: v[refused_at] for c, v in found.items() if c != "surface"}
+    refused["surface"] = found["surface"].take(pa.array(refused_at, pa.int64()))
+    refused["reason"] = [reason for _, reason in decisions.excluded]
+    if decisions.surfaces:
+        surfaces = found["surface"].to_pylist()
+        for index, surface in decisions.surfaces.items():
+            surfaces[index] = surface
+        found["surface"] = pa.array(surfaces, pa.large_string())
+    found["end"] = decisions.end
+    keep = np.flatnonzero(decisions.keep)
+    kept = {c: v[keep] for c, v in found.items() if c != "surface"}
+    kept["surface"] = found["surface"].take(pa.array(keep, pa.int64()))
+    return kept, refused
 
 
 def find_mentions(

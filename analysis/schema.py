@@ -39,6 +39,17 @@ MENTION_COLUMNS = [
     "category",
 ]
 
+MENTION_FLAGS = [
+    "metonym",  # True when the alias is a metonym (counted only with metonyms switched on)
+    "match",  # how it matched: one of MATCH_KINDS
+]
+"""Columns every mentions frame carries after MENTION_COLUMNS."""
+
+MATCH_KINDS = ("exact", "variant", "fuzzy")
+"""exact: an alias as written (up to spacing, quotes, brackets, possessive, plural, and case for
+a lower-case alias); variant: a generated form (hyphen and space forms, ALL CAPS or title case
+of a capitalised alias, transliteration and diacritic variants); fuzzy: the near-name pass."""
+
 ENTITY_COLUMNS = [
     "id",
     "name",

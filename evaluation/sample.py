@@ -13,6 +13,10 @@ Strata (seed 20261201; the baseline extractor is the default gazetteer at the ha
   extractor, per corpus: the precision sample of each kind.
 - ``top``: two sentences for each of the 30 entities the baseline finds most often.
 - ``weapon-entity``: one sentence for every weapon entity the baseline finds at least once.
+- ``war-context`` (drawn second, ``--war-context``): sentences drawn uniformly from those
+  with a word of war or defence in them (``WAR_WORDS``, none of them an alias of a weapon),
+  per corpus: a recall sample rich in weapons that owes nothing to the gazetteer, since a
+  random sentence of the White House corpus rarely names a weapon.
 
 A sentence drawn by several strata is one row listing them all.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -45,6 +50,12 @@ RANDOM_PER_CORPUS = {"whitehouse": 80, "kremlin": 60, "ukraine": 60}
 KIND_PER_CORPUS = {"weapon": {"whitehouse": 80, "kremlin": 30, "ukraine": 40},
                    "actor": {"whitehouse": 40, "kremlin": 20, "ukraine": 20}}  # fmt: skip
 TOP_ENTITIES, PER_TOP_ENTITY = 30, 2
+WAR_PER_CORPUS = {"whitehouse": 60, "kremlin": 45, "ukraine": 45}
+WAR_WORDS = re.compile(
+    r"\b(?:war|wartime|military|defen[cs]e|attacks?|strikes?|shelling|army|troops|front ?line|"
+    r"offensive|combat|battlefield|invasion|ceasefire|security assistance|frontline|occupied)\b",
+    re.IGNORECASE,
+)
 MIN_CHARS, MAX_CHARS = 20, 600
 
 
@@ -127,6 +138,37 @@ def draw(seed: int = SEED) -> pd.DataFrame:
     ]  # fmt: skip
 
 
+def draw_war_context(existing: pd.DataFrame, seed: int = SEED + 1) -> pd.DataFrame:
+    """The ``war-context`` stratum: new sentences only, numbered after ``existing``."""
+    rng = np.random.default_rng(seed)
+    taken = set(zip(existing["corpus"], existing["doc_id"], existing["sentence_id"], strict=True))
+    rows = []
+    for corpus, path in CORPORA.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            documents = unique_documents(load_corpus(path))
+        texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
+        sentences = _sentences(documents)
+        text = [texts[d][a:b] for d, a, b in zip(sentences["doc_id"], sentences["start"],
+                                                 sentences["end"], strict=True)]  # fmt: skip
+        warlike = sentences.assign(text=text).loc[lambda d: d["text"].str.contains(WAR_WORDS)]
+        warlike = warlike.loc[
+            [(corpus, d, n) not in taken for d, n in zip(warlike["doc_id"], warlike["sentence_id"],
+                                                         strict=True)]  # fmt: skip
+        ]
+        for index in rng.choice(len(warlike), WAR_PER_CORPUS[corpus], replace=False):
+            row = warlike.iloc[index]
+            rows.append({"corpus": corpus, **row.to_dict(), "strata": "war-context"})
+    extra = pd.DataFrame(rows).sample(frac=1, random_state=seed).reset_index(drop=True)
+    extra = extra.assign(
+        field="text",
+        split=[split_of(c, d) for c, d in zip(extra["corpus"], extra["doc_id"], strict=True)],
+    )
+    first = len(existing) + 1
+    extra.insert(0, "sentence", [f"s{n:04d}" for n in range(first, first + len(extra))])
+    return extra[existing.columns]
+
+
 def _sentence_row(corpus: str, mention: pd.Series, stratum: str) -> dict:
     return {
         "corpus": corpus,
@@ -141,7 +183,21 @@ def _sentence_row(corpus: str, mention: pd.Series, stratum: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation.sample")
     parser.add_argument("-o", "--output", default=str(HERE / "sentences.csv"))
+    parser.add_argument(
+        "--war-context", action="store_true", help="append the war-context stratum to the file"
+    )
     args = parser.parse_args(argv)
+    if args.war_context:
+        existing = pd.read_csv(args.output, dtype={"doc_id": str})
+        if existing["strata"].str.contains("war-context").any():
+            raise SystemExit(f"{args.output}: the war-context stratum is there already")
+        extra = draw_war_context(existing)
+        pd.concat([existing, extra], ignore_index=True).to_csv(
+            args.output, index=False, lineterminator="\n"
+        )
+        halves = extra["split"].value_counts().to_dict()
+        print(f"{len(extra)} war-context sentences appended ({halves})")
+        return 0
     sample = draw()
     sample.to_csv(args.output, index=False, lineterminator="\n")
     counts = sample.groupby("split").size().to_dict()

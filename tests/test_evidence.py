@@ -16,7 +16,7 @@ from analysis.actions import action_words
 from analysis.errors import InputError
 from analysis.kwic import SentenceTexts, evidence
 from analysis.pairs import cooccurrence, cooccurrence_summary
-from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS
+from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS, MENTION_FLAGS
 from analysis.sentiment import tone, vader_analyzer
 from analysis.text.sentences import sentence_spans
 
@@ -135,7 +135,7 @@ def place(doc_id, field, surface, entity_id, dates):
 def mentions(documents):
     dates = documents.set_index("doc_id")["date"]
     frame = pd.DataFrame(
-        [place(*row, dates) for row in PLACED], columns=[*MENTION_COLUMNS, "metonym"]
+        [place(*row, dates) for row in PLACED], columns=[*MENTION_COLUMNS, *MENTION_FLAGS]
     )
     assert all(
         TEXTS[d][0 if f == "title" else 1][s:e] == surface

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from analysis.gazetteer import load_gazetteer
 from analysis.mentions import extract, find_mentions
-from analysis.schema import MENTION_COLUMNS
+from analysis.schema import MENTION_COLUMNS, MENTION_FLAGS
 from analysis.text.sentences import sentence_spans
 
 SMALL = load_gazetteer(Path(__file__).parent / "fixtures" / "gazetteer_small.yml")
@@ -45,7 +45,7 @@ def assert_offsets_round_trip(docs: pd.DataFrame, mentions: pd.DataFrame) -> Non
 
 def test_columns_follow_the_contract():
     mentions = find_mentions(documents("Trump spoke."), SMALL)
-    assert list(mentions.columns) == [*MENTION_COLUMNS, "metonym"]
+    assert list(mentions.columns) == [*MENTION_COLUMNS, *MENTION_FLAGS]
     assert mentions["start"].dtype == "int64"
     assert str(mentions["date"].dtype).startswith("datetime64")
 

@@ -19,7 +19,7 @@ import pytest
 from analysis import config
 from analysis.errors import InputError
 from analysis.periods import parse_freq, period_of, period_start
-from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS
+from analysis.schema import DOCUMENT_COLUMNS, MENTION_COLUMNS, MENTION_FLAGS
 from analysis.timeline import corpus_over_time, mentions_over_time
 
 T = pd.Timestamp
@@ -75,7 +75,7 @@ def make_mentions(rows, documents):
             }
             for doc_id, entity_id, surface in rows
         ],
-        columns=[*MENTION_COLUMNS, "metonym"],
+        columns=[*MENTION_COLUMNS, *MENTION_FLAGS],
     )
     return frame
 

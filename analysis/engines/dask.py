@@ -27,7 +27,7 @@ from analysis.gazetteer import Gazetteer, load_gazetteer
 from analysis.mentions import extract
 from analysis.mentions import find_mentions as _pandas_find_mentions
 from analysis.periods import parse_freq
-from analysis.schema import MENTION_COLUMNS, require_columns
+from analysis.schema import MENTION_COLUMNS, MENTION_FLAGS, require_columns
 from analysis.store import (
     FILE_BYTES,
     empty_documents,
@@ -62,6 +62,7 @@ MENTION_DTYPES = {
     "kind": "str",
     "category": "str",
     "metonym": "bool",
+    "match": "str",
 }
 """The dtypes of a (non-empty) mentions frame from the pandas path: the meta of the Dask graph."""
 
@@ -294,7 +295,7 @@ def load_store(
 
 def _mentions_meta() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=MENTION_DTYPES[c]) for c in MENTION_DTYPES})[
-        [*MENTION_COLUMNS, "metonym"]
+        [*MENTION_COLUMNS, *MENTION_FLAGS]
     ]
 
 

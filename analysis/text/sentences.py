@@ -197,3 +197,45 @@ def sentence_ids(
     return np.searchsorted(boundary_positions, positions, side="right") - np.searchsorted(
         boundary_positions, field_first, side="right"
     )
+
+
+def sentences_around(
+    texts: list[str], which: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Character span of the sentence of ``texts[which[i]]`` that holds offset ``offsets[i]``.
+
+    The result equals the span of ``sentence_spans(texts[which[i]])`` that contains the
+    offset, computed for all offsets in one pass over the joined texts (calling
+    ``sentence_spans`` text by text pays numpy's set-up each time).
+    """
+    encoded = [text.encode("utf-8") for text in texts]
+    # A blank line between texts stops every rule at a text's edge (an abbreviation look-back
+    # would otherwise read the end of the previous text as part of "MS." at the start of this
+    # one), so each text splits exactly as on its own.
+    separator = b"\n\n"
+    lengths = np.array([len(chunk) for chunk in encoded], dtype=np.int64)
+    doc_begin = np.concatenate([[0], np.cumsum(lengths + len(separator))[:-1]]).astype(np.int64)
+    doc_end = doc_begin + lengths
+    buffer = np.frombuffer(separator.join(encoded), dtype=np.uint8)
+    first = np.minimum(first_non_space(buffer, doc_begin), doc_end)
+    # In characters of the joined text from here on: a sentence starts at the text's first
+    # non-space character or at the last boundary before the offset, and ends at the next
+    # boundary or the text's end.
+    to_chars = char_positions(buffer)
+    begin_c = to_chars(doc_begin)
+    end_c = to_chars(doc_end)[which]
+    first_c = to_chars(first)[which]
+    bounds_c = np.concatenate([to_chars(boundaries(buffer)), [np.iinfo(np.int64).max]])
+    at = begin_c[which] + offsets
+    after = np.searchsorted(bounds_c, at, side="right")
+    start = np.maximum(np.where(after > 0, bounds_c[np.maximum(after - 1, 0)], 0), first_c)
+    stop = np.minimum(bounds_c[after], end_c)
+    start, stop = start - begin_c[which], stop - begin_c[which]
+    # As sentence_spans: no trailing whitespace (Python's notion of it, NBSP included).
+    trimmed: dict[tuple[int, int, int], int] = {}
+    result_end = np.empty(len(stop), dtype=np.int64)
+    for i, key in enumerate(zip(which.tolist(), start.tolist(), stop.tolist(), strict=True)):
+        if key not in trimmed:
+            trimmed[key] = key[1] + len(texts[key[0]][key[1] : key[2]].rstrip())
+        result_end[i] = trimmed[key]
+    return start, result_end

@@ -1,0 +1,199 @@
+"""Senses decided by context, after the automaton has found every alias.
+
+The automaton knows words, not meanings. Three rules decide what a found alias means, and
+everything they refuse is returned with its reason (the extractor lists it in
+``Extraction.excluded``, never silently drops it):
+
+- an entity's ``context`` rules: an alias counts only when one of its ``require`` words occurs
+  in its sentence, document, or right before or after it, and never when a ``veto`` word does
+  ("Patriot" needs missile words somewhere in the document; "weapons" beside "gun violence"
+  is not a weapon);
+- one thing, one mention: a weapon system followed by its class noun is one mention of the
+  system ("T-90 tanks", "HARM missiles"), spanning both words;
+- a full name with its abbreviation in brackets is one mention ("International Criminal Court
+  (ICC)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analysis.text.sentences import sentences_around
+
+_REACH = 80  # characters looked at before or after a mention for ``within: next/previous``
+_BETWEEN_SYSTEM_AND_CLASS = re.compile(r"[\s\-]{1,3}")
+_BRACKET = re.compile(r"\s*\(\s*")
+
+
+@dataclass
+class Decisions:
+    """What the rules decided about the found mentions (arrays in the found order).
+
+    keep : mentions still counted.
+    end : their end offsets (a system absorbing its class noun ends after the noun).
+    surfaces : new surfaces of the mentions whose span grew, by index.
+    excluded : (index, reason) of every mention the rules refused.
+    """
+
+    keep: np.ndarray
+    end: np.ndarray
+    surfaces: dict[int, str] = field(default_factory=dict)
+    excluded: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    entity: int
+    aliases: frozenset[str]
+    words: re.Pattern
+    listed: tuple[str, ...]
+    require: bool
+    within: str
+
+
+def _words(words: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def compile_rules(entities) -> list[_Rule]:
+    """The context rules of a gazetteer's entities frame, ready to apply."""
+    rules = []
+    for row, rules_of in enumerate(entities["context"]):
+        for rule in rules_of:
+            aliases = frozenset(a.casefold() for a in rule["aliases"])
+            for key in ("require", "veto"):
+                if rule[key]:
+                    rules.append(
+                        _Rule(row, aliases, _words(rule[key]), rule[key], key == "require",
+                              rule["within"])
+                    )  # fmt: skip
+    return rules
+
+
+def _context(
+    rule: _Rule, indices: np.ndarray, found: dict, text: Callable[[int, int], str], n_fields: int
+) -> list[str]:
+    """The text each rule looks at, one string per mention of ``indices``."""
+    rows, fields = found["row"][indices], found["field"][indices]
+    starts, ends = found["start"][indices], found["end"][indices]
+    if rule.within == "document":
+        documents = {r: "\n".join(text(r, f) for f in range(n_fields)) for r in set(rows.tolist())}
+        return [documents[r] for r in rows.tolist()]
+    if rule.within == "next":
+        return [text(r, f)[e : e + _REACH] for r, f, e in zip(rows, fields, ends, strict=True)]
+    if rule.within == "previous":
+        return [
+            text(r, f)[max(0, s - _REACH) : s] for r, f, s in zip(rows, fields, starts, strict=True)
+        ]
+    keys = list(dict.fromkeys(zip(rows.tolist(), fields.tolist(), strict=True)))
+    position = {key: number for number, key in enumerate(keys)}
+    texts = [text(r, f) for r, f in keys]
+    which = np.array([position[k] for k in zip(rows.tolist(), fields.tolist(), strict=True)])
+    begin, stop = sentences_around(texts, which, starts.astype(np.int64))
+    return [texts[w][b:e] for w, b, e in zip(which.tolist(), begin, stop, strict=True)]
+
+
+def _matches(rule: _Rule, context: str) -> re.Match | None:
+    if rule.within == "next":
+        return rule.words.match(context.lstrip())
+    if rule.within == "previous":
+        hits = list(rule.words.finditer(context))
+        return hits[-1] if hits and not context[hits[-1].end() :].strip() else None
+    return rule.words.search(context)
+
+
+def decide(
+    found: dict,
+    entity: np.ndarray,
+    alias: tuple,
+    entities,
+    text: Callable[[int, int], str],
+    n_fields: int,
+) -> Decisions:
+    """Apply the rules to the found mentions.
+
+    Parameters
+    ----------
+    found : arrays of the found mentions in document, field, start order: row (document),
+        field (0 title, 1 text), start, end (character offsets), pattern.
+    entity : the entities-frame row of each mention.
+    alias : the alias each pattern comes from (``Matcher.alias``).
+    entities : the gazetteer's entities frame (uses kind, parent, context).
+    text : ``text(row, field)``, the field's text of a document.
+    n_fields : how many fields a document has (a document rule reads them all).
+    """
+    n = len(entity)
+    decisions = Decisions(keep=np.ones(n, dtype=bool), end=found["end"].copy())
+    if not n:
+        return decisions
+    pattern_alias = np.array([a.casefold() for a in alias], dtype=object)
+    for rule in compile_rules(entities):
+        indices = np.flatnonzero((entity == rule.entity) & decisions.keep)
+        if rule.aliases and len(indices):
+            wanted = np.isin(pattern_alias[found["pattern"][indices]], list(rule.aliases))
+            indices = indices[wanted]
+        if not len(indices):
+            continue
+        contexts = _context(rule, indices, found, text, n_fields)
+        for index, context in zip(indices.tolist(), contexts, strict=True):
+            hit = _matches(rule, context)
+            if rule.require and hit is None:
+                shown = ", ".join(rule.listed[:4]) + (" ..." if len(rule.listed) > 4 else "")
+                decisions.excluded.append((index, f"context: no {shown} in its {rule.within}"))
+                decisions.keep[index] = False
+            elif not rule.require and hit is not None:
+                decisions.excluded.append(
+                    (index, f"context: {hit.group(0)!r} in its {rule.within}")
+                )
+                decisions.keep[index] = False
+    _join_neighbours(found, entity, entities, text, decisions)
+    return decisions
+
+
+def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions: Decisions):
+    """A system and its class noun, a name and its bracketed abbreviation: one mention each."""
+    kept = np.flatnonzero(decisions.keep)
+    if len(kept) < 2:
+        return
+    left, right = kept[:-1], kept[1:]
+    same = (found["row"][left] == found["row"][right]) & (
+        found["field"][left] == found["field"][right]
+    )
+    gap = found["start"][right] - decisions.end[left]
+    is_weapon = (entities["kind"] == "weapon").to_numpy()
+    is_class = is_weapon & (entities["parent"] == "").to_numpy()
+    system_then_class = (
+        same
+        & (gap >= 1)
+        & (gap <= 3)
+        & is_weapon[entity[left]]
+        & ~is_class[entity[left]]
+        & is_class[entity[right]]
+    )
+    abbreviation = same & (gap >= 1) & (gap <= 4) & (entity[left] == entity[right])
+    names = entities["name"].to_numpy()
+    pairs = np.flatnonzero(system_then_class | abbreviation)
+    for a, b in zip(left[pairs].tolist(), right[pairs].tolist(), strict=True):
+        if not decisions.keep[a] or not decisions.keep[b]:
+            continue
+        row, where = int(found["row"][a]), int(found["field"][a])
+        if system_then_class[kept.searchsorted(a)]:
+            source = text(row, where)
+            between = source[decisions.end[a] : found["start"][b]]
+            if _BETWEEN_SYSTEM_AND_CLASS.fullmatch(between):
+                decisions.keep[b] = False
+                decisions.excluded.append((b, f"class noun of {names[entity[a]]}"))
+                decisions.end[a] = found["end"][b]
+                decisions.surfaces[a] = source[found["start"][a] : found["end"][b]]
+        elif abbreviation[kept.searchsorted(a)]:
+            source = text(row, where)
+            between = source[decisions.end[a] : found["start"][b]]
+            after = source[found["end"][b] : found["end"][b] + 2].lstrip()
+            if _BRACKET.fullmatch(between) and after.startswith(")"):
+                decisions.keep[b] = False
+                decisions.excluded.append((b, "abbreviation in brackets of the mention before it"))
