@@ -157,19 +157,20 @@ def transliteration_variants(alias: str) -> list[str]:
 
     Each word ending in a member of an ending family is rewritten with every other member
     ("Zelenskyy" -> "Zelensky", "Zelenskiy", "Zelenski" ...; "Syrskyi" -> "Syrsky" ...). Only
-    the ends of words change, and only for words of at least five letters, so short words and
-    initials are left alone. The alias itself comes first.
+    the ends of words change, and only where at least three letters precede the ending, so
+    short words and initials are left alone. The alias itself comes first.
     """
     words = alias.split(" ")
     options = []
     for word in words:
         forms = [word]
-        if len(word) >= 5 and word.isalpha():
+        if word.isalpha():
             for family in _ENDING_FAMILIES:
                 ending = next((e for e in family if word.lower().endswith(e)), None)
                 if ending is not None:
                     stem = word[: len(word) - len(ending)]
-                    forms += [stem + other for other in family if other != ending]
+                    if len(stem) >= 3:
+                        forms += [stem + other for other in family if other != ending]
                     break
         options.append(forms)
     variants = [""]

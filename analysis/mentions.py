@@ -11,11 +11,12 @@ overlapping aliases and exclusion phrases; what an exclusion wins is listed, not
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 
 import ahocorasick_rs
 import numpy as np
@@ -374,7 +375,7 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
             reach = e
     blocker = matcher.entity[pattern] < 0
     winners = kept & ~blocker
-    speakers = _speaker_labels(buffer, view, index, start, end, doc_starts[doc], winners)
+    speakers = _speaker_labels(buffer, view, index, start, end, doc, doc_starts, winners)
     winners[speakers] = False
     # Candidates that lost to an exclusion phrase are listed, never silently gone.
     excluded = np.zeros(0, dtype=np.int64)
@@ -415,20 +416,28 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
 SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label
 
 
+# A line that opens a turn of a transcript: "MS. JEAN-PIERRE:", "PRESIDENT ZELENSKYY:".
+_TURN = re.compile(rb"(?m)^[ \t]*[A-Z][A-Z0-9.'\- ]{1,60}:")
+TURNS_OF_A_TRANSCRIPT = 2
+"""A document is a transcript when at least this many lines open with a capitalised label."""
+
+
 def _speaker_labels(
     buffer: np.ndarray,
     view: bytes,
     index: np.ndarray,
     start: np.ndarray,
     end: np.ndarray,
-    doc_begin: np.ndarray,
+    doc: np.ndarray,
+    doc_starts: np.ndarray,
     candidates: np.ndarray,
 ) -> np.ndarray:
     """Candidates that are transcript speaker labels ("PRESIDENT BIDEN:" at a line start).
 
     A label says who speaks, not who is talked about, so it is not counted as a mention (it is
     listed in ``excluded`` as "speaker label"). A label is in capitals, starts a line and is
-    followed by a colon.
+    followed by a colon, in a document shaped like a transcript (several such lines): a
+    headline "UKRAINE: ..." in an article is a mention.
     """
     found = np.flatnonzero(candidates)
     if not found.size:
@@ -441,14 +450,22 @@ def _speaker_labels(
     )
     found = found[colon & (end[found] < n)]
     labels = []
+    transcript: dict[int, bool] = {}
     for i in found.tolist():
         surface = view[start[i] : end[i]]
         if surface != surface.upper():
             continue
+        begin = int(doc_starts[doc[i]])
         position = int(index[start[i]]) - 1
-        while position >= doc_begin[i] and buffer[position] in (32, 9):
+        while position >= begin and buffer[position] in (32, 9):
             position -= 1
-        if position < doc_begin[i] or buffer[position] in (10, 13):
+        if position >= begin and buffer[position] not in (10, 13):
+            continue
+        if doc[i] not in transcript:
+            text = buffer[begin : int(doc_starts[doc[i] + 1])].tobytes()
+            turns = sum(1 for _ in islice(_TURN.finditer(text), TURNS_OF_A_TRANSCRIPT))
+            transcript[doc[i]] = turns >= TURNS_OF_A_TRANSCRIPT
+        if transcript[doc[i]]:
             labels.append(i)
     return np.array(labels, dtype=np.int64)
 

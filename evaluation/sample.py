@@ -15,8 +15,11 @@ Strata (seed 20261201; the baseline extractor is the default gazetteer at the ha
 - ``weapon-entity``: one sentence for every weapon entity the baseline finds at least once.
 - ``war-context`` (drawn second, ``--war-context``): sentences drawn uniformly from those
   with a word of war or defence in them (``WAR_WORDS``, none of them an alias of a weapon),
-  per corpus: a recall sample rich in weapons that owes nothing to the gazetteer, since a
-  random sentence of the White House corpus rarely names a weapon.
+  per corpus: a recall sample that owes nothing to the gazetteer, since a random sentence of
+  the White House corpus rarely names a weapon.
+- ``arms-context`` (drawn third, ``--arms-context``): the same from sentences with a word of
+  supplying, firing or intercepting (``ARMS_WORDS``, none an alias either): where weapons are
+  named, so that weapon recall rests on enough mentions.
 
 A sentence drawn by several strata is one row listing them all.
 """
@@ -51,6 +54,12 @@ KIND_PER_CORPUS = {"weapon": {"whitehouse": 80, "kremlin": 30, "ukraine": 40},
                    "actor": {"whitehouse": 40, "kremlin": 20, "ukraine": 20}}  # fmt: skip
 TOP_ENTITIES, PER_TOP_ENTITY = 30, 2
 WAR_PER_CORPUS = {"whitehouse": 60, "kremlin": 45, "ukraine": 45}
+ARMS_PER_CORPUS = {"whitehouse": 50, "kremlin": 40, "ukraine": 60}
+ARMS_WORDS = re.compile(
+    r"\b(?:launch(?:ed|es|ing)?|fired|firing|shot down|intercept(?:ed|ing|s)?|deliver(?:ed|ies|y)|"
+    r"suppl(?:y|ied|ies|ying)|arsenal|equipped|hardware|stockpiles?|procure(?:d|ment))\b",
+    re.IGNORECASE,
+)
 WAR_WORDS = re.compile(
     r"\b(?:war|wartime|military|defen[cs]e|attacks?|strikes?|shelling|army|troops|front ?line|"
     r"offensive|combat|battlefield|invasion|ceasefire|security assistance|frontline|occupied)\b",
@@ -138,8 +147,15 @@ def draw(seed: int = SEED) -> pd.DataFrame:
     ]  # fmt: skip
 
 
-def draw_war_context(existing: pd.DataFrame, seed: int = SEED + 1) -> pd.DataFrame:
-    """The ``war-context`` stratum: new sentences only, numbered after ``existing``."""
+def draw_war_context(
+    existing: pd.DataFrame,
+    seed: int = SEED + 1,
+    words: re.Pattern = WAR_WORDS,
+    sizes: dict[str, int] = WAR_PER_CORPUS,
+    stratum: str = "war-context",
+) -> pd.DataFrame:
+    """A context stratum (``war-context``, ``arms-context``): new sentences only, numbered after
+    ``existing``."""
     rng = np.random.default_rng(seed)
     taken = set(zip(existing["corpus"], existing["doc_id"], existing["sentence_id"], strict=True))
     rows = []
@@ -151,14 +167,14 @@ def draw_war_context(existing: pd.DataFrame, seed: int = SEED + 1) -> pd.DataFra
         sentences = _sentences(documents)
         text = [texts[d][a:b] for d, a, b in zip(sentences["doc_id"], sentences["start"],
                                                  sentences["end"], strict=True)]  # fmt: skip
-        warlike = sentences.assign(text=text).loc[lambda d: d["text"].str.contains(WAR_WORDS)]
+        warlike = sentences.assign(text=text).loc[lambda d: d["text"].str.contains(words)]
         warlike = warlike.loc[
             [(corpus, d, n) not in taken for d, n in zip(warlike["doc_id"], warlike["sentence_id"],
                                                          strict=True)]  # fmt: skip
         ]
-        for index in rng.choice(len(warlike), WAR_PER_CORPUS[corpus], replace=False):
+        for index in rng.choice(len(warlike), sizes[corpus], replace=False):
             row = warlike.iloc[index]
-            rows.append({"corpus": corpus, **row.to_dict(), "strata": "war-context"})
+            rows.append({"corpus": corpus, **row.to_dict(), "strata": stratum})
     extra = pd.DataFrame(rows).sample(frac=1, random_state=seed).reset_index(drop=True)
     extra = extra.assign(
         field="text",
@@ -186,17 +202,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--war-context", action="store_true", help="append the war-context stratum to the file"
     )
+    parser.add_argument(
+        "--arms-context", action="store_true", help="append the arms-context stratum to the file"
+    )
     args = parser.parse_args(argv)
-    if args.war_context:
+    if args.war_context or args.arms_context:
+        stratum = "war-context" if args.war_context else "arms-context"
         existing = pd.read_csv(args.output, dtype={"doc_id": str})
-        if existing["strata"].str.contains("war-context").any():
-            raise SystemExit(f"{args.output}: the war-context stratum is there already")
-        extra = draw_war_context(existing)
+        if existing["strata"].str.contains(stratum).any():
+            raise SystemExit(f"{args.output}: the {stratum} stratum is there already")
+        if args.war_context:
+            extra = draw_war_context(existing)
+        else:
+            extra = draw_war_context(existing, SEED + 2, ARMS_WORDS, ARMS_PER_CORPUS, stratum)
         pd.concat([existing, extra], ignore_index=True).to_csv(
             args.output, index=False, lineterminator="\n"
         )
         halves = extra["split"].value_counts().to_dict()
-        print(f"{len(extra)} war-context sentences appended ({halves})")
+        print(f"{len(extra)} {stratum} sentences appended ({halves})")
         return 0
     sample = draw()
     sample.to_csv(args.output, index=False, lineterminator="\n")
