@@ -74,6 +74,7 @@ def find_mentions(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
+    include_boilerplate: bool = False,
     engine: str = "pandas",
     client=None,
 ) -> pd.DataFrame:
@@ -85,17 +86,19 @@ def find_mentions(
     gazetteer : a loaded gazetteer; None loads the default shipped with the package.
     metonyms : also count metonym aliases (off by default; such rows have ``metonym`` True).
     include_duplicates : also scan documents flagged as duplicates.
+    include_boilerplate : also count mentions in boilerplate (paragraphs repeated across a
+        source, found at load time and listed in ``documents.attrs["boilerplate"]``).
     engine, client : see the module docstring; the results are identical.
 
     Returns
     -------
     DataFrame, one row per mention: doc_id, date, field ("title" | "text"), sentence_id (index
     into ``sentence_spans(documents[field])``), start, end (``text[start:end] == surface``),
-    surface, entity_id, entity, kind, category, metonym.
+    surface, entity_id, entity, kind, category, metonym, match.
     """
     return get_engine(engine).find_mentions(
         documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates,
-        client=client,
+        include_boilerplate=include_boilerplate, client=client,
     )  # fmt: skip
 
 

@@ -164,14 +164,18 @@ def transliteration_variants(alias: str) -> list[str]:
     options = []
     for word in words:
         forms = [word]
-        if word.isalpha():
-            for family in _ENDING_FAMILIES:
-                ending = next((e for e in family if word.lower().endswith(e)), None)
-                if ending is not None:
-                    stem = word[: len(word) - len(ending)]
-                    if len(stem) >= 3:
-                        forms += [stem + other for other in family if other != ending]
-                    break
+        # The ending is the whole run of y/i at the end, so every member of a family has the
+        # same stem and generating from any member gives the same family.
+        base = word.rstrip("yiYI")
+        run = word[len(base) :].lower()
+        family = None
+        if base.lower().endswith("sk") and "sk" + run in _ENDING_FAMILIES[0]:
+            family, stem = _ENDING_FAMILIES[0], base[:-2]
+        elif run in _ENDING_FAMILIES[1]:
+            family, stem = _ENDING_FAMILIES[1], base
+        if family is not None and word.isalpha() and len(stem) >= 3:
+            ending = word[len(stem) :].lower()
+            forms += [stem + other for other in family if other != ending]
         options.append(forms)
     variants = [""]
     for forms in options:

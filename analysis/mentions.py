@@ -640,6 +640,7 @@ def extract(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
+    include_boilerplate: bool = False,
     fields: tuple[str, ...] = FIELDS,
     chunk_bytes: int = CHUNK_BYTES,
     workers: int | None = None,
@@ -653,6 +654,9 @@ def extract(
     metonyms : also count metonym aliases (Washington = United States, Kyiv = Ukraine ...);
         such mentions have ``metonym == True``.
     include_duplicates : also scan documents flagged as duplicates (duplicate_of != "").
+    include_boilerplate : also count mentions inside boilerplate (paragraphs repeated across a
+        source, ``documents.attrs["boilerplate_spans"]``); by default they are listed in
+        ``excluded`` as "boilerplate".
     fields : which text columns to scan.
     chunk_bytes : documents are scanned in slices of about this size (bounds memory).
     workers : threads scanning slices at once; None uses the machine's cores (up to 4).
@@ -738,7 +742,36 @@ def extract(
             pd.concat([excluded, by_rule], ignore_index=True)
             .sort_values(["doc_id", "field", "start"], kind="stable", ignore_index=True)
         )
-    return Extraction(mentions=mentions, excluded=excluded)
+    result = Extraction(mentions=mentions, excluded=excluded)
+    spans = documents.attrs.get("boilerplate_spans")
+    return result if include_boilerplate or not spans else drop_boilerplate(result, spans)
+
+
+def drop_boilerplate(result: Extraction, spans: dict[str, list[list[int]]]) -> Extraction:
+    """Mentions of a document's text inside its boilerplate spans, moved to ``excluded``.
+
+    The engines apply it to the whole corpus's mentions alike, so partitions need no attrs.
+    """
+    mentions = result.mentions
+    inside = np.zeros(len(mentions), dtype=bool)
+    candidates = np.flatnonzero(
+        mentions["doc_id"].isin(list(spans)).to_numpy() & (mentions["field"] == "text").to_numpy()
+    )
+    for i, doc_id, start, end in zip(
+        candidates.tolist(),
+        mentions["doc_id"].to_numpy()[candidates].tolist(),
+        mentions["start"].to_numpy()[candidates].tolist(),
+        mentions["end"].to_numpy()[candidates].tolist(),
+        strict=True,
+    ):
+        inside[i] = any(a <= start and end <= b for a, b in spans[doc_id])
+    if not inside.any():
+        return result
+    moved = mentions.loc[inside, ["doc_id", "field", "start", "end", "surface", "entity_id"]]
+    excluded = pd.concat(
+        [result.excluded, moved.assign(excluded_by="boilerplate")], ignore_index=True
+    ).sort_values(["doc_id", "field", "start"], kind="stable", ignore_index=True)
+    return Extraction(mentions=mentions.loc[~inside].reset_index(drop=True), excluded=excluded)
 
 
 def _decide_senses(
@@ -780,6 +813,7 @@ def find_mentions(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
+    include_boilerplate: bool = False,
 ) -> pd.DataFrame:
     """Every mention of a gazetteer entity in the documents' titles and texts.
 
@@ -789,15 +823,20 @@ def find_mentions(
     gazetteer : a loaded gazetteer; None loads the default shipped with the package.
     metonyms : also count metonym aliases (off by default; such rows have ``metonym`` True).
     include_duplicates : also scan documents flagged as duplicates.
+    include_boilerplate : also count mentions inside boilerplate (see :func:`extract`).
 
     Returns
     -------
     DataFrame, one row per mention: doc_id, date, field ("title" | "text"), sentence_id (index
     into ``sentence_spans(documents[field])``), start, end (``text[start:end] == surface``),
-    surface, entity_id, entity, kind, category, metonym.
+    surface, entity_id, entity, kind, category, metonym, match.
     """
     return extract(
-        documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
+        documents,
+        gazetteer,
+        metonyms=metonyms,
+        include_duplicates=include_duplicates,
+        include_boilerplate=include_boilerplate,
     ).mentions
 
 

@@ -185,8 +185,8 @@ def test_duplicates_skipped_by_default():
 def test_copies_are_skipped_without_changing_anything_else(chunk_bytes):
     # Long runs of copies are left out of the slices, short ones scanned and dropped: either
     # way the result is that of the frame without its copies.
-    texts = [
-        f"PRESIDENT TRUMP: Doc {i}. NATO, the Patriot Act and a Patriot battery."
+    texts = [  # transcripts (two turns each), so the label is a speaker label
+        f"PRESIDENT TRUMP: Doc {i}.\nMR. KIRBY: NATO, the Patriot Act and a Patriot battery."
         for i in range(60)
     ]
     copies = [3, *range(10, 26), 40, 41, 59]

@@ -284,3 +284,39 @@ def test_transliteration_variants_are_a_family(stem, ending):
 def test_offsets_round_trip_through_every_variant(gazetteer, before, name, after):
     # run() asserts text[start:end] == surface for every mention found.
     run(gazetteer, f"{before} {name} {after}")
+
+
+def test_boilerplate_is_found_listed_and_not_counted(tmp_path, gazetteer):
+    from analysis.api import find_mentions, load_corpus
+    from analysis.corpus import boilerplate
+
+    plug = "Subscribe to our NATO newsletter for the latest news from the alliance every day."
+    for number in range(boilerplate.MIN_DOCUMENTS):
+        body = f"Article {number}: NATO met on day {number}.\n\n{plug}\n\nThe end of {number}."
+        (tmp_path / f"a{number:02d}.txt").write_text(f"Title {number}\n\n{body}", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Other\n\nNATO again, once, without the plug.", "utf-8")
+    # Ten articles sharing most of their words: near-duplicate candidates that a full
+    # signature then rejects (this used to crash the near-duplicate check).
+    documents = load_corpus(tmp_path)
+    listed = documents.attrs["boilerplate"]
+    assert listed == [{"source": "", "text": plug, "documents": boilerplate.MIN_DOCUMENTS}]
+    assert len(documents.attrs["boilerplate_spans"]) == boilerplate.MIN_DOCUMENTS
+    counted = find_mentions(documents, gazetteer)
+    everything = find_mentions(documents, gazetteer, include_boilerplate=True)
+    # Each article: NATO in its first paragraph (counted) and in the plug (not counted).
+    assert len(counted) == boilerplate.MIN_DOCUMENTS + 1
+    assert len(everything) == 2 * boilerplate.MIN_DOCUMENTS + 1
+    result = extract(documents, gazetteer)
+    assert (result.excluded["excluded_by"] == "boilerplate").sum() == boilerplate.MIN_DOCUMENTS
+
+
+def test_no_boilerplate_below_the_threshold(tmp_path):
+    from analysis.api import load_corpus
+
+    for number in range(3):
+        (tmp_path / f"a{number}.txt").write_text(
+            f"T{number}\n\nThe same long paragraph about NATO and its members, word for word.",
+            encoding="utf-8",
+        )
+    documents = load_corpus(tmp_path, near_duplicates=False)
+    assert documents.attrs["boilerplate"] == []

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis.corpus.boilerplate import find_boilerplate
 from analysis.corpus.dates import check_dates, parse_dates
 from analysis.corpus.duplicates import find_duplicates
 from analysis.corpus.metadata import apply_metadata, read_metadata, sidecar_path
@@ -76,7 +77,9 @@ def load_corpus(
         ("; "-joined, "" when none); sorted by date (NaT last) then doc_id, index 0..n-1.
         ``attrs``: ``excluded`` (list of {"path", "row", "reason"}), ``metadata`` (sidecar path
         or ""), ``metadata_unmatched`` (sidecar doc_ids with no document), ``duplicates``
-        ({"exact": n, "near": n}), ``source`` (what was loaded).
+        ({"exact": n, "near": n}), ``source`` (what was loaded), ``boilerplate`` and
+        ``boilerplate_spans`` (paragraphs repeated across a source, see
+        :mod:`analysis.corpus.boilerplate`).
 
     Raises
     ------
@@ -170,12 +173,15 @@ def _build_documents(
         ),
     )[DOCUMENT_COLUMNS]
     n_copies = int((canonical >= 0).sum())
+    boilerplate, boilerplate_spans = find_boilerplate(documents)
     documents.attrs = {
         "excluded": collector.excluded,
         "metadata": str(sidecar) if sidecar is not None else "",
         "metadata_unmatched": unmatched,
         "duplicates": {"exact": int(exact_copy.sum()), "near": n_copies - int(exact_copy.sum())},
         "source": _describe(sources),
+        "boilerplate": boilerplate,
+        "boilerplate_spans": boilerplate_spans,
     }
     return documents
 

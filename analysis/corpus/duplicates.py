@@ -252,6 +252,8 @@ def _join_near_pairs(
         return
     agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
     pairs = pairs[agreement >= _MIN_SIGNATURE_AGREEMENT]
+    if not len(pairs):
+        return  # candidates of the bands, none close enough on the whole signature
     # Cluster by cluster, so that a block of pairs shares most of its documents.
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0], _clusters(pairs)))]
     rows = Rows(texts)

@@ -24,7 +24,7 @@ import pandas as pd
 from analysis import progress
 from analysis.errors import InputError
 from analysis.gazetteer import Gazetteer, load_gazetteer
-from analysis.mentions import extract
+from analysis.mentions import Extraction, drop_boilerplate, extract
 from analysis.mentions import find_mentions as _pandas_find_mentions
 from analysis.periods import parse_freq
 from analysis.schema import MENTION_COLUMNS, MENTION_FLAGS, require_columns
@@ -311,6 +311,7 @@ def mentions_of_partition(
         gazetteer,
         metonyms=metonyms,
         include_duplicates=include_duplicates,
+        include_boilerplate=True,  # a corpus-wide fact: decided on the client
         workers=1,
     ).mentions
     # An empty result has generic dtypes (object, float): give it the declared ones so that it
@@ -324,6 +325,7 @@ def find_mentions(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
+    include_boilerplate: bool = False,
     client=None,
     partition_bytes: int = PARTITION_BYTES,
 ) -> pd.DataFrame:
@@ -368,7 +370,16 @@ def find_mentions(
         return _pandas_find_mentions(
             source._meta, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates
         )
-    return pd.concat(parts, ignore_index=True)
+    mentions = pd.concat(parts, ignore_index=True)
+    # Boilerplate is a fact about the whole corpus: dropped here, from the corpus's attrs.
+    if isinstance(documents_or_store, pd.DataFrame):
+        attrs = documents_or_store.attrs
+    else:
+        attrs = read_manifest(documents_or_store).get("attrs", {})
+    spans = attrs.get("boilerplate_spans")
+    if include_boilerplate or not spans:
+        return mentions
+    return drop_boilerplate(Extraction(mentions, mentions.iloc[:0]), spans).mentions
 
 
 # --- timeline ----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def find_mentions(
     *,
     metonyms: bool = False,
     include_duplicates: bool = False,
+    include_boilerplate: bool = False,
     client=None,
 ) -> pd.DataFrame:
     """:func:`analysis.mentions.find_mentions` of a frame or of a corpus store."""
@@ -48,6 +49,7 @@ def find_mentions(
         gazetteer,
         metonyms=metonyms,
         include_duplicates=include_duplicates,
+        include_boilerplate=include_boilerplate,
     )
 
 
