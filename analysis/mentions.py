@@ -16,7 +16,7 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import chain
 
 import ahocorasick_rs
 import numpy as np
@@ -358,6 +358,7 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
         good = letters & right_ok(stop, limit) & (index[stop - 1] < limit)
         end[positions[good]] = stop[good]
         ok[positions[good]] = True
+    _designation_suffixes(view_array, index, pattern, end, ok, variant, doc_end, matcher, right_ok)
     keep = np.flatnonzero(inside & left_ok & ok)
     pattern, start, end, doc = pattern[keep], start[keep], end[keep], doc[keep]
     variant = variant[keep]
@@ -375,7 +376,7 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
             reach = e
     blocker = matcher.entity[pattern] < 0
     winners = kept & ~blocker
-    speakers = _speaker_labels(buffer, view, index, start, end, doc, doc_starts, winners)
+    speakers = _speaker_labels(buffer, index, start, end, doc, doc_starts, winners)
     winners[speakers] = False
     # Candidates that lost to an exclusion phrase are listed, never silently gone.
     excluded = np.zeros(0, dtype=np.int64)
@@ -413,18 +414,54 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
     return result
 
 
+def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, matcher, right_ok):
+    """Model suffixes on weapon designations: "T-72" also matches "T-72B3M", "MiG-31" "MiG-31K",
+    "Buk" "Buk-M3" (up to four capitals or digits, after a digit or after a hyphen). Such
+    mentions are variants; an alias that spells the suffix out still wins (it is exact)."""
+    n = len(view)
+    hyphen_next = view[np.minimum(end, n - 1)] == 45
+    positions = np.flatnonzero((~ok | hyphen_next) & (end < n) & matcher.plural[pattern])
+    if not positions.size:
+        return
+    stop = end[positions].copy()
+    hyphen = hyphen_next[positions]
+    last = view[end[positions] - 1]
+    after_digit = (last >= 48) & (last <= 57)
+    stop = np.where(hyphen, stop + 1, stop)
+    length = np.zeros(len(positions), dtype=np.int64)
+    active = hyphen | after_digit
+    for step in range(4):
+        at = stop + length
+        byte = view[np.minimum(at, n - 1)]
+        capital = (byte >= 65) & (byte <= 90)
+        digit = (byte >= 48) & (byte <= 57)
+        # After a hyphen the suffix starts with a capital ("Buk-M3", not "Buk-1").
+        good = active & (at < n) & (capital | (digit & ((step > 0) | ~hyphen)))
+        length += good
+        active = good
+    stop = stop + length
+    limit = doc_end[positions]
+    good = (length > 0) & right_ok(stop, limit) & (index[np.minimum(stop, n) - 1] < limit)
+    end[positions[good]] = stop[good]
+    ok[positions[good]] = True
+    variant[positions[good]] = 1
+
+
 SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label
 
 
-# A line that opens a turn of a transcript: "MS. JEAN-PIERRE:", "PRESIDENT ZELENSKYY:".
-_TURN = re.compile(rb"(?m)^[ \t]*[A-Z][A-Z0-9.'\- ]{1,60}:")
+# A line that opens a turn of a transcript: "MS. JEAN-PIERRE:", "PRESIDENT ZELENSKYY:",
+# "Vladimir Putin:", "President of Russia Vladimir Putin:" (capitalised words, then a colon).
+_LABEL_WORD = rb"(?:[A-Z][^\s:]*|of|the|and|de|von|van|al|bin)"
+_LABEL = rb"[ \t]*(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*:"
+_TURN = re.compile(rb"(?m)^" + _LABEL)
+_FIRST_TURN = re.compile(_LABEL)  # at a document's start, which follows no newline
 TURNS_OF_A_TRANSCRIPT = 2
-"""A document is a transcript when at least this many lines open with a capitalised label."""
+"""A document is a transcript when at least this many lines open with a speaker's label."""
 
 
 def _speaker_labels(
     buffer: np.ndarray,
-    view: bytes,
     index: np.ndarray,
     start: np.ndarray,
     end: np.ndarray,
@@ -432,42 +469,34 @@ def _speaker_labels(
     doc_starts: np.ndarray,
     candidates: np.ndarray,
 ) -> np.ndarray:
-    """Candidates that are transcript speaker labels ("PRESIDENT BIDEN:" at a line start).
+    """Candidates inside a transcript's speaker labels ("PRESIDENT BIDEN:", "Vladimir Putin:").
 
     A label says who speaks, not who is talked about, so it is not counted as a mention (it is
-    listed in ``excluded`` as "speaker label"). A label is in capitals, starts a line and is
-    followed by a colon, in a document shaped like a transcript (several such lines): a
-    headline "UKRAINE: ..." in an article is a mention.
+    listed in ``excluded`` as "speaker label"). A label opens a line with capitalised words and
+    a colon, in a document shaped like a transcript (at least two such lines): a headline
+    "UKRAINE: ..." in an article is a mention.
     """
     found = np.flatnonzero(candidates)
     if not found.size:
         return found
-    n = len(view)
-    view_array = np.frombuffer(view, dtype=np.uint8)
-    after = np.minimum(end[found], n - 1)
-    colon = (view_array[after] == 58) | (
-        (view_array[after] == 32) & (view_array[np.minimum(after + 1, n - 1)] == 58)
-    )
-    found = found[colon & (end[found] < n)]
-    labels = []
-    transcript: dict[int, bool] = {}
-    for i in found.tolist():
-        surface = view[start[i] : end[i]]
-        if surface != surface.upper():
-            continue
-        begin = int(doc_starts[doc[i]])
-        position = int(index[start[i]]) - 1
-        while position >= begin and buffer[position] in (32, 9):
-            position -= 1
-        if position >= begin and buffer[position] not in (10, 13):
-            continue
-        if doc[i] not in transcript:
-            text = buffer[begin : int(doc_starts[doc[i] + 1])].tobytes()
-            turns = sum(1 for _ in islice(_TURN.finditer(text), TURNS_OF_A_TRANSCRIPT))
-            transcript[doc[i]] = turns >= TURNS_OF_A_TRANSCRIPT
-        if transcript[doc[i]]:
-            labels.append(i)
-    return np.array(labels, dtype=np.int64)
+    data = buffer.tobytes()
+    turns = [(m.start(1), m.end(1)) for m in _TURN.finditer(data)]
+    # A document's first line follows no newline in the joined buffer.
+    for begin in doc_starts[:-1].tolist():
+        if begin and data[begin - 1 : begin] != b"\n" and (m := _FIRST_TURN.match(data, begin)):
+            turns.append((m.start(1), m.end(1)))
+    if len(turns) < TURNS_OF_A_TRANSCRIPT:
+        return np.zeros(0, dtype=np.int64)
+    spans = np.array(sorted(turns), dtype=np.int64)
+    owner = np.searchsorted(doc_starts, spans[:, 0], side="right") - 1
+    per_doc = np.bincount(owner, minlength=len(doc_starts))
+    spans = spans[per_doc[owner] >= TURNS_OF_A_TRANSCRIPT]
+    if not len(spans):
+        return np.zeros(0, dtype=np.int64)
+    first, last = index[start[found]], index[end[found] - 1]
+    slot = np.searchsorted(spans[:, 0], first, side="right") - 1
+    inside = (slot >= 0) & (last < spans[np.maximum(slot, 0), 1])
+    return found[inside]
 
 
 # Mention columns looked up in the gazetteer: column -> entities column.

@@ -11,7 +11,11 @@ everything they refuse is returned with its reason (the extractor lists it in
 - one thing, one mention: a weapon system followed by its class noun is one mention of the
   system ("T-90 tanks", "HARM missiles"), spanning both words;
 - a full name with its abbreviation in brackets is one mention ("International Criminal Court
-  (ICC)").
+  (ICC)");
+- a name inside the name of a document or an event is not a mention of it ("UN Charter",
+  "Ukraine Recovery Conference"; a summit is its members meeting: "G20 Summit" counts),
+  and a state named at the end of an institution's name is part of that name ("Ministry of
+  Justice of Ukraine", "Council of Judges of Ukraine").
 """
 
 from __future__ import annotations
@@ -25,8 +29,21 @@ import numpy as np
 from analysis.text.sentences import sentences_around
 
 _REACH = 80  # characters looked at before or after a mention for ``within: next/previous``
-_BETWEEN_SYSTEM_AND_CLASS = re.compile(r"[\s\-]{1,3}")
+# Between a system and its class noun: spaces or a hyphen, and at most two describing words
+# ("Sarmat heavy intercontinental ballistic missile"), never a word that starts another item.
+_JOINING = r"(?:and|or|nor|other|the|a|an|of|for|with|to|from|as|than|plus|also|more|such|by)"
+_BETWEEN_SYSTEM_AND_CLASS = re.compile(rf"[\s\-]+(?:(?!{_JOINING}\b)[a-z][\w\-]*[\s\-]+){{0,2}}")
 _BRACKET = re.compile(r"\s*\(\s*")
+_DOCUMENT_WORDS = re.compile(
+    r"[\s\-]+(?:Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|"
+    r"Strategy|Conference|Forum|Award|Prize|Declaration|Framework Convention)\b"
+)
+_INSTITUTION_OF = re.compile(
+    r"\b(?:Ministry|Council|Court|Service|Bank|Committee|Agency|Guard|Forces|Navy|Army|Parliament|"
+    r"Government|Cabinet|Office|Assembly|Prosecutor|Commissioner|Ombudsman|Embassy|Academy|"
+    r"Department|Directorate|Inspectorate|Chamber|Commission)\b"
+    r"(?:[ \t]+(?:[A-Z][\w'’\-]*|of|and|the|for|on))*[ \t]+of[ \t]+(?:the[ \t]+)?$"
+)
 
 
 @dataclass
@@ -151,8 +168,40 @@ def decide(
                     (index, f"context: {hit.group(0)!r} in its {rule.within}")
                 )
                 decisions.keep[index] = False
+    _names_inside_names(found, entity, entities, text, decisions)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
+
+
+def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisions: Decisions):
+    """Actors named inside the name of a document, an event or an institution."""
+    actor = (entities["kind"] == "actor").to_numpy()
+    state = (entities["category"] == "state").to_numpy()
+    for index in np.flatnonzero(decisions.keep & actor[entity]).tolist():
+        row, where = int(found["row"][index]), int(found["field"][index])
+        start, end = int(found["start"][index]), int(decisions.end[index])
+        source = text(row, where)
+        if _DOCUMENT_WORDS.match(source, end):
+            decisions.keep[index] = False
+            decisions.excluded.append((index, "inside the name of a document or an event"))
+        elif state[entity[index]] and _INSTITUTION_OF.search(source, max(0, start - 80), start):
+            decisions.keep[index] = False
+            decisions.excluded.append((index, "inside the name of an institution"))
+
+
+def _ancestors(entities) -> np.ndarray:
+    """``ancestor[i, j]``: entity j is a parent, grandparent ... of entity i."""
+    ids = entities["id"].tolist()
+    row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    parents = [row_of.get(p, -1) for p in entities["parent"].tolist()]
+    matrix = np.zeros((len(ids), len(ids)), dtype=bool)
+    for row in range(len(ids)):
+        seen, parent = set(), parents[row]
+        while parent >= 0 and parent not in seen:
+            matrix[row, parent] = True
+            seen.add(parent)
+            parent = parents[parent]
+    return matrix
 
 
 def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions: Decisions):
@@ -166,14 +215,18 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
     )
     gap = found["start"][right] - decisions.end[left]
     is_weapon = (entities["kind"] == "weapon").to_numpy()
-    is_class = is_weapon & (entities["parent"] == "").to_numpy()
+    # The class noun after a system: one of its ancestors ("T-90 tanks"), or a generic class
+    # ("HARM missiles", "Kinzhal hypersonic missiles"); "Javelin air defense" stays two.
+    generic = is_weapon & (entities["category"] == "generic").to_numpy()
+    ancestor = _ancestors(entities)
     system_then_class = (
         same
         & (gap >= 1)
-        & (gap <= 3)
+        & (gap <= 40)
         & is_weapon[entity[left]]
-        & ~is_class[entity[left]]
-        & is_class[entity[right]]
+        & ((entities["parent"] != "").to_numpy())[entity[left]]
+        & is_weapon[entity[right]]
+        & (generic[entity[right]] | ancestor[entity[left], entity[right]])
     )
     abbreviation = same & (gap >= 1) & (gap <= 4) & (entity[left] == entity[right])
     names = entities["name"].to_numpy()
@@ -185,7 +238,7 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
         if system_then_class[kept.searchsorted(a)]:
             source = text(row, where)
             between = source[decisions.end[a] : found["start"][b]]
-            if _BETWEEN_SYSTEM_AND_CLASS.fullmatch(between):
+            if _BETWEEN_SYSTEM_AND_CLASS.fullmatch(between) and entity[a] != entity[b]:
                 decisions.keep[b] = False
                 decisions.excluded.append((b, f"class noun of {names[entity[a]]}"))
                 decisions.end[a] = found["end"][b]

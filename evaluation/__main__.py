@@ -190,7 +190,7 @@ def report(found: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> 
         lines.append(f"\n{title}")
         f = found if split is None else found.loc[found["split"] == split]
         g = gold if split is None else gold.loc[gold["split"] == split]
-        unbiased = g.loc[g["strata"].map(lambda s: "random" in s or "war-context" in s)]
+        unbiased = g.loc[g["strata"].map(lambda s: bool({"random", "war-context", "arms-context"} & set(s)))]
         for kind in ("actor", "weapon"):
             core = unbiased.loc[(unbiased["kind"] == kind) & (unbiased["scope"] == "core")]
             lines.append(

@@ -255,15 +255,26 @@ SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", ". ", " — ", " (", ") ", 
 @st.composite
 def text_with_aliases(draw):
     parts, expected, position = [], [], 0
+    previous = None  # (entity, separator after it) of the piece before, when an alias
+    pending = None  # an alias in brackets after an alias of its own entity, until ")" follows
     for _ in range(draw(st.integers(min_value=0, max_value=12))):
         if draw(st.booleans()):
             piece = draw(st.sampled_from(sorted(ALIASES)))
-            expected.append((position, position + len(piece), piece, ALIASES[piece]))
+            item = (position, position + len(piece), piece, ALIASES[piece])
+            bracketed = previous is not None and previous == (ALIASES[piece], " (")
+            pending = item if bracketed else None
+            if not bracketed:
+                expected.append(item)
         else:
             piece = draw(FILLER)
+            pending = None
         parts.append(piece)
         position += len(piece)
         separator = draw(SEPARATORS)
+        if pending is not None and not separator.startswith(")"):
+            expected.append(pending)  # not closed: not an abbreviation in brackets
+        pending = None
+        previous = (ALIASES[piece], separator) if piece in ALIASES else None
         parts.append(separator)
         position += len(separator)
     return "".join(parts), expected
@@ -272,6 +283,8 @@ def text_with_aliases(draw):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_with_aliases())
 def test_property_inserted_aliases_are_found_exactly(case):
+    # Every alias inserted is found where it was put, but for "Name (ABBR)" of one entity,
+    # which is one mention (tests/test_senses.py).
     text, expected = case
     mentions = find_mentions(documents(text), SMALL)
     got = list(
