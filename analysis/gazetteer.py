@@ -482,4 +482,32 @@ def lint(gazetteer: Gazetteer) -> list[str]:
         for alias in row.aliases:
             if len(alias) <= 2 and row.case == "insensitive":
                 notes.append(f"{row.id}: short alias {alias!r} matched in any case")
+    notes += _titles_that_swallow(gazetteer.entities)
+    return notes
+
+
+def _titles_that_swallow(entities: pd.DataFrame) -> list[str]:
+    """Notes on people's aliases that begin with an institution's alias ("NATO Secretary
+    General Mark Rutte" would take the NATO mention: the convention is NATO + Rutte). Names
+    that begin with a state or another person ("Israel Katz", "Donald Trump Jr.") are fine."""
+    owner = {}
+    institutions = entities.loc[~entities["category"].isin(["person", "state"])]
+    for entity_id, aliases in zip(institutions["id"], institutions["aliases"], strict=True):
+        for alias in aliases:
+            for variant in alias_variants(alias):
+                owner.setdefault(variant.casefold(), entity_id)
+    notes = []
+    people = entities.loc[entities["category"] == "person"]
+    for entity_id, aliases in zip(people["id"], people["aliases"], strict=True):
+        for alias in aliases:
+            words = alias.replace("-", " ").split()
+            for cut in range(1, len(words)):
+                head = " ".join(words[:cut]).casefold()
+                other = owner.get(head)
+                if other is not None and other != entity_id:
+                    notes.append(
+                        f"{entity_id}: alias {alias!r} begins with {head!r}, an alias of "
+                        f"{other}; a title should not swallow another entity"
+                    )
+                    break
     return notes

@@ -154,3 +154,21 @@ def test_cli_reports_bad_file_in_one_line(tmp_path, capsys):
     assert main(["gazetteer", "--base", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err
+
+
+def test_lint_notes_titles_that_swallow_an_institution(tmp_path):
+    path = write(
+        tmp_path,
+        "titles.yml",
+        "entities:\n"
+        "  - {id: nato, kind: actor, category: alliance, aliases: [NATO]}\n"
+        "  - {id: israel, kind: actor, category: state, aliases: [Israel]}\n"
+        "  - {id: rutte, kind: actor, category: person,\n"
+        "     aliases: [Mark Rutte, NATO Secretary General Mark Rutte]}\n"
+        "  - {id: katz, kind: actor, category: person, aliases: [Israel Katz]}\n",
+    )
+    notes = [n for n in lint(load_gazetteer(path)) if "swallow" in n]
+    assert notes == [
+        "rutte: alias 'NATO Secretary General Mark Rutte' begins with 'nato', an alias of nato;"
+        " a title should not swallow another entity"
+    ]
