@@ -29,6 +29,7 @@ def _add_source_arguments(parser: argparse.ArgumentParser, *, output: bool = Tru
         "that has one)",
     )
     parser.add_argument("--gazetteer", action="append", help="your YAML/CSV (repeatable)")
+    parser.add_argument("--base", help="a gazetteer to use instead of the shipped one")
     parser.add_argument("--metonyms", action="store_true", help="count Washington, Kyiv, ...")
     if output:
         parser.add_argument(
@@ -42,7 +43,7 @@ def _load_inputs(args: argparse.Namespace, *, with_mentions: bool = True):
     from analysis.gazetteer import load_gazetteer
 
     documents = load_corpus(args.source, metadata=args.metadata)
-    gazetteer = load_gazetteer(extra=args.gazetteer)
+    gazetteer = load_gazetteer(args.base, extra=args.gazetteer)
     if not with_mentions:
         return documents, gazetteer, None
     return documents, gazetteer, find_mentions(documents, gazetteer, metonyms=args.metonyms)
@@ -163,7 +164,7 @@ def _run_mentions(args: argparse.Namespace) -> int:
     from analysis.mentions import entity_totals, extract
 
     documents = load_corpus(args.source, metadata=args.metadata)
-    gazetteer = load_gazetteer(extra=args.gazetteer)
+    gazetteer = load_gazetteer(args.base, extra=args.gazetteer)
     result = extract(documents, gazetteer, metonyms=args.metonyms)
     mentions = result.mentions
     _write(mentions, args.output)
