@@ -450,11 +450,13 @@ def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, match
 SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label
 
 
-# A line that opens a turn of a transcript: "MS. JEAN-PIERRE:", "PRESIDENT ZELENSKYY:",
-# "Vladimir Putin:", "President of Russia Vladimir Putin:" (capitalised words, then a colon).
+# A speaker's label in a transcript: "MS. JEAN-PIERRE:", "PRESIDENT ZELENSKYY:", "Vladimir
+# Putin:", "President of Russia Vladimir Putin:" (capitalised words, then a colon).
 _LABEL_WORD = rb"(?:[A-Z][^\s:]*|of|the|and|de|von|van|al|bin)"
 _LABEL = rb"[ \t]*(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*:"
-_TURN = re.compile(rb"(?m)^" + _LABEL)
+# A turn opens a line, or follows the end of a sentence where a transcript was flattened into
+# one paragraph ("... will be maintained. Dmitry Peskov: If Buryatia ...").
+_TURN = re.compile(rb"(?m)(?:^|(?<=[.?!\xa6\x9d\"] ))" + _LABEL)
 _FIRST_TURN = re.compile(_LABEL)  # at a document's start, which follows no newline
 TURNS_OF_A_TRANSCRIPT = 2
 """A document is a transcript when at least this many lines open with a speaker's label."""

@@ -14,8 +14,8 @@ everything they refuse is returned with its reason (the extractor lists it in
   (ICC)");
 - a name inside the name of a document or an event is not a mention of it ("UN Charter",
   "Ukraine Recovery Conference"; a summit is its members meeting: "G20 Summit" counts),
-  and a state named at the end of an institution's name is part of that name ("Ministry of
-  Justice of Ukraine", "Council of Judges of Ukraine").
+  and a state opening or closing an institution's name is part of that name ("Ministry of
+  Justice of Ukraine", "U.S. Postal Service", "the U.S. government").
 """
 
 from __future__ import annotations
@@ -37,6 +37,17 @@ _BRACKET = re.compile(r"\s*\(\s*")
 _DOCUMENT_WORDS = re.compile(
     r"[\s\-]+(?:Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|"
     r"Strategy|Conference|Forum|Award|Prize|Declaration|Framework Convention)\b"
+)
+_HEADS = (
+    r"Department|Ministry|Senate|Congress|Parliament|Service|Command|Fleet|Army|Navy|Air Force|"
+    r"Marine Corps|Coast Guard|Forces|Agency|Bureau|Council|Court|Embassy|Mission|"
+    r"Representative|Office|Administration|Government|Treasury|Guard|Corps"
+)
+# A state's name opening an institution's name: "United States Department of the Treasury",
+# "U.S. Fifth Fleet", "U.S. Postal Service"; or before its government: "the U.S. government".
+_STATE_THEN_INSTITUTION = re.compile(
+    rf"[ \t\n]+(?:(?:(?:[A-Z][\w'’\-]*|of|the|and|for)[ \t\n]+){{0,3}}(?:{_HEADS})\b"
+    r"|(?:government|authorities|administration|regime)\b)"
 )
 _INSTITUTION_OF = re.compile(
     r"\b(?:Ministry|Council|Court|Service|Bank|Committee|Agency|Guard|Forces|Navy|Army|Parliament|"
@@ -184,7 +195,10 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
         if _DOCUMENT_WORDS.match(source, end):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of a document or an event"))
-        elif state[entity[index]] and _INSTITUTION_OF.search(source, max(0, start - 80), start):
+        elif state[entity[index]] and (
+            _INSTITUTION_OF.search(source, max(0, start - 80), start)
+            or _STATE_THEN_INSTITUTION.match(source, end)
+        ):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of an institution"))
 
