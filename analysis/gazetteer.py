@@ -65,6 +65,7 @@ WEAPON_CATEGORIES = (
     "drone",
     "munitions",
     "naval",
+    "small arms",
     "nuclear weapon",
     "generic",
 )
