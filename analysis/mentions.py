@@ -324,7 +324,10 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
     empty = np.zeros(0, dtype=np.int64)
     hits = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     if not len(hits):
-        return {"pattern": empty, "begin": empty, "stop": empty, "doc": empty, "variant": empty}
+        return {
+            "pattern": empty, "begin": empty, "stop": empty, "doc": empty, "variant": empty,
+            "hints": empty,
+        }  # fmt: skip
     pattern, start, end, variant = hits[:, 0], hits[:, 1], hits[:, 2].copy(), hits[:, 3]
     view_array = np.frombuffer(view, dtype=np.uint8)
     n = len(view_array)
@@ -393,6 +396,7 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
         "stop": _char_stop(buffer, index[end[winners] - 1]),
         "doc": doc[winners],
         "variant": variant[winners],
+        "hints": _neighbour_hints(view_array, start[winners], end[winners]),
     }
     if excluded.size or speakers.size:
         by = np.concatenate(
@@ -447,17 +451,42 @@ def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, match
     variant[positions[good]] = 1
 
 
+# What lies around a mention, as bits (so that the sense rules read the text only where they
+# may apply): the next word starts with a capital, with a lower-case letter, or "of " precedes.
+NEXT_CAPITAL, NEXT_LOWER, AFTER_OF = 1, 2, 4
+
+
+def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    n = len(view)
+    gap = view[np.minimum(end, n - 1)]
+    following = view[np.minimum(end + 1, n - 1)]
+    spaced = ((gap == 32) | (gap == 45)) & (end + 1 < n)
+    hints = np.where(spaced & (following >= 65) & (following <= 90), NEXT_CAPITAL, 0)
+    hints |= np.where(spaced & (following >= 97) & (following <= 122), NEXT_LOWER, 0)
+    of = (start >= 3) & (view[np.maximum(start - 3, 0)] | 0x20 == 111)
+    of &= (view[np.maximum(start - 2, 0)] | 0x20 == 102) & (view[np.maximum(start - 1, 0)] == 32)
+    hints |= np.where(of, AFTER_OF, 0)
+    # "of the " before: the article sits between, so look four bytes further back too.
+    the = (start >= 7) & (view[np.maximum(start - 4, 0)] | 0x20 == 101)
+    the &= view[np.maximum(start - 7, 0)] | 0x20 == 111
+    return hints | np.where(the, AFTER_OF, 0)
+
+
 SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label
 
 
 # A speaker's label in a transcript: "MS. JEAN-PIERRE:", "PRESIDENT ZELENSKYY:", "Vladimir
 # Putin:", "President of Russia Vladimir Putin:" (capitalised words, then a colon).
 _LABEL_WORD = rb"(?:[A-Z][^\s:]*|of|the|and|de|von|van|al|bin)"
-_LABEL = rb"[ \t]*(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*:"
 # A turn opens a line, or follows the end of a sentence where a transcript was flattened into
-# one paragraph ("... will be maintained. Dmitry Peskov: If Buryatia ...").
-_TURN = re.compile(rb"(?m)(?:^|(?<=[.?!\xa6\x9d\"] ))" + _LABEL)
-_FIRST_TURN = re.compile(_LABEL)  # at a document's start, which follows no newline
+# one paragraph ("... will be maintained. Dmitry Peskov: If Buryatia ..."). Read backwards
+# from each colon that could close a label, so the text between labels is never scanned.
+_LABEL_BEFORE_COLON = (
+    rb"[ \t]*(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*$"
+)
+_AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"] )" + _LABEL_BEFORE_COLON)
+_AT_THE_START = re.compile(rb"^" + _LABEL_BEFORE_COLON)  # of a document: no newline before
+_LABEL_REACH = 90  # bytes before a colon that a label may take
 TURNS_OF_A_TRANSCRIPT = 2
 """A document is a transcript when at least this many lines open with a speaker's label."""
 
@@ -482,11 +511,27 @@ def _speaker_labels(
     if not found.size:
         return found
     data = buffer.tobytes()
-    turns = [(m.start(1), m.end(1)) for m in _TURN.finditer(data)]
-    # A document's first line follows no newline in the joined buffer.
-    for begin in doc_starts[:-1].tolist():
-        if begin and data[begin - 1 : begin] != b"\n" and (m := _FIRST_TURN.match(data, begin)):
-            turns.append((m.start(1), m.end(1)))
+    colons = np.flatnonzero(buffer == 58)
+    if not colons.size:
+        return np.zeros(0, dtype=np.int64)
+    # A label's colon follows a letter, a full stop or a space and comes before a space or a
+    # line end (not "10:30", not "https://").
+    before = buffer[np.maximum(colons - 1, 0)]
+    after = buffer[np.minimum(colons + 1, len(buffer) - 1)]
+    letter = ((before | 0x20) >= 97) & ((before | 0x20) <= 122)
+    letter |= (before == 46) | (before == 32) | (before >= 128)
+    spaced = (after == 32) | (after == 10) | (after == 9) | (colons + 1 == len(buffer))
+    turns = []
+    starts = doc_starts[:-1]
+    for colon in colons[letter & spaced].tolist():
+        begin = int(starts[np.searchsorted(starts, colon, side="right") - 1])
+        low = max(begin, colon - _LABEL_REACH)
+        window = data[low:colon]
+        m = _AFTER_A_BREAK.search(window)
+        if m is None and low == begin:
+            m = _AT_THE_START.match(window)
+        if m is not None:
+            turns.append((low + m.start(1), low + m.end(1)))
     if len(turns) < TURNS_OF_A_TRANSCRIPT:
         return np.zeros(0, dtype=np.int64)
     spans = np.array(sorted(turns), dtype=np.int64)
@@ -594,6 +639,7 @@ def _scan_slice(
                 boundaries(buffer, doc_starts[:-1]), field_first, begin
             )
             sink["variant"] = result["variant"]
+            sink["hints"] = result["hints"]
     return found, lost
 
 
@@ -627,7 +673,7 @@ def _scan_field(
             parts.append(part)
             shown.update(size)
     results = []
-    for position, extras in ((0, ("sentence_id", "variant")), (1, ("excluded_by",))):
+    for position, extras in ((0, ("sentence_id", "variant", "hints")), (1, ("excluded_by",))):
         chunks = [part[position] for part in parts if part[position]]
         columns = {
             c: np.concatenate([chunk[c] for chunk in chunks])

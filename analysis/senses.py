@@ -49,6 +49,7 @@ _STATE_THEN_INSTITUTION = re.compile(
     rf"[ \t\n]+(?:(?:(?:[A-Z][\w'’\-]*|of|the|and|for)[ \t\n]+){{0,3}}(?:{_HEADS})\b"
     r"|(?:government|authorities|administration|regime)\b)"
 )
+_OF = ("of ", "of the ", "of\n", "of the\n")  # what must come right before: a cheap first test
 _INSTITUTION_OF = re.compile(
     r"\b(?:Ministry|Council|Court|Service|Bank|Committee|Agency|Guard|Forces|Navy|Army|Parliament|"
     r"Government|Cabinet|Office|Assembly|Prosecutor|Commissioner|Ombudsman|Embassy|Academy|"
@@ -188,7 +189,11 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
     """Actors named inside the name of a document, an event or an institution."""
     actor = (entities["kind"] == "actor").to_numpy()
     state = (entities["category"] == "state").to_numpy()
-    for index in np.flatnonzero(decisions.keep & actor[entity]).tolist():
+    hints = found.get("hints")
+    possible = decisions.keep & actor[entity]
+    if hints is not None:  # only where the neighbouring bytes allow one of the rules
+        possible &= (hints & 1).astype(bool) | (state[entity] & (hints > 0))
+    for index in np.flatnonzero(possible).tolist():
         row, where = int(found["row"][index]), int(found["field"][index])
         start, end = int(found["start"][index]), int(decisions.end[index])
         source = text(row, where)
@@ -196,7 +201,10 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of a document or an event"))
         elif state[entity[index]] and (
-            _INSTITUTION_OF.search(source, max(0, start - 80), start)
+            (
+                source.endswith(_OF, 0, start)
+                and _INSTITUTION_OF.search(source, max(0, start - 80), start)
+            )
             or _STATE_THEN_INSTITUTION.match(source, end)
         ):
             decisions.keep[index] = False

@@ -17,7 +17,7 @@ from analysis.gazetteer import load_gazetteer
 ONE_EACH_000 = (
     "us-armed-forces patriot weapons-systems armed-forces-of-ukraine javelin anti-tank-missile "
     "munitions mark-rutte joint-chiefs-of-staff dan-caine alexus-grynkewich europe asean "
-    "marco-rubio zelensky boris-pistorius pentagon"
+    "malaysia marco-rubio zelensky boris-pistorius pentagon"
 ).split()
 ONE_EACH_001 = (
     "pentagon interceptor trump-administration white-house drone ballistic-missile"
