@@ -44,6 +44,7 @@ TARGETS = {
     ("precision", "weapon, White House"): 0.95,
 }
 Z = 1.959964  # the 97.5th percentile of the normal distribution
+_UNBIASED = {"random", "war-context", "arms-context"}  # strata drawn without the gazetteer
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float, float]:
@@ -190,7 +191,7 @@ def report(found: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> 
         lines.append(f"\n{title}")
         f = found if split is None else found.loc[found["split"] == split]
         g = gold if split is None else gold.loc[gold["split"] == split]
-        unbiased = g.loc[g["strata"].map(lambda s: bool({"random", "war-context", "arms-context"} & set(s)))]
+        unbiased = g.loc[g["strata"].map(lambda s: bool(_UNBIASED & set(s)))]
         for kind in ("actor", "weapon"):
             core = unbiased.loc[(unbiased["kind"] == kind) & (unbiased["scope"] == "core")]
             lines.append(
