@@ -371,8 +371,13 @@ def _merge(base: dict[str, dict], records: list[dict]) -> None:
                     "title_case"):  # fmt: skip
             if key in record:
                 merged[key] = record[key]
-        for key in ("aliases", "exclusions", "metonyms", "context"):
+        for key in ("aliases", "exclusions", "metonyms"):
             merged[key] = tuple(dict.fromkeys(old[key] + record[key]))
+        # Rules are dicts (not hashable): kept in order, a repeated one once.
+        merged["context"] = tuple(
+            {json.dumps(rule, sort_keys=True): rule for rule in old["context"] + record["context"]}
+            .values()
+        )
         merged["_where"] = record["_where"]
         base[record["id"]] = merged
 

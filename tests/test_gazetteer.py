@@ -172,3 +172,24 @@ def test_lint_notes_titles_that_swallow_an_institution(tmp_path):
         "rutte: alias 'NATO Secretary General Mark Rutte' begins with 'nato', an alias of nato;"
         " a title should not swallow another entity"
     ]
+
+
+def test_an_addition_to_an_entity_with_context_rules_keeps_them(tmp_path):
+    base = write(
+        tmp_path,
+        "base.yml",
+        "entities:\n  - id: shells\n    kind: weapon\n    aliases: [shells]\n"
+        "    context: [{require: [artillery]}]\n",
+    )
+    extra = write(
+        tmp_path,
+        "extra.yml",
+        "entities:\n  - id: shells\n    aliases: [rounds]\n"
+        "    context: [{require: [artillery]}, {veto: [golf]}]\n",
+    )
+    entity = load_gazetteer(base, extra=extra).entity("shells")
+    assert entity["aliases"] == ("shells", "rounds")
+    assert [sorted(k for k, v in rule.items() if v) for rule in entity["context"]] == [
+        ["require", "within"],
+        ["veto", "within"],
+    ]
