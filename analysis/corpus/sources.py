@@ -7,7 +7,9 @@ rules below hold for every format.
 
 from __future__ import annotations
 
+import errno
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from analysis.corpus.metadata import METADATA_FILE
 from analysis.corpus.readers import RAW_COLUMNS, Source, file_type, known_types, reader_for
 from analysis.corpus.readers.columns import as_roles, table_records
 from analysis.errors import InputError
+from analysis.files import filesystem, is_url
 
 _FILE_BATCH_CHARS = 4_000_000  # one-document files are turned into a frame every this many chars
 
@@ -56,40 +59,155 @@ class Collector:
             )
             return
         try:
-            path = Path(os.fspath(source)).expanduser()
+            name = os.fspath(source)
         except TypeError:
             raise InputError(
                 f"load_corpus: cannot load a {type(source).__name__}; give a folder, a file, "
                 "a list of them or a DataFrame"
             ) from None
+        if not str(name).strip():
+            raise InputError(
+                "load_corpus: the source is an empty path; give a folder or file "
+                "('.' for the working folder)"
+            )
+        if is_url(name):
+            self._add_url(name, explicit=explicit)
+            return
+        path = Path(name).expanduser()
         if path.is_dir():
             self._add_folder(path)
         elif path.is_file():
             self._add_file(path, explicit=explicit)
+        elif os.path.lexists(path):
+            raise InputError(f"{path}: cannot be read (a broken link, or not a file or folder)")
         else:
+            try:
+                path.stat()
+            except PermissionError:
+                raise InputError(f"{path}: cannot be read (permission denied)") from None
+            except OSError:
+                pass
             raise InputError(f"{path}: no such file or folder")
 
     def _add_folder(self, folder: Path) -> None:
-        paths = []
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                if Path(root) == folder and name == METADATA_FILE:
-                    continue  # the sidecar, read by load_corpus
-                paths.append(Path(root) / name)
+        paths = self._walk(folder)
         if not paths:
             raise InputError(
                 f"{folder}: no files to load ({known_types()}; hidden files are skipped)"
+                + (f"; {len(self.excluded)} entries excluded" if self.excluded else "")
             )
         with progress.bar(len(paths), f"reading {folder.name}", unit="file") as shown:
             for path in paths:
                 self._add_file(path, explicit=False)
                 shown.update(1)
 
-    def _add_file(self, path: Path, *, explicit: bool) -> None:
-        display = str(path)
+    def _walk(self, folder: Path) -> list[Path]:
+        """The files to read under ``folder``, in sorted order.
+
+        Symbolic links are followed, each folder and file once: a link back to a folder being
+        walked (a loop), a second way to a folder or file already found, a broken link and an
+        entry that cannot be listed or read are exclusions with their reason, never skipped
+        without a word.
+        """
+        paths: list[Path] = []
+        folders = {os.path.realpath(folder): folder}
+        files: dict[str, Path] = {}
+
+        def visit(directory: Path, ancestors: frozenset[str]) -> None:
+            try:
+                with os.scandir(directory) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as error:
+                self.exclude(str(directory), None, f"unreadable folder: {_reason(error)}")
+                return
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if directory == folder and entry.name == METADATA_FILE:
+                    continue  # the sidecar, read by load_corpus
+                path = Path(entry.path)
+                real = os.path.realpath(path)
+                try:
+                    is_dir, is_file = entry.is_dir(), entry.is_file()
+                except OSError as error:
+                    self.exclude(str(path), None, f"unreadable: {_reason(error)}")
+                    continue
+                if is_dir:
+                    if real in ancestors:
+                        self.exclude(str(path), None, f"symbolic link loop (back to {real})")
+                    elif real in folders:
+                        self.exclude(str(path), None, f"same folder as {folders[real]} (link)")
+                    else:
+                        folders[real] = path
+                        visit(path, ancestors | {real})
+                elif is_file:
+                    if real in files:
+                        self.exclude(str(path), None, f"same file as {files[real]} (link)")
+                    else:
+                        files[real] = path
+                        paths.append(path)
+                elif entry.is_symlink():
+                    reason = "symbolic link loop" if _is_link_loop(path) else "broken link"
+                    self.exclude(str(path), None, f"{reason} (to {os.readlink(path)})")
+                else:
+                    self.exclude(str(path), None, "not a regular file or folder")
+
+        visit(folder, frozenset({os.path.realpath(folder)}))
+        return paths
+
+    def _add_url(self, url: str, *, explicit: bool) -> None:
+        """A file or folder by URL (``s3://``, ``gs://``, ``https://`` ...): each file is
+        downloaded to a temporary file, read as a local one (its ``path`` is the URL), and
+        deleted, so a remote folder needs local room for its largest file only."""
+        try:
+            fs, root = filesystem(url)
+            kind = _url_kind(fs, root, url)
+        except (OSError, ValueError, ImportError) as error:
+            raise InputError(f"{url}: cannot be reached ({_reason(error)})") from None
+        if kind is None:
+            raise InputError(f"{url}: no such file or folder")
+        if kind == "file":
+            with tempfile.TemporaryDirectory(prefix="news-mentions-") as scratch:
+                self._add_remote_file(fs, root, url, Path(scratch), explicit=explicit)
+            return
+        base = url.rstrip("/")
+        names = []
+        for found in sorted(fs.find(root, withdirs=False)):
+            relative = found[len(root.rstrip("/")) :].lstrip("/")
+            if not relative or any(part.startswith(".") for part in relative.split("/")):
+                continue
+            if relative == METADATA_FILE:
+                continue  # the sidecar, read by load_corpus
+            names.append((found, f"{base}/{relative}"))
+        if not names:
+            raise InputError(f"{url}: no files to load ({known_types()}; hidden files are skipped)")
+        with (
+            tempfile.TemporaryDirectory(prefix="news-mentions-") as scratch,
+            progress.bar(len(names), f"reading {base.rsplit('/', 1)[-1]}", unit="file") as shown,
+        ):
+            for found, display in names:
+                self._add_remote_file(fs, found, display, Path(scratch), explicit=False)
+                shown.update(1)
+
+    def _add_remote_file(self, fs, remote: str, display: str, scratch: Path, *, explicit) -> None:
+        local = scratch / display.rstrip("/").rsplit("/", 1)[-1]
+        if reader_for(local) is None:  # not downloaded: refused by its name alone
+            self._add_file(local, explicit=explicit, display=display)
+            return
+        try:
+            fs.get_file(remote, str(local))
+        except (OSError, ValueError) as error:
+            if explicit:
+                raise InputError(f"{display}: cannot be downloaded ({_reason(error)})") from None
+            self.exclude(display, None, f"unreadable: {_reason(error)}")
+            return
+        try:
+            self._add_file(local, explicit=explicit, display=display)
+        finally:
+            local.unlink(missing_ok=True)
+
+    def _add_file(self, path: Path, *, explicit: bool, display: str | None = None) -> None:
+        display = str(path) if display is None else display
         reader = reader_for(path)
         if reader is None:
             suffix = file_type(path)
@@ -97,6 +215,7 @@ class Collector:
                 raise InputError(f"{display}: unsupported file type {suffix!r} ({known_types()})")
             self.exclude(display, None, f"unsupported file type {suffix or '(none)'!r}")
             return
+        before = len(self.excluded)
         try:
             records = reader(Source(path, display, self.overrides, self.exclude))
         except InputError as error:
@@ -104,6 +223,12 @@ class Collector:
                 raise
             self.exclude(display, None, str(error).removeprefix(f"{display}: "))
             return
+        if explicit and not len(records):
+            # A file named directly must be loadable: what a folder lists, it refuses.
+            whole = [e for e in self.excluded[before:] if e["path"] == display and not e["row"]]
+            if whole:
+                del self.excluded[before:]
+                raise InputError(f"{display}: {whole[0]['reason']}")
         if isinstance(records, pd.DataFrame):
             self.frames.append(records)
             return
@@ -129,3 +254,35 @@ class Collector:
         self.frames = []  # the raw frame is now the only copy
         raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return raw.reset_index(drop=True)
+
+
+def _reason(error: BaseException) -> str:
+    """An OSError's reason without the path the message names anyway."""
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True  # "Symlink loop" (Python < 3.13)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
+def _url_kind(fs, root: str, url: str) -> str | None:
+    """The URL names a "file", a "folder" or nothing (None).
+
+    Over HTTP a URL ending in "/" is a folder (its index page lists the files) and any other
+    URL a file: a page's links do not make it a folder."""
+    protocols = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
+    if protocols & {"http", "https"}:
+        if url.endswith("/"):
+            return "folder"
+        return "file" if fs.exists(root) else None
+    if fs.isfile(root):
+        return "file"
+    if fs.isdir(root):
+        return "folder"
+    return None

@@ -10,7 +10,10 @@ papermill's I/O handler registry).
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import re
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.files import is_url, read_url
 from analysis.text import clean as textclean
 
 RAW_COLUMNS = [
@@ -90,18 +94,137 @@ def stem(name: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed when its name ends in ``.gz``."""
-    data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
+def read_bytes(path: Path | str) -> bytes:
+    """The file's bytes, decompressed when its name ends in ``.gz``; ``path`` may be a URL
+    (``s3://``, ``gs://``, ``https://`` ..., read through fsspec)."""
+    if is_url(path):
+        data = read_url(str(path))
+        name = str(path)
+    else:
+        path = Path(path)
+        data, name = path.read_bytes(), path.name
+    if name.lower().endswith(".gz"):
         data = gzip.decompress(data)
     return data
+
+
+_MAX_STRAY = 8  # invalid UTF-8 sequences a text may hold and still be read as UTF-8
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode a file's bytes: the text and its decoding notes (none when it was clean UTF-8).
+
+    On top of :func:`analysis.text.clean.decode_bytes` (UTF-8, a BOM, else detected):
+
+    - UTF-16 without a byte-order mark is recognised by its zero bytes and decoded;
+    - NUL characters in otherwise textual bytes are removed, with a note;
+    - UTF-8 with UTF-8-encoded surrogates (CESU-8) has them joined, with a note;
+    - UTF-8 (it holds valid multi-byte characters) with a few stray invalid bytes (at most 8)
+      is decoded with U+FFFD in their place and a note naming the byte offsets, instead of the
+      whole file being guessed as another encoding or refused; so is a text that no encoding
+      fits only because of a few such bytes.
+
+    Raises :class:`analysis.text.clean.UndecodableError` for bytes that are not text.
+    """
+    if data.startswith(_BOMS) or not data:
+        return textclean.decode_bytes(data)[0], []
+    notes: list[str] = []
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        nuls = data.count(b"\x00")
+        if nuls * 10 > len(data):
+            raise textclean.UndecodableError("binary file (contains NUL bytes)")
+        data = data.replace(b"\x00", b"")
+        notes.append(f"{nuls} NUL character(s) removed")
+    try:
+        return data.decode("utf-8"), notes
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        pass
+    else:
+        notes.append("UTF-8 with encoded surrogates (CESU-8): joined into characters")
+        return textclean.repair_surrogates(text), notes
+    stray = _invalid_utf8(data)
+    if stray is not None and _has_utf8_sequences(data):
+        return data.decode("utf-8", "replace"), [*notes, _stray_note(stray)]
+    try:
+        text, note = textclean.decode_bytes(data)
+    except textclean.UndecodableError:
+        if stray is None:
+            raise
+        return data.decode("utf-8", "replace"), [*notes, _stray_note(stray)]
+    return text, [*notes, note] if note else notes
+
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32's start so too
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, list[str]] | None:
+    """UTF-16 text without a BOM: most of its characters (ASCII, Latin) have one zero byte,
+    always on the same side; None when the zero bytes do not look like that."""
+    units = len(data) // 2
+    if units < 4:
+        return None
+    even, odd = data[0 : units * 2 : 2].count(0), data[1 : units * 2 : 2].count(0)
+    if max(even, odd) * 10 < units * 3 or min(even, odd) * 10 > max(even, odd):
+        return None
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    text = data[: units * 2].decode(encoding, "replace")
+    if "\x00" in text or text.count("\ufffd") * 100 > len(text):
+        return None
+    notes = [f"no byte-order mark: decoded as {encoding.upper()}"]
+    if len(data) % 2:
+        notes.append("odd number of bytes: the last byte was dropped")
+    return text, notes
+
+
+def _invalid_utf8(data: bytes) -> list[int] | None:
+    """Byte offsets of the invalid UTF-8 sequences, None when there are more than a few."""
+    offsets: list[int] = []
+    position = 0
+    while True:
+        try:
+            data[position:].decode("utf-8")
+            return offsets
+        except UnicodeDecodeError as error:
+            offsets.append(position + error.start)
+            if len(offsets) > _MAX_STRAY:
+                return None
+            position += error.end
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    """Whether the bytes hold at least one valid multi-byte UTF-8 character."""
+    return _UTF8_SEQUENCE.search(data) is not None
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _stray_note(offsets: list[int]) -> str:
+    where = ", ".join(str(o) for o in offsets)
+    if len(offsets) == 1:
+        return f"invalid UTF-8 byte at offset {where} replaced by U+FFFD"
+    return f"{len(offsets)} invalid UTF-8 bytes at offsets {where} replaced by U+FFFD"
+
+
+def decode_notes(notes: list[str]) -> str:
+    """Decoding notes as one warning ("" when none)."""
+    return ", ".join(notes)
 
 
 def decoded_text(source: Source) -> tuple[str, str]:
     """A table file's text and its decoding note ("" when it was UTF-8); an InputError naming
     the file when it cannot be read or decoded."""
     try:
-        return textclean.decode_bytes(read_bytes(source.path))
-    except (OSError, EOFError, gzip.BadGzipFile, textclean.UndecodableError) as error:
+        text, notes = decode(read_bytes(source.path))
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error, textclean.UndecodableError) as error:
         raise InputError(f"{source.display}: {error}") from None
+    return text, decode_notes(notes)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from collections.abc import Callable
 
 import yaml
 
-from analysis.corpus.readers.base import Source, read_bytes, stem
+from analysis.corpus.readers.base import Source, decode, read_bytes, stem
 from analysis.corpus.readers.columns import COLUMN_NAMES, scalar_text
 from analysis.text import clean as textclean
 
 _DATE_LINE = re.compile(r"[^\S\n]*date[^\S\n]+(\d\S*)[^\S\n]*(.*)")
+_DATE_LIKE = re.compile(r"[^\S\n]*date(?::|[^\S\n])")  # what a user meant as a date line
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
 
@@ -30,7 +32,7 @@ def read_plain(source: Source) -> list[dict]:
     non-blank line as the title. Otherwise the first non-blank line is the title. The text is
     the rest after the title line, without its leading blank lines and trailing whitespace.
     """
-    return _read_text_file(source, lambda text, notes: (*_parse_plain(text), {}))
+    return _read_text_file(source, lambda text, notes: (*_parse_plain(text, notes), {}))
 
 
 def read_markdown(source: Source) -> list[dict]:
@@ -49,15 +51,15 @@ def _read_text_file(
 ) -> list[dict]:
     display = source.display
     try:
-        text, note = textclean.decode_bytes(read_bytes(source.path))
-    except (OSError, EOFError, gzip.BadGzipFile) as error:
-        source.exclude(display, None, f"unreadable: {error}")
+        text, notes = decode(read_bytes(source.path))
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        source.exclude(display, None, f"unreadable: {reason}")
         return []
     except textclean.UndecodableError as error:
         source.exclude(display, None, str(error))
         return []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    notes = [note] if note else []
     title, body, date_raw, meta = parse(text, notes)
     return [
         {"source": "", "url": ""}
@@ -93,11 +95,21 @@ def _rest(text: str, position: int) -> str:
     return text[_BLANK_LINES.match(text, position).end() :].rstrip()
 
 
-def _parse_plain(text: str) -> tuple[str, str, str]:
-    """A seed-format text -> (title, body, raw date or "")."""
+def _parse_plain(text: str, notes: list[str]) -> tuple[str, str, str]:
+    """A seed-format text -> (title, body, raw date or "").
+
+    A first line that starts like a date line (`` date ...``, ``date: ...``) but is not one is
+    kept as the title, with a note that the date line was not understood."""
     line, after = _first_line(text)
     header = _DATE_LINE.fullmatch(line)
     if header is None:
+        if _DATE_LIKE.match(line):
+            shown = line.strip()
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            notes.append(
+                f"date line not understood: {shown!r} (expected ' date YYYY-MM-DD Title'), "
+                "read as the title"
+            )
         return line.strip(), _rest(text, after), ""
     title = header.group(2).strip()
     if not title:  # a date line without a title: the next non-blank line is the title
@@ -116,12 +128,16 @@ def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[st
             notes.append("front matter has no closing '---', so it was read as text")
         else:
             body_start = min(closing.end() + 1, len(text))
+            loader = _FrontMatterLoader(text[after_first : closing.start()])
             try:
-                loaded = yaml.safe_load(text[after_first : closing.start()])
-            except yaml.YAMLError as error:
-                problem = str(error).splitlines()[0]
+                loaded = loader.get_single_data()
+            except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+                problem = (str(error).splitlines() or [type(error).__name__])[0]
                 notes.append(f"front matter ignored: not valid YAML ({problem})")
                 loaded = None
+            finally:
+                loader.dispose()
+            notes.extend(loader.notes)
             if isinstance(loaded, dict):
                 meta = _front_matter_roles(loaded)
             elif loaded is not None:
@@ -134,6 +150,43 @@ def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[st
         line, after = _first_line(text, body_start)
         title, body = line.strip().lstrip("#").strip(), _rest(text, after)
     return title, body, date_raw, {key: meta[key] for key in ("source", "url") if key in meta}
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a value that looks like a date but is none
+    (``updated: 2025-02-30``) is kept as text with a note naming its key, instead of aborting
+    the load with "day is out of range for month"."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.notes: list[str] = []
+        self._pairs: list = []
+
+    def construct_lenient_timestamp(self, node):
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as error:
+            value = self.construct_scalar(node)
+            key = self._key_of(node)
+            self.notes.append(
+                f"front matter {key!r}: invalid date {value!r} ({error}), kept as text"
+            )
+            return value
+
+    def _key_of(self, node) -> str:
+        for key, value in self._pairs:
+            if value is node:
+                return str(key.value)
+        return "?"
+
+    def construct_mapping(self, node, deep=False):
+        self._pairs.extend(node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+_FrontMatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_lenient_timestamp
+)
 
 
 def _front_matter_roles(loaded: dict) -> dict[str, str]:
