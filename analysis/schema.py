@@ -12,7 +12,7 @@ from __future__ import annotations
 DOCUMENT_COLUMNS = [
     "doc_id",  # str, unique, stable (file stem or given id)
     "date",  # datetime64[ns], NaT when unknown
-    "date_source",  # "header" | "metadata" | "field" | "missing"
+    "date_source",  # "header" | "html" | "metadata" | "field" | "missing"
     "title",
     "text",
     "source",  # outlet, may be ""
@@ -23,7 +23,7 @@ DOCUMENT_COLUMNS = [
     "warnings",  # "; "-joined hygiene warnings, or ""
 ]
 
-DATE_SOURCES = ("header", "metadata", "field", "missing")
+DATE_SOURCES = ("header", "html", "metadata", "field", "missing")
 
 MENTION_COLUMNS = [
     "doc_id",

@@ -234,8 +234,8 @@ def test_a_new_format_is_one_reader_and_one_registration(tmp_path, monkeypatch):
     check_contract(documents)
     assert documents["doc_id"].tolist() == ["a:1", "a:2", "b"]
     assert documents["n_words"].tolist() == [3, 2, 2]
-    with pytest.raises(InputError, match=r"\.parquet, \.lines, optionally gzipped"):
-        load(write(tmp_path / "page.xml", "<a/>"))
+    with pytest.raises(InputError, match=r"\.parquet, .*\.lines, optionally gzipped"):
+        load(write(tmp_path / "page.xyz", "<a/>"))
 
 
 def test_metadata_fills_and_overrides(tmp_path):

@@ -223,7 +223,7 @@ class Collector:
                 raise
             self.exclude(display, None, str(error).removeprefix(f"{display}: "))
             return
-        if explicit and not len(records):
+        if explicit and hasattr(records, "__len__") and not len(records):
             # A file named directly must be loadable: what a folder lists, it refuses.
             whole = [e for e in self.excluded[before:] if e["path"] == display and not e["row"]]
             if whole:

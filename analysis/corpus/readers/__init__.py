@@ -7,7 +7,7 @@ Any of the types may be gzipped (``.jsonl.gz``). Adding a format is one module w
 
 from __future__ import annotations
 
-from analysis.corpus.readers import delimited, jsonfiles, parquet, text
+from analysis.corpus.readers import delimited, feeds, html, jsonfiles, parquet, text, warc
 from analysis.corpus.readers.base import (
     RAW_COLUMNS,
     Reader,
@@ -39,3 +39,6 @@ register_reader([".tsv"], delimited.read_tsv)
 register_reader([".jsonl", ".ndjson"], jsonfiles.read_json_lines)
 register_reader([".json"], jsonfiles.read_json_list)
 register_reader([".parquet"], parquet.read_parquet)
+register_reader([".html", ".htm"], html.read_html)
+register_reader([".rss", ".atom", ".xml"], feeds.read_feed)
+register_reader([".warc", ".arc"], warc.read_warc)

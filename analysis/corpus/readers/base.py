@@ -14,7 +14,7 @@ import codecs
 import gzip
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,9 +48,10 @@ class Source:
     exclude: Callable[[str, int | None, str], None]
 
 
-Reader = Callable[[Source], "pd.DataFrame | list[dict]"]
+Reader = Callable[[Source], "pd.DataFrame | list[dict] | Iterator[dict]"]
 """A reader returns a frame of raw records (tables) or a list of record dicts with the same keys
-(one-document files, which the collector batches into frames). A file it cannot read at all
+(one-document files, which the collector batches into frames), or an iterator of them for a
+file of many documents read as a stream (a web archive). A file it cannot read at all
 raises :class:`analysis.errors.InputError` naming it: an error when the file was named, an
 exclusion when it was found in a folder."""
 

@@ -1,0 +1,374 @@
+"""Saved web pages: one document per ``.html``/``.htm`` file, the article without its page.
+
+:func:`parse_page` turns the bytes of one page into its article (text, title, date, outlet, url,
+language); the feed and web-archive readers use it too, so a page reads the same wherever it was
+found. The body is trafilatura's, with precision-oriented settings (``favor_precision``, no
+comments, no cross-page deduplication; the benchmark ``bench_web`` measures them against
+trafilatura's defaults). The date is htmldate's, from markup only (meta tags, JSON-LD, ``<time>``
+and date elements, the URL path), never a date guessed from running text; the note says which
+clue gave it. A page without article text, or bytes that are not a page, is an exclusion.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+from analysis.corpus.readers.base import Source, read_bytes, stem
+from analysis.text import clean as textclean
+
+ARTICLE_TYPES = frozenset(
+    t.lower()
+    for t in (
+        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+        "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting",
+        "LiveBlogPosting", "Report", "WebPage", "ScholarlyArticle", "TechArticle",
+    )
+)  # fmt: skip
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_TITLE_SEPARATORS = (" | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 ")
+_DATE_META = (
+    "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
+    "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
+    "sailthru.date", "parsely-pub-date", "article:modified_time", "og:updated_time",
+    "datemodified", "last-modified",
+)  # fmt: skip
+
+
+class NotAnArticle(ValueError):
+    """Bytes that give no document; the message is the exclusion's reason."""
+
+
+@dataclass
+class Page:
+    """One page's article. ``date`` is ``YYYY-MM-DD`` or ""; ``notes`` are warnings."""
+
+    title: str
+    text: str
+    date: str
+    outlet: str
+    url: str
+    language: str
+    notes: list[str] = field(default_factory=list)
+
+
+def read_html(source: Source) -> list[dict]:
+    """A ``.html``/``.htm`` file (gzipped too): one document, or an exclusion with its reason."""
+    try:
+        data = read_bytes(source.path)
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        source.exclude(source.display, None, f"unreadable: {error}")
+        return []
+    try:
+        page = parse_page(data)
+    except NotAnArticle as error:
+        source.exclude(source.display, None, str(error))
+        return []
+    return [page_record(page, base_id=stem(source.path.name), path=source.display, row=0)]
+
+
+def page_record(page: Page, *, base_id: str, path: str, row: int) -> dict:
+    """A raw record (:data:`~analysis.corpus.readers.base.RAW_COLUMNS`) of a page."""
+    return {
+        "base_id": base_id,
+        "path": path,
+        "row": row,
+        "title": page.title,
+        "text": page.text,
+        "date_raw": page.date,
+        "date_origin": "html" if page.date else "",
+        "source": page.outlet,
+        "url": page.url,
+        "notes": page.notes,
+    }
+
+
+def parse_page(
+    data: bytes, *, url: str = "", charset: str | None = None, fallback_date: str = ""
+) -> Page:
+    """The article of one page's bytes.
+
+    ``charset`` is the HTTP header's (wins over the page's own ``<meta charset>``); ``url`` is
+    where the page was fetched, used when it names no canonical url; ``fallback_date``
+    (``YYYY-MM-DD``, e.g. a web archive's capture day) is used, with a note, when the page has
+    no date. Raises :class:`NotAnArticle` when there is nothing to read.
+    """
+    from trafilatura import bare_extraction
+
+    text, notes = decode_page(data, charset)
+    tree = _parse_tree(text)
+    meta = _meta_values(tree)
+    articles = _json_ld_articles(tree)
+    page_url = _page_url(tree, meta, url)
+    outlet = _outlet(meta, articles, page_url or url)
+    date, clue = _page_date(tree, meta, articles, page_url)
+    if date:
+        notes.append(f"date from {clue}")
+    elif fallback_date:
+        date = fallback_date
+        notes.append("no date in the page: the capture date was used")
+    extracted = bare_extraction(tree, url=page_url or None, options=_extractor())
+    title = _title(tree, meta, articles, outlet)
+    body = _paragraphs(getattr(extracted, "text", None) or "", title)
+    if not body:
+        raise NotAnArticle("no article text")
+    return Page(
+        title=title,
+        text=body,
+        date=date,
+        outlet=outlet,
+        url=page_url,
+        language=_language(tree, meta, articles),
+        notes=notes,
+    )
+
+
+def decode_page(data: bytes, charset: str | None = None) -> tuple[str, list[str]]:
+    """Page bytes -> text and notes: the declared charset (HTTP header, else ``<meta>``) when it
+    decodes them, else UTF-8 or the detected encoding (with a note)."""
+    notes: list[str] = []
+    if b"\x00" in data[:4096] and not data.startswith(_BOMS):
+        raise NotAnArticle("binary content, not a web page")
+    declared = charset or _meta_charset(data)
+    if declared and not data.startswith(_BOMS):
+        encoding = _known_encoding(declared)
+        if encoding is None:
+            notes.append(f"unknown charset {declared!r}: decoded by detection")
+        else:
+            try:
+                return data.decode(encoding), notes
+            except UnicodeDecodeError:
+                notes.append(f"not valid {declared} as declared: decoded by detection")
+    try:
+        text, note = textclean.decode_bytes(data)
+    except textclean.UndecodableError as error:
+        raise NotAnArticle(str(error)) from None
+    return text, notes + ([note] if note else [])
+
+
+def _meta_charset(data: bytes) -> str:
+    found = _META_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii") if found else ""
+
+
+def _known_encoding(name: str) -> str | None:
+    try:
+        encoding = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Pages labelled Latin-1 are Windows-1252 in every browser (the WHATWG encoding standard).
+    return "cp1252" if encoding in ("latin-1", "iso8859-1", "ascii") else encoding
+
+
+def _parse_tree(text: str):
+    from trafilatura.utils import load_html
+
+    if "<" not in text[:4096]:
+        raise NotAnArticle("not HTML: no markup at the start of the page")
+    try:
+        tree = load_html(text)
+    except ValueError as error:  # lxml refuses some control characters
+        raise NotAnArticle(f"HTML that cannot be parsed ({error})") from None
+    if tree is None:
+        raise NotAnArticle("HTML that cannot be parsed")
+    return tree
+
+
+@lru_cache(maxsize=1)
+def _extractor():
+    """trafilatura's options, built once: precision first, no comments, no timeout signal."""
+    from trafilatura.settings import Extractor, use_config
+
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return Extractor(
+        config=config,
+        output_format="python",
+        precision=True,
+        comments=False,
+        tables=True,
+        dedup=False,
+    )
+
+
+def _paragraphs(text: str, title: str = "") -> str:
+    """trafilatura's one block per line -> paragraphs separated by a blank line, without a
+    first line that repeats the title (it would count the title's mentions twice)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and title and " ".join(lines[0].split()).casefold() == title.casefold():
+        lines = lines[1:]
+    return "\n\n".join(lines)
+
+
+def _meta_values(tree) -> dict[str, str]:
+    """``<meta>`` name/property/itemprop (lowercased) -> the first non-empty content."""
+    values: dict[str, str] = {}
+    for element in tree.iterfind(".//meta"):
+        content = (element.get("content") or "").strip()
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = (element.get(attribute) or "").strip().lower()
+            if key and key not in values:
+                values[key] = content
+    return values
+
+
+def _json_ld_articles(tree) -> list[dict]:
+    """The JSON-LD objects that describe an article (``@graph`` looked through)."""
+    found: list[dict] = []
+    for script in tree.xpath('.//script[@type="application/ld+json"]'):
+        try:
+            loaded = json.loads(script.text or "")
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        stack = [loaded]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                kinds = item.get("@type", "")
+                kinds = kinds if isinstance(kinds, list) else [kinds]
+                if any(str(kind).lower() in ARTICLE_TYPES for kind in kinds):
+                    found.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+    # An article type before a generic WebPage.
+    return sorted(found, key=lambda item: "webpage" in str(item.get("@type", "")).lower())
+
+
+def _ld_text(articles: list[dict], key: str) -> str:
+    for article in articles:
+        value = article.get(key)
+        if isinstance(value, list) and value:
+            value = value[0]
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("@value")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _page_url(tree, meta: dict[str, str], url: str) -> str:
+    for link in tree.iterfind(".//link"):
+        href = (link.get("href") or "").strip()
+        if href and "canonical" in (link.get("rel") or "").lower().split():
+            return urljoin(url, href) if url else href
+    og = meta.get("og:url", "")
+    if og:
+        return urljoin(url, og) if url else og
+    return url
+
+
+def _outlet(meta: dict[str, str], articles: list[dict], url: str) -> str:
+    outlet = meta.get("og:site_name") or _ld_text(articles, "publisher")
+    if outlet:
+        return outlet
+    host = urlsplit(url).hostname or "" if url else ""
+    return host.removeprefix("www.")
+
+
+def _title(tree, meta: dict[str, str], articles: list[dict], outlet: str) -> str:
+    title = meta.get("og:title") or meta.get("twitter:title") or _ld_text(articles, "headline")
+    if not title:
+        headings = [" ".join(h.text_content().split()) for h in tree.iterfind(".//h1")]
+        headings = [h for h in headings if h]
+        title = headings[0] if len(headings) == 1 else ""
+    if not title:
+        element = tree.find(".//title")
+        title = " ".join((element.text_content() if element is not None else "").split())
+    return _without_outlet(" ".join(title.split()), outlet)
+
+
+def _without_outlet(title: str, outlet: str) -> str:
+    """``"Headline | The Outlet"`` -> ``"Headline"`` when the part cut off is the outlet."""
+    if not outlet:
+        return title
+    for separator in _TITLE_SEPARATORS:
+        head, cut, tail = title.rpartition(separator)
+        if cut and head and tail.strip().lower() == outlet.lower():
+            return head.strip()
+    return title
+
+
+def _language(tree, meta: dict[str, str], articles: list[dict]) -> str:
+    root = tree.getroottree().getroot()
+    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    language = language or meta.get("content-language", "") or meta.get("language", "")
+    language = language or meta.get("og:locale", "").replace("_", "-")
+    return (language or _ld_text(articles, "inLanguage")).strip()
+
+
+def _page_date(tree, meta: dict[str, str], articles: list[dict], url: str) -> tuple[str, str]:
+    """htmldate's publication day (markup only) and the clue that gave it."""
+    from htmldate import find_date
+
+    date = find_date(
+        tree,
+        extensive_search=False,
+        original_date=True,
+        url=url or None,
+        deferred_url_extractor=True,  # a full timestamp in the markup before a URL's day
+    )
+    if not date:
+        return "", ""
+    return date, _date_clue(date, tree, meta, articles, url)
+
+
+def _date_clue(date: str, tree, meta: dict[str, str], articles: list[dict], url: str) -> str:
+    """Which of the page's clues holds ``date``, in the order htmldate examines them."""
+    spellings = (date, date.replace("-", "/"), date.replace("-", ""))
+
+    def holds(value: str) -> bool:
+        return any(spelling in value for spelling in spellings)
+
+    for key in _DATE_META:
+        if holds(meta.get(key, "")):
+            return f"the meta tag {key!r}"
+    for key, value in meta.items():
+        if "date" in key or "time" in key:
+            if holds(value):
+                return f"the meta tag {key!r}"
+    for key in ("datePublished", "dateCreated", "uploadDate", "dateModified"):
+        if holds(_ld_text(articles, key)):
+            return f"JSON-LD {key}"
+    if url and holds(urlsplit(url).path):
+        return "the URL path"
+    for element in tree.iterfind(".//time"):
+        if holds(element.get("datetime") or "") or holds(element.text_content()):
+            return "a <time> element"
+    return "a date in the page's markup"
+
+
+def fragment_text(markup: str) -> str:
+    """A piece of HTML (a feed item's content) -> its text, the way a page's body is read;
+    a fragment too short for trafilatura to keep is converted as it stands."""
+    from lxml import html as lxml_html
+    from trafilatura import bare_extraction
+
+    if "<" not in markup:
+        return _paragraphs(markup)
+    try:
+        tree = _parse_tree(f"<html><body><article>{markup}</article></body></html>")
+    except NotAnArticle:
+        return ""
+    extracted = bare_extraction(tree, options=_extractor())
+    text = _paragraphs(getattr(extracted, "text", None) or "")
+    if text:
+        return text
+    try:
+        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    except (ValueError, TypeError):  # lxml's ParserError is a ValueError
+        return ""
+    for element in root.iter("script", "style", "noscript"):
+        element.drop_tree()
+    for element in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote"):
+        element.tail = "\n" + (element.tail or "")
+    return _paragraphs(root.text_content())

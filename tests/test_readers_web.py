@@ -1,0 +1,346 @@
+"""Web pages, feeds and web archives (issue 13 items 1-3), on hand-made fixtures.
+
+The pages in tests/fixtures/web are small news pages with the furniture of real ones (cookie
+banners, navigation, adverts, share bars, related links, comments, footers, JSON-LD, og tags);
+the furniture carries marker words in capitals (NAVSUBSCRIBE, FOOTERCOPYRIGHT ...) that must
+never reach a document's text. The web archives are written in each test with warcio's writer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import load_corpus
+from analysis.corpus.readers.base import Source
+from analysis.corpus.readers.html import NotAnArticle, parse_page
+from analysis.errors import InputError
+
+WEB = Path(__file__).parent / "fixtures" / "web"
+FURNITURE = (
+    "ACCEPT-ALL-COOKIES", "NAVSUBSCRIBE", "WATCHSALE", "INLINEPROMO", "SHAREBAR",
+    "RELATEDRECIPES", "COMMENTER99", "FOOTERCOPYRIGHT", "UA-TRACKER", "NAVLOGIN",
+    "COOKIENOTICE", "FOOTERBALTIC", "TOPBARWEATHER", "SIDEBARSIGNUP", "FOOTERCONTACT",
+    "NAVOPINION", "FOOTERVALLEY", "FEEDSCRIPT",
+)  # fmt: skip
+
+
+def _load(*paths) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_corpus(list(paths), metadata=False)
+
+
+def _copy(tmp_path: Path, *names: str) -> Path:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(WEB / name, folder / name)
+    return folder
+
+
+def _reasons(documents: pd.DataFrame) -> dict[tuple[str, int | None], str]:
+    return {(Path(e["path"]).name, e["row"]): e["reason"] for e in documents.attrs["excluded"]}
+
+
+def _no_furniture(text: str) -> None:
+    leaked = [marker for marker in FURNITURE if marker in text]
+    assert not leaked, f"boilerplate in the body: {leaked}"
+
+
+# --- web pages ---------------------------------------------------------------------------
+
+
+def test_news_page_with_json_ld_and_og_tags():
+    page = parse_page((WEB / "ledger_jsonld.html").read_bytes())
+    assert page.title == "Kyiv power grid holds after overnight strikes"
+    # datePublished 2024-10-29T23:59:00-04:00: the day in the outlet's own zone, not UTC's 30th
+    assert page.date == "2024-10-29"
+    assert page.notes == ["date from JSON-LD datePublished"]
+    assert page.outlet == "The Riverside Ledger"  # og:site_name before the JSON-LD publisher
+    assert page.url == "https://www.riversideledger.example/world/kyiv-grid-holds"
+    assert page.language == "en-GB"
+    assert page.text.startswith("Engineers in Kyiv restored electricity to most districts")
+    assert "the coldest weeks of the year, when demand for heating peaks." in page.text
+    assert '"The grid held because we prepared for this winter' in page.text
+    assert page.text.count("\n\n") == 4  # five paragraphs, the headline not repeated
+    _no_furniture(page.text)
+
+
+def test_declared_windows_1252_page_with_publisher_and_og_url():
+    page = parse_page((WEB / "meta_cp1252.htm").read_bytes())
+    assert page.title == "Caf\u00e9 owners in Riga count the cost of energy prices"
+    assert page.date == "2023-02-14"
+    assert page.notes == ["date from the meta tag 'article:published_time'"]
+    assert page.outlet == "Baltic Wire"  # JSON-LD publisher inside @graph
+    assert page.url == "https://balticwire.example/economy/riga-cafes"
+    assert "\u201cWe switch the ovens off at three now,\u201d said the owner" in page.text
+    assert "Caf\u00e9 owners in the Latvian capital" in page.text
+    _no_furniture(page.text)
+
+
+def test_date_from_the_url_and_outlet_from_the_host():
+    page = parse_page((WEB / "url_date.html").read_bytes())
+    assert (page.title, page.date) == (
+        "Harbour authority approves new grain terminal",
+        "2023-05-17",
+    )
+    assert page.notes == ["date from the URL path"]
+    assert page.outlet == "news.portcity.example"
+    assert page.url == "https://news.portcity.example/2023/05/17/harbour-grain-terminal/"
+    assert "Construction is due to start in the autumn" in page.text
+    _no_furniture(page.text)
+
+
+def test_date_from_a_time_element_and_title_without_the_outlet():
+    page = parse_page((WEB / "time_only.html").read_bytes())
+    assert page.title == "Volunteers reopen flooded library"
+    assert (page.date, page.notes) == ("2022-03-01", ["date from a <time> element"])
+    assert (page.outlet, page.url, page.language) == ("Valley Courier", "", "en-US")
+    _no_furniture(page.text)
+
+
+def test_pages_that_give_no_document():
+    with pytest.raises(NotAnArticle, match="no article text"):
+        parse_page((WEB / "no_article.html").read_bytes())
+    with pytest.raises(NotAnArticle, match="binary"):
+        parse_page((WEB / "broken_image.html").read_bytes())
+    with pytest.raises(NotAnArticle, match="not HTML"):
+        parse_page(b"just some words, no markup at all")
+
+
+def test_charset_from_the_http_header_wins_and_a_false_one_is_noted():
+    body = (
+        "<p>Z\u00fcrich gr\u00fc\u00dft \u201cdie Welt\u201d, sagte die Stadtpr\u00e4sidentin "
+        "am Montag.</p>"
+    )
+    html = f"<html><head><title>Z\u00fcrich</title></head><body><article>{body * 3}</article>"
+    page = parse_page(html.encode("cp1252"), charset="windows-1252")
+    assert "Z\u00fcrich gr\u00fc\u00dft \u201cdie Welt\u201d" in page.text and page.notes == []
+    # Declared UTF-8 but the bytes are Windows-1252: decoded by detection, with a note.
+    page = parse_page(html.encode("cp1252"), charset="utf-8")
+    assert "Z\u00fcrich gr\u00fc\u00dft" in page.text
+    assert page.notes and page.notes[0] == "not valid utf-8 as declared: decoded by detection"
+
+
+def test_a_folder_of_pages_loads_with_dates_outlets_and_exclusions(tmp_path):
+    folder = _copy(
+        tmp_path, "ledger_jsonld.html", "meta_cp1252.htm", "url_date_gz.html.gz",
+        "time_only.html", "no_article.html", "broken_image.html",
+    )  # fmt: skip
+    documents = _load(folder)
+    by_id = documents.set_index("doc_id")
+    assert list(by_id.index) == ["time_only", "meta_cp1252", "url_date_gz", "ledger_jsonld"]
+    assert by_id.loc["url_date_gz", "date"] == pd.Timestamp("2023-05-17")  # gzipped page
+    assert set(documents["date_source"]) == {"html"}
+    assert by_id.loc["ledger_jsonld", "source"] == "The Riverside Ledger"
+    assert by_id.loc["ledger_jsonld", "warnings"] == "date from JSON-LD datePublished"
+    assert _reasons(documents) == {
+        ("no_article.html", None): "no article text",
+        ("broken_image.html", None): "binary content, not a web page",
+    }
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def test_rss_2_with_content_encoded(tmp_path):
+    documents = _load(_copy(tmp_path, "ledger_world.rss"))
+    rows = documents.set_index("doc_id")
+    first, second = rows.loc["ledger_world:1"], rows.loc["ledger_world:2"]
+    assert first["title"] == "Kyiv power grid holds after overnight strikes"
+    assert first["date"] == pd.Timestamp("2024-10-29")  # -0400: the feed's own day
+    assert first["source"] == "The Riverside Ledger - World"
+    assert first["url"] == "https://www.riversideledger.example/world/kyiv-grid-holds"
+    assert first["text"].startswith("Engineers in Kyiv restored electricity")
+    assert "SUMMARYONLY" not in first["text"]  # content:encoded wins over the description
+    _no_furniture(first["text"])
+    assert second["title"] == "Grain corridor ships leave Odesa & Chornomorsk"
+    assert second["text"] == (
+        "Three bulk carriers loaded with maize left the ports of Odesa and Chornomorsk on "
+        "Wednesday."
+    )
+    assert set(documents["date_source"]) == {"field"}
+    assert _reasons(documents) == {("ledger_world.rss", 3): "no article text"}
+
+
+def test_rss_1_rdf_with_dublin_core_dates(tmp_path):
+    documents = _load(_copy(tmp_path, "wire_rdf.rss"))
+    assert documents["title"].tolist() == [
+        "Caf\u00e9 owners in Riga count the cost of energy prices",
+        "Tallinn council delays budget vote",
+    ]
+    assert documents["date"].dt.strftime("%Y-%m-%d").tolist() == ["2023-02-14", "2023-02-15"]
+    assert set(documents["source"]) == {"Baltic Wire"}
+    assert documents["url"].tolist()[1] == "https://balticwire.example/politics/tallinn-vote"
+
+
+def test_atom_published_then_updated_in_the_entry_zone(tmp_path):
+    documents = _load(_copy(tmp_path, "courier.atom")).set_index("doc_id")
+    library, bridge = documents.loc["courier:1"], documents.loc["courier:2"]
+    assert library["date"] == pd.Timestamp("2022-03-01")  # published, not updated (03-02)
+    assert library["text"] == (
+        "More than two hundred volunteers spent the weekend drying books so that the town "
+        "library could reopen on Monday.\n\nAbout four thousand books were lost, most of them "
+        "from the children's section."
+    )
+    assert library["url"] == "https://valleycourier.example/local/library-reopens"
+    assert bridge["title"] == "Bridge repairs finish early"  # type="html" title, tags removed
+    assert bridge["date"] == pd.Timestamp("2022-03-01")  # 23:30 -08:00, the 2nd in UTC
+    assert set(documents["source"]) == {"Valley Courier"}
+
+
+def test_xml_is_read_when_it_is_a_feed_and_excluded_when_not(tmp_path):
+    documents = _load(_copy(tmp_path, "headlines_091.xml", "sitemap.xml"))
+    assert documents["title"].tolist() == ["Harbour authority approves new grain terminal"]
+    assert documents["source"].tolist() == ["Port City News"]
+    assert documents["date_source"].tolist() == ["missing"]  # RSS 0.91 items have no date
+    assert _reasons(documents) == {
+        ("sitemap.xml", None): "not an RSS or Atom feed (root element <urlset>)"
+    }
+    with pytest.raises(InputError, match=r"sitemap\.xml: not an RSS or Atom feed"):
+        _load(WEB / "sitemap.xml")
+
+
+# --- web archives ------------------------------------------------------------------------
+
+LEDGER_URI = "https://www.riversideledger.example/world/kyiv-grid-holds"
+ZURICH_URI = "https://zeitung.example/zuerich/stadt-gruesst"
+ZURICH_PAGE = (
+    "<!DOCTYPE html><html lang='de-CH'><head><title>Z\u00fcrich gr\u00fc\u00dft</title>"
+    "<meta property='og:site_name' content='Zeitung am See'></head><body>"
+    "<nav><a href='/'>Start</a> <a href='/abo'>Abo NAVLOGIN</a></nav><article>"
+    "<h1>Z\u00fcrich gr\u00fc\u00dft die Welt</h1>"
+    "<p>Die Stadtpr\u00e4sidentin er\u00f6ffnete am Montag das Fest am Seeufer vor "
+    "zw\u00f6lftausend G\u00e4sten, die trotz Regen gekommen waren.</p>"
+    "<p>\u201eWir sind eine offene Stadt\u201c, sagte sie, und dankte den Freiwilligen, die "
+    "seit Wochen B\u00fchnen und St\u00e4nde aufgebaut hatten.</p>"
+    "<p>Das Fest dauert bis Sonntag; der Eintritt ist f\u00fcr alle frei.</p>"
+    "</article><footer>Zeitung am See FOOTERCONTACT</footer></body></html>"
+).encode("cp1252")  # no <meta charset>: only the HTTP header says windows-1252
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def _write_warc(path: Path, *, gzipped: bool) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    def http(content_type: str, status: str = "200 OK") -> StatusAndHeaders:
+        return StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=gzipped)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        request = StatusAndHeaders(
+            "GET /world/kyiv-grid-holds HTTP/1.1",
+            [("Host", "www.riversideledger.example")],
+            is_http_request=True,
+        )
+        records = [
+            (LEDGER_URI, "request", None, None, request, "2024-11-02T10:00:00Z"),
+            (
+                LEDGER_URI, "response", (WEB / "ledger_jsonld.html").read_bytes(), None,
+                http("text/html; charset=utf-8"), "2024-11-02T10:00:01Z",
+            ),
+            (LEDGER_URI, "metadata", b"outlink: /world\n", "text/plain", None,
+             "2024-11-02T10:00:01Z"),
+            ("https://www.riversideledger.example/logo.png", "response", PNG, None,
+             http("image/png"), "2024-11-02T10:00:02Z"),
+            (ZURICH_URI, "response", ZURICH_PAGE, None, http("text/html; charset=windows-1252"),
+             "2025-06-30T23:10:00Z"),
+            ("https://zeitung.example/gone", "response", b"<html>gone</html>", None,
+             http("text/html", "404 Not Found"), "2025-06-30T23:11:00Z"),
+        ]  # fmt: skip
+        for uri, kind, payload, content_type, headers, date in records:
+            writer.write_record(
+                writer.create_warc_record(
+                    uri,
+                    kind,
+                    payload=io.BytesIO(payload) if payload is not None else None,
+                    http_headers=headers,
+                    warc_content_type=content_type,
+                    warc_headers_dict={"WARC-Date": date},
+                )
+            )
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_warc_html_responses_become_documents(tmp_path, name):
+    archive = tmp_path / name
+    _write_warc(archive, gzipped=name.endswith(".gz"))
+    if name.endswith(".gz"):
+        assert archive.read_bytes()[:2] == b"\x1f\x8b"
+    documents = _load(archive).set_index("doc_id")
+    assert list(documents.index) == ["crawl:3", "crawl:6"]  # records 3 and 6 of 7
+    ledger, zurich = documents.loc["crawl:3"], documents.loc["crawl:6"]
+    assert ledger["title"] == "Kyiv power grid holds after overnight strikes"
+    assert ledger["date"] == pd.Timestamp("2024-10-29")  # the page's date, not the capture's
+    assert (ledger["source"], ledger["url"]) == ("The Riverside Ledger", LEDGER_URI)
+    assert zurich["title"] == "Z\u00fcrich gr\u00fc\u00dft die Welt"  # the one <h1>
+    assert zurich["date"] == pd.Timestamp("2025-06-30")  # WARC-Date: no date in the page
+    assert zurich["warnings"] == "no date in the page: the capture date was used"
+    assert zurich["date_source"] == "html"
+    assert (zurich["source"], zurich["url"]) == ("Zeitung am See", ZURICH_URI)
+    assert "\u201eWir sind eine offene Stadt\u201c, sagte sie" in zurich["text"]
+    _no_furniture(zurich["text"] + ledger["text"])
+    assert _reasons(documents) == {
+        (name, 5): "not an HTML page (image/png) at https://www.riversideledger.example/logo.png",
+        (name, 7): "HTTP 404 response for https://zeitung.example/gone",
+    }
+
+
+def test_a_truncated_archive_keeps_what_it_read_and_says_where_it_stopped(tmp_path):
+    whole = tmp_path / "whole.warc.gz"
+    _write_warc(whole, gzipped=True)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: int(len(data) * 0.8)])  # inside the Zurich page's record
+    documents = _load(cut)
+    assert documents["doc_id"].tolist() == ["cut:3"]
+    reasons = [e["reason"] for e in documents.attrs["excluded"]]
+    assert any(r.startswith("archive unreadable after record") for r in reasons), reasons
+
+
+def test_a_file_that_is_no_archive_is_an_error_when_named(tmp_path):
+    fake = tmp_path / "fake.warc"
+    fake.write_text("this is not a web archive\n")
+    with pytest.raises(InputError, match=r"fake\.warc: not a WARC or ARC archive"):
+        _load(fake)
+
+
+def test_arc_files_are_read_too(tmp_path):
+    """An ARC v1 file (the Internet Archive's older format), written here by hand."""
+    page = (WEB / "time_only.html").read_bytes()
+    response = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
+    header = b"1 0 Test\nURL IP-address Archive-date Content-type Archive-length\n"
+    filedesc = b"filedesc://test.arc 0.0.0.0 20220305120000 text/plain %d\n" % len(header)
+    url = b"https://valleycourier.example/local/library-reopens"
+    record = b"%s 192.0.2.1 20220305120000 text/html %d\n" % (url, len(response))
+    arc = tmp_path / "old.arc.gz"  # one gzip member per record, as archives are written
+    arc.write_bytes(
+        gzip.compress(filedesc + header + b"\n") + gzip.compress(record + response + b"\n")
+    )
+    documents = _load(arc)
+    assert documents["title"].tolist() == ["Volunteers reopen flooded library"]
+    assert documents["date"].tolist() == [pd.Timestamp("2022-03-01")]  # <time>, not capture
+    assert documents["url"].tolist() == [url.decode()]
+
+
+def test_the_reader_streams_records_lazily(tmp_path):
+    """The WARC reader hands documents on one by one (a generator), not as one list."""
+    from analysis.corpus.readers.warc import read_warc
+
+    archive = tmp_path / "lazy.warc"
+    _write_warc(archive, gzipped=False)
+    excluded = []
+    documents = read_warc(Source(archive, str(archive), {}, lambda *e: excluded.append(e)))
+    assert not isinstance(documents, list)
+    first = next(documents)
+    assert first["row"] == 3 and excluded == []  # nothing past the first page read yet
+    assert [d["row"] for d in documents] == [6] and len(excluded) == 2
