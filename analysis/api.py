@@ -19,6 +19,7 @@ import pandas as pd
 from analysis import corpus as _corpus
 from analysis import store as _store
 from analysis.engines import check_engine, get_engine
+from analysis.files import set_storage_options as set_storage_options  # re-exported
 from analysis.gazetteer import Gazetteer, load_gazetteer
 from analysis.timeline import MIN_DOCUMENTS
 
@@ -51,6 +52,10 @@ def load_corpus(
     -------
     The documents frame (see :func:`analysis.corpus.load_corpus`); a store gives back the
     frame it was written from, attrs included.
+
+    Folders, files and stores may be URLs (``s3://bucket/corpus``, ``gs://...``,
+    ``https://host/folder/``), read through fsspec with its usual configuration or the options
+    given to :func:`set_storage_options`.
     """
     check_engine(engine)
     if isinstance(source, str | os.PathLike) and _store.is_corpus_store(source):

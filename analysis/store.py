@@ -10,6 +10,14 @@ Parquet so that a timeline reads doc_id, date and n_words without the text; by m
 files of about ``file_bytes`` of text so that a Dask worker holds one file at a time. Readers
 follow the manifest, never a folder listing. A whole store is written atomically (a hidden
 folder beside the target takes its place).
+
+A store may also live on an object store or any fsspec file system, named by URL
+(``s3://bucket/corpus``). There the manifest is the commit: the Parquet files are written
+first under names no other write uses (``part-0000-<write id>.parquet``), the manifest last in
+one upload, and the files of the store it replaced are deleted after that. A reader that takes
+the manifest sees the old store or the new one, never a mix, and never a half-written file; one
+that took the old manifest just before a replacement may find its files gone (an error, not
+wrong data). The mentions cache is written one file per key, each in one upload.
 """
 
 from __future__ import annotations
@@ -30,7 +38,16 @@ import pyarrow.parquet as pq
 
 from analysis import progress
 from analysis.errors import InputError
-from analysis.files import write_atomic, write_frame
+from analysis.files import (
+    filesystem,
+    is_url,
+    join,
+    name_of,
+    read_url,
+    url_is_file,
+    write_atomic,
+    write_frame,
+)
 from analysis.memory import bulk_memory
 
 SCHEMA_VERSION = 1
@@ -136,13 +153,58 @@ def _json_safe(value):
     return str(value)
 
 
-def _is_store(path: Path) -> bool:
+def _is_store(path: Path | str) -> bool:
+    if is_url(path):
+        return url_is_file(join(path, MANIFEST))
     return (path / MANIFEST).is_file()
 
 
 def is_corpus_store(path: str | Path) -> bool:
-    """Whether ``path`` is a folder written by :func:`write_corpus_store`."""
-    return _is_store(Path(path))
+    """Whether ``path`` (a folder or a URL) is a store written by :func:`write_corpus_store`."""
+    return _is_store(path if is_url(path) else Path(path))
+
+
+def _pieces(frame: pd.DataFrame, file_bytes: int):
+    """(month, number within the month, rows) of each file of the store, in row order."""
+    months = month_keys(frame["date"])
+    chunks = _file_chunks(months.to_numpy(), _text_sizes(frame), file_bytes)
+    part_of_month: dict[str, int] = {}
+    # Sorted groups: months in calendar order ("undated" sorts after every digit), and chunks
+    # in row order within a month, so the file list is the row order.
+    for (month, _), piece in frame.groupby([months.to_numpy(), chunks], sort=True):
+        number = part_of_month.get(month, 0)
+        part_of_month[month] = number + 1
+        yield month, number, piece
+
+
+def _file_entry(relative: str, month: str, piece: pd.DataFrame) -> dict:
+    return {
+        "path": relative,
+        "month": month,
+        "rows": len(piece),
+        "text_chars": int(_text_sizes(piece).sum()),
+    }
+
+
+def _manifest(frame: pd.DataFrame, files: list[dict], attrs: dict) -> dict:
+    columns = [str(c) for c in frame.columns]
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "corpus_hash": corpus_hash(frame),
+        "rows": len(frame),
+        "columns": columns,
+        "dtypes": {c: str(frame[c].dtype) for c in columns},
+        "order": ["date (NaT last)", "doc_id"],
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": files,
+        # load_corpus's attrs (excluded inputs, metadata, duplicates ...) travel along.
+        "attrs": _json_safe(dict(attrs)),
+    }
+
+
+def _manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
 
 
 def write_corpus_store(
@@ -165,68 +227,83 @@ def write_corpus_store(
     documents without a date) and ``_manifest.json`` with corpus_hash, rows, columns, dtypes,
     schema_version, created (UTC) and the file list in row order.
     """
-    target = Path(directory)
     for name in ("doc_id", "date"):
         if name not in documents.columns:
             raise InputError(f"documents: missing column {name}")
     if documents["doc_id"].duplicated().any():
         first = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
         raise InputError(f"documents: doc_id {first!r} is not unique; a store needs unique ids")
+    if is_url(directory):
+        return _write_url_store(documents, str(directory).rstrip("/"), file_bytes)
+    target = Path(directory)
     if target.exists() and not (
         _is_store(target) or (target.is_dir() and not any(target.iterdir()))
     ):
         raise InputError(f"{target}: exists and is not a corpus store; refusing to replace it")
 
     frame = canonical_order(documents)
-    columns = [str(c) for c in frame.columns]
-    months = month_keys(frame["date"])
-    chunks = _file_chunks(months.to_numpy(), _text_sizes(frame), file_bytes)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         files = []
-        groups = frame.groupby([months.to_numpy(), chunks], sort=True)
         with progress.bar(len(frame), "writing the corpus store", unit="doc") as bar:
-            part_of_month: dict[str, int] = {}
-            # Sorted groups: months in calendar order ("undated" sorts after every digit), and
-            # chunks in row order within a month, so the file list is the row order.
-            for (month, _), piece in groups:
-                number = part_of_month.get(month, 0)
-                part_of_month[month] = number + 1
+            for month, number, piece in _pieces(frame, file_bytes):
                 relative = f"month={month}/part-{number:04d}.parquet"
                 path = staging / relative
                 path.parent.mkdir(exist_ok=True)
                 table = pa.Table.from_pandas(piece, preserve_index=False)
                 pq.write_table(table, path, compression="zstd")
-                files.append(
-                    {
-                        "path": relative,
-                        "month": month,
-                        "rows": len(piece),
-                        "text_chars": int(_text_sizes(piece).sum()),
-                    }
-                )
+                files.append(_file_entry(relative, month, piece))
                 bar.update(len(piece))
-        manifest = {
-            "format": FORMAT,
-            "schema_version": SCHEMA_VERSION,
-            "corpus_hash": corpus_hash(frame),
-            "rows": len(frame),
-            "columns": columns,
-            "dtypes": {c: str(frame[c].dtype) for c in columns},
-            "order": ["date (NaT last)", "doc_id"],
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": files,
-            # load_corpus's attrs (excluded inputs, metadata, duplicates ...) travel along.
-            "attrs": _json_safe(dict(documents.attrs)),
-        }
-        write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        manifest = _manifest(frame, files, documents.attrs)
+        write_atomic(staging / MANIFEST, _manifest_text(manifest))
         os.chmod(staging, 0o755)
         _replace_directory(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _write_url_store(documents: pd.DataFrame, url: str, file_bytes: int) -> str:
+    """:func:`write_corpus_store` at a URL: files under new names, the manifest last (the
+    commit), then the replaced store's files deleted (see the module docstring)."""
+    import io
+
+    fs, root = filesystem(url)
+    old: list[str] = []
+    if _is_store(url):
+        old = [entry["path"] for entry in read_manifest(url)["files"]]
+    elif fs.exists(root) and fs.find(root, maxdepth=None):
+        raise InputError(f"{url}: exists and is not a corpus store; refusing to replace it")
+    frame = canonical_order(documents)
+    write_id = uuid.uuid4().hex[:8]
+    files: list[dict] = []
+    try:
+        with progress.bar(len(frame), "writing the corpus store", unit="doc") as bar:
+            for month, number, piece in _pieces(frame, file_bytes):
+                relative = f"month={month}/part-{number:04d}-{write_id}.parquet"
+                buffer = io.BytesIO()
+                table = pa.Table.from_pandas(piece, preserve_index=False)
+                pq.write_table(table, buffer, compression="zstd")
+                write_atomic(join(url, relative), buffer.getvalue())
+                files.append(_file_entry(relative, month, piece))
+                bar.update(len(piece))
+        write_atomic(join(url, MANIFEST), _manifest_text(_manifest(frame, files, documents.attrs)))
+    except BaseException:
+        _remove_quietly(fs, [f"{root}/{entry['path']}" for entry in files])
+        raise
+    kept = {entry["path"] for entry in files}
+    _remove_quietly(fs, [f"{root}/{path}" for path in old if path not in kept])
+    return url
+
+
+def _remove_quietly(fs, paths: list[str]) -> None:
+    for path in paths:
+        try:
+            fs.rm_file(path)
+        except OSError:
+            pass  # already gone, or no right to delete: a leftover, never part of a store
 
 
 def _replace_directory(staging: Path, target: Path) -> None:
@@ -257,13 +334,18 @@ def read_manifest(directory: str | Path) -> dict:
     InputError
         When the folder is not a corpus store or was written by a newer schema version.
     """
-    path = Path(directory) / MANIFEST
+    path = join(directory, MANIFEST)
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if is_url(path):
+            manifest = json.loads(read_url(path).decode("utf-8"))
+        else:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{directory}: not a corpus store (no {MANIFEST})") from None
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: unreadable manifest ({error})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error})") from None
     if manifest.get("format") != FORMAT:
         raise InputError(f"{path}: not a corpus store manifest")
     if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
@@ -274,10 +356,11 @@ def read_manifest(directory: str | Path) -> dict:
     return manifest
 
 
-def store_files(directory: str | Path) -> list[Path]:
-    """The store's Parquet files in row order (months in order, undated last)."""
-    directory = Path(directory)
-    return [directory / entry["path"] for entry in read_manifest(directory)["files"]]
+def store_files(directory: str | Path) -> list[Path] | list[str]:
+    """The store's Parquet files in row order (months in order, undated last); URLs for a
+    store named by URL."""
+    directory = str(directory).rstrip("/") if is_url(directory) else Path(directory)
+    return [join(directory, entry["path"]) for entry in read_manifest(directory)["files"]]
 
 
 def _check_columns(manifest: dict, columns: list[str] | None, directory) -> list[str]:
@@ -298,14 +381,27 @@ def _restore(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     return frame.astype(changed) if changed else frame
 
 
-def read_store_file(path: str | Path, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+def read_store_file(
+    path: str | Path,
+    columns: list[str],
+    dtypes: dict[str, str],
+    storage_options: dict | None = None,
+) -> pd.DataFrame:
     """One Parquet file of a store as a pandas frame with the written dtypes.
 
-    Runs on Dask workers: one file is the unit of work and of memory.
+    Runs on Dask workers: one file is the unit of work and of memory. ``storage_options`` are
+    the fsspec options of a URL (from the client, see :func:`analysis.files.storage_options`).
     """
     with bulk_memory():
-        table = pq.read_table(path, columns=columns, partitioning=None)
-        return _restore(table.to_pandas(), dtypes)
+        return _restore(_read_table(path, columns, storage_options).to_pandas(), dtypes)
+
+
+def _read_table(path, columns, options: dict | None = None) -> pa.Table:
+    if not is_url(path):
+        return pq.read_table(path, columns=columns, partitioning=None)
+    fs, inner = filesystem(str(path), options)
+    with fs.open(inner, "rb") as stream:
+        return pq.read_table(stream, columns=columns, partitioning=None)
 
 
 def empty_documents(manifest: dict, columns: list[str] | None = None) -> pd.DataFrame:
@@ -335,7 +431,7 @@ def read_corpus_store(directory: str | Path, *, columns: list[str] | None = None
         frame = empty_documents(manifest, columns)
     else:
         with bulk_memory():  # Parquet's decompression scratch goes back to the system
-            tables = [pq.read_table(path, columns=columns, partitioning=None) for path in files]
+            tables = [_read_table(path, columns) for path in files]
             frame = _restore(pa.concat_tables(tables).to_pandas(), manifest["dtypes"])
     frame.attrs = dict(manifest.get("attrs", {}))
     return frame
@@ -344,8 +440,10 @@ def read_corpus_store(directory: str | Path, *, columns: list[str] | None = None
 # --- mentions cache ------------------------------------------------------------------------------
 
 
-def mentions_cache_dir(store_dir: str | Path) -> Path:
+def mentions_cache_dir(store_dir: str | Path) -> Path | str:
     """The folder beside the store that holds its cached mentions (``<store>.mentions``)."""
+    if is_url(store_dir):
+        return str(store_dir).rstrip("/") + ".mentions"
     store_dir = Path(store_dir)
     return store_dir.parent / f"{store_dir.name}.mentions"
 
@@ -356,23 +454,32 @@ def mentions_cache_path(
     """Where the mentions of this store, gazetteer and options are (or would be) cached."""
     corpus = read_manifest(store_dir)["corpus_hash"][:16]
     options = ("metonyms" if metonyms else "plain") + ("-dups" if include_duplicates else "")
-    return mentions_cache_dir(store_dir) / f"mentions-{corpus}-{gazetteer.hash}-{options}.parquet"
+    name = f"mentions-{corpus}-{gazetteer.hash}-{options}.parquet"
+    return join(mentions_cache_dir(store_dir), name)
 
 
-def read_cached_mentions(path: Path) -> pd.DataFrame | None:
+def read_cached_mentions(path: Path | str) -> pd.DataFrame | None:
     """The cached mentions at ``path``, or None when absent or unreadable (then recomputed)."""
-    if not path.is_file():
+    if is_url(path):
+        if not url_is_file(path):
+            return None
+    elif not Path(path).is_file():
         return None
     try:
-        return pd.read_parquet(path)
+        return _read_table(path, None).to_pandas() if is_url(path) else pd.read_parquet(path)
     except (OSError, pa.ArrowException):
         return None  # e.g. written by another pyarrow: recompute and overwrite
 
 
-def write_cached_mentions(mentions: pd.DataFrame, path: Path) -> None:
+def write_cached_mentions(mentions: pd.DataFrame, path: Path | str) -> None:
     """Write the mentions cache file atomically; files of an older corpus are removed."""
     write_frame(mentions, path)
-    corpus = path.name.split("-")[1]
-    for stale in path.parent.glob("mentions-*.parquet"):
+    corpus = name_of(path).split("-")[1]
+    if is_url(path):
+        fs, inner = filesystem(str(path))
+        stale = [p for p in fs.glob(inner.rsplit("/", 1)[0] + "/mentions-*.parquet")]
+        _remove_quietly(fs, [p for p in stale if p.rsplit("/", 1)[-1].split("-")[1] != corpus])
+        return
+    for stale in Path(path).parent.glob("mentions-*.parquet"):
         if stale.name.split("-")[1] != corpus:
             stale.unlink(missing_ok=True)  # that corpus is gone; its mentions can never hit

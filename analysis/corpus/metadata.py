@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.corpus.dates import check_dates, parse_dates
 from analysis.corpus.readers import COLUMN_NAMES, read_bytes
 from analysis.errors import InputError
+from analysis.files import is_url, join, name_of, url_is_file
 from analysis.text import clean as textclean
 
 METADATA_FILE = "metadata.csv"
@@ -29,7 +30,10 @@ def sidecar_path(metadata, sources: list) -> Path | None:
     if metadata is False:
         return None
     if metadata is not None:
-        return Path(os.fspath(metadata)).expanduser()
+        return metadata if is_url(metadata) else Path(os.fspath(metadata)).expanduser()
+    if len(sources) == 1 and is_url(sources[0]):  # a folder by URL (s3://...): its sidecar
+        candidate = join(sources[0], METADATA_FILE)
+        return candidate if url_is_file(candidate) else None
     if len(sources) == 1 and not isinstance(sources[0], pd.DataFrame):
         candidate = Path(os.fspath(sources[0])).expanduser() / METADATA_FILE
         if candidate.is_file():
@@ -108,7 +112,7 @@ def apply_metadata(
     if "date" in sidecar:
         parsed, bad = parse_dates(sidecar["date"])
         local_notes = [[] for _ in range(len(sidecar))]
-        where = [f"{path.name} line {row}" for row in sidecar["row"]]
+        where = [f"{name_of(path)} line {row}" for row in sidecar["row"]]
         values = sidecar["date"].reset_index(drop=True)
         parsed = check_dates(parsed, bad, values, where, local_notes, "metadata date", "ignored")
         for position, extra in zip(positions.tolist(), local_notes, strict=True):

@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis import progress
 from analysis.errors import InputError
+from analysis.files import is_url, storage_options
 from analysis.gazetteer import Gazetteer, load_gazetteer
 from analysis.mentions import Extraction, drop_boilerplate, extract
 from analysis.mentions import find_mentions as _pandas_find_mentions
@@ -213,7 +214,8 @@ def store_dataframe(
     Parameters
     ----------
     store_dir : a folder written by :func:`analysis.store.write_corpus_store`, on storage that
-        every worker can read (the same path on each machine).
+        every worker can read (the same path on each machine), or its URL (``s3://...``),
+        which the workers read with the client's fsspec options.
     columns : read only these columns; default all.
     missing_ok : silently leave out requested columns the store does not have.
 
@@ -232,8 +234,11 @@ def store_dataframe(
     if missing and not missing_ok:
         raise InputError(f"{store_dir}: the store has no column(s) {', '.join(missing)}")
     columns = [c for c in columns if c in manifest["columns"]]
-    # Absolute paths: a worker's working folder is not the client's.
-    files = [str(path.resolve()) for path in store_files(store_dir)]
+    # Absolute paths: a worker's working folder is not the client's. A URL goes with the
+    # client's fsspec options (endpoint, credentials), which the workers may not have.
+    remote = is_url(store_dir)
+    files = [path if remote else str(path.resolve()) for path in store_files(store_dir)]
+    options = storage_options(str(store_dir)) if remote else None
     meta = empty_documents(manifest, columns)
     if not files:
         with dask.config.set(_DASK_CONFIG):
@@ -244,6 +249,7 @@ def store_dataframe(
             files,
             columns=columns,
             dtypes=manifest["dtypes"],
+            storage_options=options,
             meta=meta,
             label="read-corpus-store",
             enforce_metadata=False,

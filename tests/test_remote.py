@@ -1,0 +1,220 @@
+"""Sources and stores by URL: a corpus folder on S3 (a local moto server) loads as it does from
+disk, a Parquet store written to S3 is read back by the Dask engine, and HTTP files and folder
+listings load too (a local http.server). Nothing leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import http.server
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES, SMALL_GAZETTEER
+from pandas.testing import assert_frame_equal
+
+from analysis import store
+from analysis.api import (
+    cached_mentions,
+    find_mentions,
+    load_corpus,
+    mentions_over_time,
+    set_storage_options,
+)
+from analysis.errors import InputError
+from analysis.gazetteer import load_gazetteer
+
+pytestmark = pytest.mark.filterwarnings("ignore::analysis.corpus.CorpusWarning")
+
+MIXED = FIXTURES / "corpus" / "mixed"
+BUCKET = "news"
+SMALL = load_gazetteer(SMALL_GAZETTEER)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
+    """A moto S3 server on 127.0.0.1 with bucket ``news``; fsspec pointed at it."""
+    moto_server = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    pytest.importorskip("s3fs", reason="s3fs is not installed")
+    import fsspec.config
+
+    port = _free_port()
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    try:
+        server.start()
+    except Exception as error:  # noqa: BLE001 - any failure to start is a reason to skip
+        pytest.skip(f"the local S3 server (moto) could not start on 127.0.0.1:{port}: {error}")
+    saved = copy.deepcopy(fsspec.config.conf)
+    endpoint = f"http://127.0.0.1:{port}"
+    set_storage_options(
+        "s3",
+        endpoint_url=endpoint,
+        key="testing",
+        secret="testing",
+        config_kwargs={"connect_timeout": 5, "read_timeout": 20, "retries": {"max_attempts": 1}},
+    )
+    try:
+        import fsspec
+
+        fs = fsspec.filesystem("s3")
+        fs.mkdir(BUCKET)
+        fs.put(str(MIXED), f"{BUCKET}/corpus", recursive=True)
+        yield fs
+    finally:
+        fsspec.config.conf.clear()
+        fsspec.config.conf.update(saved)
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def local_mixed() -> pd.DataFrame:
+    return load_corpus(MIXED)
+
+
+def as_url(frame: pd.DataFrame, local: str, url: str) -> pd.DataFrame:
+    """The local result with the folder's path replaced by its URL, where paths appear."""
+    expected = frame.copy()
+    expected["path"] = expected["path"].str.replace(local, url, regex=False)
+    attrs = copy.deepcopy(frame.attrs)
+    for entry in attrs["excluded"]:
+        entry["path"] = entry["path"].replace(local, url)
+    attrs["source"] = url
+    attrs["metadata"] = attrs["metadata"].replace(local, url)
+    expected.attrs = attrs
+    return expected
+
+
+def test_a_folder_on_s3_loads_as_from_disk(s3, local_mixed):
+    url = f"s3://{BUCKET}/corpus"
+    documents = load_corpus(url)
+    assert len(documents) == 12  # counted by hand: the fixture's README of documents
+    row = documents.set_index("doc_id").loc["alpha"]
+    assert row["path"] == f"s3://{BUCKET}/corpus/alpha.txt"
+    assert documents.attrs["metadata"] == f"s3://{BUCKET}/corpus/metadata.csv"
+    excluded = {(e["path"], e["row"]) for e in documents.attrs["excluded"]}
+    assert (f"{url}/items.jsonl", 3) in excluded and (f"{url}/items.json", 2) in excluded
+    assert_frame_equal(documents, as_url(local_mixed, str(MIXED), url))
+    assert documents.attrs == as_url(local_mixed, str(MIXED), url).attrs
+
+
+def test_a_file_on_s3_and_missing_urls(s3):
+    documents = load_corpus(f"s3://{BUCKET}/corpus/alpha.txt")
+    assert documents["doc_id"].tolist() == ["alpha"]
+    assert documents["path"].tolist() == [f"s3://{BUCKET}/corpus/alpha.txt"]
+    with pytest.raises(InputError, match=rf"^s3://{BUCKET}/nothing: no such file or folder$"):
+        load_corpus(f"s3://{BUCKET}/nothing")
+    s3.pipe_file(f"{BUCKET}/odd/data.bin", b"\x00\x01")
+    unsupported = r"^s3://news/odd/data\.bin: unsupported file type '\.bin'"
+    with pytest.raises(InputError, match=unsupported):
+        load_corpus(f"s3://{BUCKET}/odd/data.bin")
+
+
+def test_a_store_on_s3_read_by_dask(s3, local_mixed, tmp_path):
+    from distributed import Client
+
+    url = f"s3://{BUCKET}/stores/mixed"
+    local_store = store.write_corpus_store(local_mixed, tmp_path / "store", file_bytes=300)
+    assert store.write_corpus_store(local_mixed, url, file_bytes=300) == url
+    manifest = store.read_manifest(url)
+    assert manifest["rows"] == 12
+    assert manifest["corpus_hash"] == store.read_manifest(local_store)["corpus_hash"]
+    assert len(manifest["files"]) == len(store.read_manifest(local_store)["files"]) > 2
+    assert store.is_corpus_store(url) and not store.is_corpus_store(f"s3://{BUCKET}/corpus")
+
+    expected_mentions = find_mentions(local_mixed, SMALL)
+    assert len(expected_mentions) > 0
+    # One worker process: it has no S3 settings of its own, so this checks that the client's
+    # storage options travel with the tasks.
+    with Client(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        from_s3 = load_corpus(url, engine="dask", client=c)
+        assert_frame_equal(from_s3, local_mixed)
+        assert from_s3.attrs == local_mixed.attrs
+        mentions = find_mentions(url, SMALL, engine="dask", client=c)
+        assert_frame_equal(mentions, expected_mentions)
+        assert_frame_equal(
+            mentions_over_time(mentions, url, freq="M", engine="dask", client=c),
+            mentions_over_time(expected_mentions, local_mixed, freq="M"),
+        )
+    assert_frame_equal(load_corpus(url), local_mixed)  # and the pandas engine
+
+    # The mentions cache lives beside the store, on S3, one object per key.
+    assert_frame_equal(cached_mentions(url, SMALL), expected_mentions)
+    (cache,) = s3.glob(f"{BUCKET}/stores/mixed.mentions/*.parquet")
+    assert cache.endswith(f"-{SMALL.hash}-plain.parquet")
+    assert_frame_equal(store.read_cached_mentions(f"s3://{cache}"), expected_mentions)
+
+
+def test_replacing_a_store_on_s3_commits_with_the_manifest(s3, local_mixed):
+    url = f"s3://{BUCKET}/stores/replaced"
+    store.write_corpus_store(local_mixed, url, file_bytes=300)
+    first = {f"{BUCKET}/stores/replaced/{e['path']}" for e in store.read_manifest(url)["files"]}
+    smaller = local_mixed.iloc[:3].copy()
+    store.write_corpus_store(smaller, url)
+    second = {f"{BUCKET}/stores/replaced/{e['path']}" for e in store.read_manifest(url)["files"]}
+    assert not first & second  # new files under new names: the old manifest's stay intact
+    left = set(s3.find(f"{BUCKET}/stores/replaced"))
+    assert left == second | {f"{BUCKET}/stores/replaced/{store.MANIFEST}"}  # old ones deleted
+    assert len(store.read_corpus_store(url)) == 3
+    # A prefix holding other objects is not a store and is never overwritten.
+    with pytest.raises(InputError, match=r"corpus: exists and is not a corpus store"):
+        store.write_corpus_store(smaller, f"s3://{BUCKET}/corpus")
+
+
+# --- HTTP --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def http_root(tmp_path_factory):
+    """A local http.server over a copy of the fixture folder (its index pages list files)."""
+    root = tmp_path_factory.mktemp("www")
+    shutil.copytree(MIXED, root / "corpus")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+
+    class Quiet(handler.func):  # type: ignore[name-defined]
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root))
+    )
+    server.timeout = 5
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_files_and_folders_over_http(http_root, local_mixed):
+    pytest.importorskip("aiohttp", reason="fsspec's HTTP file system needs aiohttp")
+    one = load_corpus(f"{http_root}/corpus/alpha.txt")
+    assert one["doc_id"].tolist() == ["alpha"]
+    assert one["path"].tolist() == [f"{http_root}/corpus/alpha.txt"]
+    url = f"{http_root}/corpus/"
+    folder = load_corpus(url)
+    assert len(folder) == 12
+    assert_frame_equal(folder, as_url(local_mixed, str(MIXED), url.rstrip("/")))
+    with pytest.raises(InputError, match=r"missing\.txt: no such file or folder"):
+        load_corpus(f"{http_root}/corpus/missing.txt")
+
+
+def test_local_paths_are_not_urls(tmp_path):
+    from analysis.files import is_url, join
+
+    assert is_url("s3://b/k") and is_url("https://h/x") and not is_url("C:\\data\\x")
+    assert not is_url(Path("s3:/b/k")) and not is_url("relative/s3://")
+    assert join("s3://b/store/", "_manifest.json") == "s3://b/store/_manifest.json"
+    assert join(tmp_path, "x") == tmp_path / "x"
