@@ -184,3 +184,58 @@ def in_window(dates: pd.Series, start: Any = None, end: Any = None) -> pd.Series
 def in_window_or_undated(dates: pd.Series, start: Any = None, end: Any = None) -> pd.Series:
     """:func:`in_window`, keeping undated rows: they cannot be placed, so no window drops them."""
     return in_window(dates, start, end) | as_datetimes(dates).isna()
+
+
+# --- choosing a frequency from the span ---------------------------------------------------------
+
+AUTO_FREQ_LIMITS = (
+    (pd.Timedelta(days=92), "D"),
+    (pd.Timedelta(days=731), "W"),
+    (pd.Timedelta(days=3653), "M"),
+    (pd.Timedelta(days=12784), "Q"),
+)
+"""``auto_freq``'s rule: the first frequency whose longest span the dates fit in, else "Y".
+
+Up to about 3 months daily (at most 93 points), up to 2 years weekly (14-105 points), up to 10
+years monthly (24-121 points), up to 35 years quarterly (40-141 points), yearly beyond. Each step
+starts where the finer frequency would pass ~100 points, so a line chart has roughly 15 to 140
+points: enough to show a shape, few enough that each point can be seen (and linked). A span
+shorter than two weeks is still daily; a handful of points is then what there is."""
+
+AUTO = ("", "AUTO")
+
+
+def auto_freq(start: Any, end: Any) -> str:
+    """The frequency for a chart from ``start`` to ``end`` (see :data:`AUTO_FREQ_LIMITS`).
+
+    Parameters
+    ----------
+    start, end : dates (anything :func:`bound` reads); None or NaT gives "W", the default.
+
+    Returns
+    -------
+    str, one of :data:`FREQUENCIES`.
+    """
+    first, last = bound(start, "start"), bound(end, "end")
+    if first is None or last is None:
+        return "W"
+    span = abs(last - first)
+    for longest, freq in AUTO_FREQ_LIMITS:
+        if span <= longest:
+            return freq
+    return "Y"
+
+
+def resolve_freq(
+    freq: str | None, dates: pd.Series | None = None, start: Any = None, end: Any = None
+) -> str:
+    """``freq`` as given, or :func:`auto_freq` over the window when it is "", None or "auto".
+
+    The window is ``start``/``end`` where given, else the first/last of ``dates`` (NaT ignored).
+    """
+    if freq is not None and str(freq).strip().upper() not in AUTO:
+        return canonical_freq(str(freq))
+    known = as_datetimes(dates).dropna() if dates is not None else pd.Series([], dtype="M8[ns]")
+    first = bound(start, "start") or (known.min() if len(known) else None)
+    last = bound(end, "end") or (known.max() if len(known) else None)
+    return auto_freq(first, last)

@@ -12,10 +12,12 @@ when the caller gives no ``ax``; nothing touches pyplot's current-figure state.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
+import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 import matplotlib as mpl
@@ -32,7 +34,16 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from analysis import config
 from analysis.errors import InputError
 from analysis.files import write_atomic
-from analysis.periods import canonical_freq, freq_name, next_period_start, period_range
+from analysis.kwic import evidence_anchor
+from analysis.periods import (
+    FREQUENCIES,
+    auto_freq,
+    canonical_freq,
+    freq_name,
+    next_period_start,
+    period_range,
+    period_start,
+)
 from analysis.schema import NO_ACTION, NO_ACTION_LABEL
 from analysis.timeline import check_normalize
 
@@ -234,9 +245,21 @@ def _new_axes(ax: Axes | None, *, height: float | None = None) -> Axes:
     return ax
 
 
+def plain(text: object) -> str:
+    """``text`` as matplotlib must draw it: literally, never as mathtext.
+
+    Every label drawn from data goes through here: an entity named "$x$" or a title with two
+    dollar signs would otherwise be parsed as TeX (and may fail to draw at all). A label
+    beginning with "_" would be hidden from legends, so it gets a zero-width space in front.
+    """
+    value = str(text).replace("\\$", "$").replace("$", "\\$")
+    return "\u200b" + value if value.startswith("_") else value
+
+
 def _truncate(name: object, width: int = NAME_WIDTH) -> str:
+    """``name`` shortened to ``width`` characters (with "…") and escaped by :func:`plain`."""
     text = str(name)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    return plain(text if len(text) <= width else text[: width - 1].rstrip() + "…")
 
 
 def _kind_note(series: pd.DataFrame) -> str:
@@ -251,7 +274,7 @@ def _set_title(ax: Axes, title: str) -> None:
     points = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
     # A left-aligned title starts where the Axes does, after the tick labels: ~3/4 of the width.
     characters = max(30, int(width_inches * 0.75 * 72 / (points * 0.65)))
-    ax.set_title(textwrap.fill(title, characters))
+    ax.set_title(plain(textwrap.fill(title, characters)))
 
 
 def _show_empty(ax: Axes, title: str, message: str = EMPTY_MESSAGE) -> Axes:
@@ -259,7 +282,7 @@ def _show_empty(ax: Axes, title: str, message: str = EMPTY_MESSAGE) -> Axes:
     ax.text(
         0.5,
         0.5,
-        message,
+        plain(message),
         transform=ax.transAxes,
         ha="center",
         va="center",
@@ -358,7 +381,7 @@ def _undated_note(series: pd.DataFrame | None, corpus: pd.DataFrame | None) -> s
 def _add_note(ax: Axes, text: str) -> None:
     # Below the x tick labels, left-aligned; constrained layout makes room for it.
     ax.annotate(
-        text,
+        plain(text),
         xy=(0, 0),
         xycoords="axes fraction",
         xytext=(0, -34),
@@ -444,7 +467,183 @@ def _ranked(frame: pd.DataFrame, weight: str, label: str = "entity") -> pd.Index
 
 
 # ---------------------------------------------------------------------------------------------
+# Which entities a chart draws, and where its points link to
+
+
+def class_entity_ids(entities: pd.DataFrame) -> frozenset[str]:
+    """The ids of a gazetteer's class entities: "Weapons (generic)", "Drones", "Missiles" ...
+
+    The gazetteer's convention (``data/gazetteer/60-weapons.yml``): a class has no parent and
+    specific systems name their class as parent; a sub-class (glide bombs, MANPADS) names its
+    broader class and is itself a parent. So a weapon is a class when it has no parent or when
+    another entity names it as parent. Actors' parents are institutions (the Pentagon under
+    the United States), not classes: no actor is a class.
+
+    Parameters
+    ----------
+    entities : DataFrame
+        ``Gazetteer.entities`` (uses id, kind, parent).
+    """
+    weapons = entities[entities["kind"] == "weapon"]
+    parents = set(entities["parent"]) - {""}
+    is_class = (weapons["parent"] == "") | weapons["id"].isin(parents)
+    return frozenset(weapons.loc[is_class, "id"])
+
+
+@functools.lru_cache(maxsize=1)
+def _default_class_ids() -> frozenset[str]:
+    from analysis.gazetteer import load_gazetteer
+
+    return class_entity_ids(load_gazetteer().entities)
+
+
+def _entity_key(frame: pd.DataFrame) -> pd.Series:
+    return frame["entity_id"] if "entity_id" in frame.columns else frame["entity"]
+
+
+def _without_classes(
+    frame: pd.DataFrame, include_classes: bool, classes: Iterable[str] | None
+) -> tuple[pd.DataFrame, int]:
+    """``frame`` without the rows of class entities (unless ``include_classes``), and how many
+    entities were left out. ``classes`` are ids or names; default the default gazetteer's."""
+    if include_classes or frame.empty:
+        return frame, 0
+    wanted = _default_class_ids() if classes is None else frozenset(map(str, classes))
+    drop = _entity_key(frame).astype(str).isin(wanted) | frame["entity"].astype(str).isin(wanted)
+    return frame[~drop], int(frame.loc[drop, "entity"].nunique())
+
+
+def _class_note(count: int) -> str | None:
+    if not count:
+        return None
+    return (
+        f"{_plural(count, 'class entity').replace('entitys', 'entities')} "
+        "(e.g. Weapons (generic)) left out: include_classes=True brings them back"
+    )
+
+
+def _dated_ranking(series: pd.DataFrame) -> tuple[pd.Index, int]:
+    """Entities by their mentions in dated documents; those with none are left out (a flat line
+    at zero says nothing), with how many they were."""
+    dated = _dated(series)
+    ranked = _ranked(dated, "mentions") if not dated.empty else pd.Index([])
+    totals = dated.groupby("entity")["mentions"].sum() if not dated.empty else pd.Series()
+    kept = pd.Index([name for name in ranked if totals.get(name, 0) > 0])
+    undated_only = series.loc[~series["entity"].isin(kept)]
+    undated_only = undated_only.loc[undated_only["mentions"] > 0, "entity"].nunique()
+    return kept, int(undated_only)
+
+
+def _undated_only_note(count: int) -> str | None:
+    if not count:
+        return None
+    return (
+        f"{_plural(count, 'entity').replace('entitys', 'entities')} mentioned only in undated "
+        "documents: not drawn"
+    )
+
+
+def _anchor_of(entity_id: object, period: object, freq: str | None) -> str:
+    return evidence_anchor(str(entity_id), period, freq or "W")
+
+
+def _linked(anchor: str, links: bool | Collection[str]) -> str | None:
+    """``#anchor`` when the chart links there: every anchor for True, else those listed."""
+    if links is True or (not isinstance(links, bool) and anchor in links):
+        return "#" + anchor
+    return None
+
+
+def _link_points(
+    ax: Axes,
+    x: pd.DatetimeIndex,
+    y: np.ndarray,
+    mentions: np.ndarray,
+    entity_id: object,
+    periods: pd.DatetimeIndex,
+    freq: str | None,
+    links: bool | Collection[str],
+    colour: str,
+    size: float,
+) -> None:
+    """Markers on the points with mentions, each a link to its evidence (SVG output)."""
+    urls = [
+        _linked(_anchor_of(entity_id, period, freq), links) if count > 0 else None
+        for period, count in zip(periods, mentions, strict=True)
+    ]
+    keep = np.array([url is not None and np.isfinite(v) for url, v in zip(urls, y, strict=True)])
+    if not keep.any():
+        return
+    points = ax.scatter(
+        np.asarray(x)[keep],
+        y[keep],
+        s=size,
+        color=colour,
+        zorder=10,
+        clip_on=False,
+        linewidths=0,
+    )
+    points.set_urls([url for url, k in zip(urls, keep, strict=True) if k])
+
+
+def svg_links(figure: Figure | Axes) -> str:
+    """The figure as inline SVG markup whose linked markers and bars are ``<a>`` elements.
+
+    Draw with ``links=True`` first; embed the result in the page that holds the evidence
+    anchors (``analysis.report.html.figure_html`` does, at the page's width). No XML prolog,
+    width 100% of the container, height from the aspect ratio; reproducible bytes as in
+    :func:`save_figure`.
+    """
+    fig = figure.figure if isinstance(figure, Axes) else figure
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.hashsalt": "news-mentions-analysis", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
+    markup = buffer.getvalue().decode("utf-8")
+    markup = markup[markup.index("<svg") :]
+    return re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        r'<svg\1 width="100%" preserveAspectRatio="xMinYMin meet"',
+        markup,
+        count=1,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Charts
+
+
+MAX_LINES = 8
+"""More entities than this on one chart become small multiples (one panel each)."""
+
+
+def _series_frame(series, corpus, normalize, freq, include_classes, classes):
+    """What every time chart needs: normalisation, frequency, the entities to draw and notes."""
+    normalize = _normalisation(series, normalize)
+    freq = _freq_of(series, freq)
+    if corpus is not None and freq is None:
+        freq = _freq_of(corpus, None)
+    kept, classes_out = (
+        _without_classes(series, include_classes, classes) if not series.empty else (series, 0)
+    )
+    ranked, undated_only = _dated_ranking(kept) if not kept.empty else (pd.Index([]), 0)
+    notes = [_class_note(classes_out), _undated_only_note(undated_only)]
+    return kept, normalize, freq, ranked, [note for note in notes if note]
+
+
+def _wide_values(dated, ranked, corpus, column="value"):
+    """period x entity values; periods without documents are NaN (a gap, not a false dip)."""
+    wide = dated.pivot_table(
+        index="period", columns="entity", values=column, aggfunc="sum", fill_value=0
+    ).reindex(columns=ranked, fill_value=0)
+    if corpus is not None and not corpus.empty:
+        wide = wide.reindex(wide.index.union(_dated(corpus)["period"]), fill_value=0)
+    wide = wide.sort_index()
+    empty = _period_documents(dated, corpus).reindex(wide.index, fill_value=0) == 0
+    return wide.mask(empty, np.nan)
+
+
+def _entity_ids(series: pd.DataFrame) -> dict[str, object]:
+    return dict(zip(series["entity"], _entity_key(series), strict=False))
 
 
 def plot_mentions_over_time(
@@ -457,21 +656,27 @@ def plot_mentions_over_time(
     note_undated: bool = True,
     freq: str | None = None,
     normalize: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
     ax: Axes | None = None,
 ) -> Axes:
-    """Line chart of mentions per period for the ``top_n`` entities plus "other".
+    """Line chart of mentions per period for the ``top_n`` entities (at most about 8 lines).
 
     Parameters
     ----------
     series : DataFrame
-        From ``mentions_over_time``: period, entity, mentions, value, period_documents,
-        period_words, low_volume, undated (``attrs["normalize"]``/``attrs["freq"]`` when set).
+        From ``mentions_over_time``: period, entity_id, entity, mentions, value,
+        period_documents, period_words, low_volume, undated (``attrs["normalize"]``/
+        ``attrs["freq"]`` when set).
     corpus : DataFrame, optional
         From ``corpus_over_time`` (period, documents, low_volume, undated): used for the shaded
         low-volume periods and the undated-document note.
     top_n : int
-        Entities drawn as their own line, by total mentions; the rest are summed into "other"
-        (for shares of documents, which do not add up, they are left out and counted instead).
+        Entities drawn as their own line, by mentions in dated documents. The rest are summed
+        into a dotted "other" line only while it stays below the highest of them; otherwise
+        (and for shares of documents, which do not add up) a note counts them instead, so
+        "other" never dominates. For more than 8 lines use ``plot_small_multiples``.
     events : DataFrame, optional
         date, label (see ``load_events``): dotted vertical markers.
     title : str, optional
@@ -480,76 +685,109 @@ def plot_mentions_over_time(
         Write below the axis how many undated documents and mentions are left off it.
     freq, normalize : str, optional
         The series' frequency and normalisation; default its ``attrs`` (the timeline sets them).
+    include_classes : bool
+        Keep class entities ("Weapons (generic)", "Drones", ...); left out by default, with a
+        note, since a class word outnumbers the systems it stands for.
+    classes : iterable of str, optional
+        The class entities' ids (:func:`class_entity_ids` of your gazetteer); default those
+        of the default gazetteer.
+    links : bool or collection of str
+        True: each point with mentions links (in SVG output, see :func:`svg_links`) to
+        ``#`` + ``analysis.kwic.evidence_anchor(entity_id, period, freq)``; a collection of
+        anchors links only those.
     ax : Axes, optional
         Draw here; a new figure otherwise.
 
     Returns
     -------
     Axes
+
+    Notes
+    -----
+    Entities with no mention in a dated document are not drawn (a flat line at zero would
+    take a place from a dated one); a note says how many.
     """
     with _styled():
         ax = _new_axes(ax)
-        normalize = _normalisation(series, normalize)
-        freq = _freq_of(series, freq)
-        if corpus is not None and freq is None:
-            freq = _freq_of(corpus, None)
+        kept, normalize, freq, ranked, notes = _series_frame(
+            series, corpus, normalize, freq, include_classes, classes
+        )
         title = title or (
             f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, by {freq_name(freq)}"
         )
-        dated = _dated(series) if not series.empty else series
-        if series.empty or series["mentions"].sum() == 0:
+        dated = _dated(kept) if not kept.empty else kept
+        if dated.empty or not len(ranked):
             _show_empty(ax, title)
             note = _undated_note(series if not series.empty else None, corpus)
-            if note and note_undated:
-                _add_note(ax, note)
+            notes = [*notes, note] if note and note_undated else notes
+            if notes:
+                _add_note(ax, "\n".join(notes))
             return ax
 
-        ranked = _ranked(series, "mentions")
         top, rest = ranked[:top_n], ranked[top_n:]
-        wide = dated.pivot_table(
-            index="period", columns="entity", values="value", aggfunc="sum", fill_value=0
-        ).reindex(columns=ranked, fill_value=0)
-        if corpus is not None and not corpus.empty:
-            wide = wide.reindex(wide.index.union(_dated(corpus)["period"]), fill_value=0)
-        wide = wide.sort_index()
-        # A period without documents says nothing about attention (a rate over it is undefined,
-        # and a count of 0 would draw a false dip): leave a gap; the corpus panel shows why.
-        empty = _period_documents(dated, corpus).reindex(wide.index, fill_value=0) == 0
-        wide = wide.mask(empty, np.nan)
+        wide = _wide_values(dated, ranked, corpus)
+        counts = _wide_values(dated, ranked, corpus, "mentions").fillna(0)
+        ids = _entity_ids(kept)
         x = _centres(wide.index, freq)
-        marker = "o" if len(wide) <= 60 else None
+        marker = "o" if len(wide) <= 60 and links is False else None
 
         low = _low_volume_periods(series, corpus)
         # When every period is thin, shading them all says nothing: the legend says it instead.
         all_low = len(wide) > 0 and set(pd.DatetimeIndex(low)) >= set(wide.index)
         shaded = _shade_low_volume(ax, low, freq) if len(wide) and not all_low else False
+        handles, labels = [], []
         for index, name in enumerate(top):
-            ax.plot(
+            colour = PALETTE[index % len(PALETTE)]
+            (line,) = ax.plot(
                 x,
                 wide[name].to_numpy(),
                 label=_truncate(name),
-                color=PALETTE[index % len(PALETTE)],
+                color=colour,
                 linestyle="-" if index < 4 else "--",
                 marker=marker,
                 markersize=4,
                 clip_on=False,  # a zero sits on the axis: show the whole marker
                 zorder=3 + len(top) - index,  # where lines meet, the most mentioned is on top
             )
-        handles, labels = ax.get_legend_handles_labels()
-        if len(rest) and normalize != "share_of_docs":
-            (line,) = ax.plot(
-                x,
-                wide[list(rest)].sum(axis=1, min_count=1).to_numpy(),
-                color=OTHER_COLOUR,
-                linestyle=":",
-                marker=marker,
-                markersize=3,
-            )
+            if links is not False:
+                _link_points(
+                    ax,
+                    x,
+                    wide[name].to_numpy(),
+                    counts[name].to_numpy(),
+                    ids.get(name, name),
+                    wide.index,
+                    freq,
+                    links,
+                    colour,
+                    16 if len(wide) <= 60 else 7,
+                )
             handles.append(line)
-            labels.append(f"other ({_plural(len(rest), 'entity').replace('entitys', 'entities')})")
+            labels.append(_truncate(name))
+        if len(rest) and normalize != "share_of_docs":
+            other = wide[list(rest)].sum(axis=1, min_count=1)
+            highest = np.nanmax(wide[list(top)].to_numpy()) if len(top) else 0
+            label = f"other ({_plural(len(rest), 'entity').replace('entitys', 'entities')})"
+            if np.nanmax(other.to_numpy()) <= highest:
+                (line,) = ax.plot(
+                    x,
+                    other.to_numpy(),
+                    color=OTHER_COLOUR,
+                    linestyle=":",
+                    marker=marker,
+                    markersize=3,
+                )
+                handles.append(line)
+                labels.append(label)
+            else:
+                notes.append(
+                    f"{label} not drawn: together they would dwarf the lines "
+                    f"(highest {_format_value(float(np.nanmax(other.to_numpy())), normalize)})"
+                )
         elif len(rest):
-            handles.append(Patch(visible=False))
-            labels.append(f"{len(rest)} more not shown\n(shares do not add up)")
+            notes.append(
+                f"{len(rest):,} more entities not drawn (shares of documents do not add up)"
+            )
         if shaded:
             handles.append(Patch(facecolor=LOW_VOLUME_COLOUR))
             labels.append(_few_documents(corpus if corpus is not None else series))
@@ -571,8 +809,135 @@ def plot_mentions_over_time(
         _set_title(ax, title)
         note = _undated_note(series, corpus)
         if note and note_undated:
-            _add_note(ax, note)
+            notes.append(note)
+        if notes:
+            _add_note(ax, "\n".join(notes))
         return ax
+
+
+def plot_small_multiples(
+    series: pd.DataFrame,
+    *,
+    corpus: pd.DataFrame | None = None,
+    top_n: int = 12,
+    columns: int = 4,
+    other: bool = True,
+    title: str | None = None,
+    freq: str | None = None,
+    normalize: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
+    figure: Figure | None = None,
+) -> Figure:
+    """One small panel per entity on a shared scale: many entities without spaghetti.
+
+    Parameters
+    ----------
+    series, corpus, freq, normalize, include_classes, classes, links
+        As in :func:`plot_mentions_over_time`.
+    top_n : int
+        Panels, one per entity, by mentions in dated documents.
+    columns : int
+        Panels per row.
+    other : bool
+        Add a last, grey panel with the sum of the remaining entities on its own scale (said
+        in its title), so it never flattens the others; False leaves it out with a note.
+    title : str, optional
+    figure : Figure or SubFigure, optional
+        Draw into this (``plot_timeline_with_corpus`` passes a subfigure).
+
+    Returns
+    -------
+    Figure
+        The panels share both axes: heights compare across entities.
+    """
+    with _styled():
+        kept, normalize, freq, ranked, notes = _series_frame(
+            series, corpus, normalize, freq, include_classes, classes
+        )
+        top, rest = ranked[:top_n], ranked[top_n:]
+        other_panel = bool(other and len(rest) and normalize != "share_of_docs")
+        panels = max(1, len(top) + other_panel)
+        columns = max(1, min(columns, panels))
+        rows = -(-panels // columns)
+        width = mpl.rcParams["figure.figsize"][0]
+        fig = figure or plt.figure(layout="constrained", figsize=(width, 1.0 + 1.9 * rows))
+        title = title or (
+            f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, by {freq_name(freq)}"
+            f": one panel per entity, same scale"
+            + (f" (top {top_n})" if len(ranked) > top_n else "")
+        )
+        fig.suptitle(plain(title), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
+        dated = _dated(kept) if not kept.empty else kept
+        if dated.empty or not len(ranked):
+            ax = fig.subplots()
+            _show_empty(ax, "")
+            if notes:
+                _add_note(ax, "\n".join(notes))
+            return fig
+        axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, squeeze=False)).ravel()
+        wide = _wide_values(dated, ranked, corpus)
+        counts = _wide_values(dated, ranked, corpus, "mentions").fillna(0)
+        ids = _entity_ids(kept)
+        x = _centres(wide.index, freq)
+        top_value = float(np.nanmax(wide[list(top)].to_numpy())) if len(top) else 1.0
+        for ax, name in zip(axes, top, strict=False):
+            ax.fill_between(x, wide[name].to_numpy(), color=PALETTE[0], alpha=0.25, linewidth=0)
+            ax.plot(x, wide[name].to_numpy(), color=PALETTE[0], linewidth=1.4)
+            if links is not False:
+                _link_points(
+                    ax,
+                    x,
+                    wide[name].to_numpy(),
+                    counts[name].to_numpy(),
+                    ids.get(name, name),
+                    wide.index,
+                    freq,
+                    links,
+                    PALETTE[0],
+                    10 if len(wide) <= 60 else 5,
+                )
+            ax.set_ylim(0, top_value * 1.08 or 1)
+            ax.set_title(_truncate(name, 34), fontsize="medium")
+        if other_panel:
+            ax = axes[len(top)]
+            values = wide[list(rest)].sum(axis=1, min_count=1).to_numpy()
+            ax.fill_between(x, values, color=OTHER_COLOUR, alpha=0.3, linewidth=0)
+            ax.plot(x, values, color=OTHER_COLOUR, linewidth=1.4)
+            ax.set_ylim(0, (np.nanmax(values) if np.isfinite(values).any() else 1) * 1.08 or 1)
+            count = _plural(len(rest), "entity").replace("entitys", "entities")
+            ax.set_title(f"other ({count}), own scale", fontsize="medium", color="#555555")
+        elif len(rest):
+            notes.append(f"{len(rest):,} more entities not drawn")
+        for ax in axes[panels:]:
+            ax.set_visible(False)
+        for index, ax in enumerate(axes[:panels]):
+            ax.grid(axis="y", visible=True)
+            if normalize == "share_of_docs":
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.yaxis.set_major_locator(MaxNLocator(3, integer=normalize == "count"))
+            if index % columns == 0:
+                ax.set_ylabel(VALUE_LABELS.get(normalize, "value"), fontsize="small")
+            _format_date_axis(ax)
+            ax.tick_params(labelsize="small")
+            if len(wide):
+                _date_limits(ax, wide.index.to_series(), freq)
+        # tick labels only on the lowest visible panel of each column
+        for index, ax in enumerate(axes[:panels]):
+            ax.tick_params(labelbottom=index + columns >= panels)
+        note = _undated_note(series, corpus)
+        if note:
+            notes.append(note)
+        if notes and figure is None:
+            _figure_note(fig, "\n".join(notes))
+        fig.notes = notes  # for plot_timeline_with_corpus, which writes them under its panel
+        return fig
+
+
+def _figure_note(fig: Figure, text: str) -> None:
+    # A supxlabel: constrained layout makes room for it under the panels.
+    fig.supxlabel(plain(text), x=0.01, ha="left", fontsize="small", color="#555555")
 
 
 def plot_corpus_size(
@@ -659,6 +1024,9 @@ def plot_timeline_with_corpus(
     title: str | None = None,
     freq: str | None = None,
     normalize: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
 ) -> Figure:
     """Mentions over time above the corpus size over the same periods (shared date axis).
 
@@ -669,37 +1037,62 @@ def plot_timeline_with_corpus(
     corpus : DataFrame
         From ``corpus_over_time`` with the same ``freq``, start and end.
     top_n : int
+        Up to 8 entities: lines on one chart; more: small multiples (one panel per entity and
+        an "other" panel on its own scale, see ``plot_small_multiples``).
     events : DataFrame, optional
-        date, label.
+        date, label (drawn on the line chart).
     title : str, optional
         Replaces the mentions panel's title.
-    freq, normalize : str, optional
+    freq, normalize, include_classes, classes, links : optional
         As in ``plot_mentions_over_time``.
 
     Returns
     -------
     Figure
-        Two Axes: ``fig.axes[0]`` the mentions, ``fig.axes[1]`` the documents per period.
+        Lines: ``fig.axes[0]`` the mentions, ``fig.axes[1]`` the documents per period. Small
+        multiples: the panels first, the documents per period last.
     """
     with _styled():
-        fig = plt.figure(layout="constrained", figsize=(9, 6.2))
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.2])
-        plot_mentions_over_time(
-            series,
-            corpus=corpus,
-            top_n=top_n,
-            events=events,
-            title=title,
-            note_undated=False,
+        width = mpl.rcParams["figure.figsize"][0]
+        options = dict(
             freq=freq,
             normalize=normalize,
-            ax=top,
+            include_classes=include_classes,
+            classes=classes,
+            links=links,
+            title=title,
         )
+        if top_n > MAX_LINES:
+            rows = -(-(top_n + 1) // 4)
+            fig = plt.figure(layout="constrained", figsize=(width, 2.6 + 1.9 * rows))
+            upper, lower = fig.subfigures(2, 1, height_ratios=[1.9 * rows + 0.6, 2.0])
+            plot_small_multiples(series, corpus=corpus, top_n=top_n, figure=upper, **options)
+            notes = list(getattr(upper, "notes", []))
+            bottom = lower.subplots()
+            panels = [ax for ax in upper.axes if ax.get_visible()]
+        else:
+            fig = plt.figure(layout="constrained", figsize=(width, 6.4))
+            top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.2])
+            plot_mentions_over_time(
+                series,
+                corpus=corpus,
+                top_n=top_n,
+                events=events,
+                note_undated=False,
+                ax=top,
+                **options,
+            )
+            top.tick_params(labelbottom=False)
+            notes, panels = [], [top]
         plot_corpus_size(corpus, note_undated=False, freq=freq, ax=bottom)
-        top.tick_params(labelbottom=False)
+        if panels and bottom.get_xticks().size and not corpus.empty:
+            limits = panels[0].get_xlim()
+            if _dated(corpus)["documents"].sum() and panels[0].has_data():
+                bottom.set_xlim(limits)
         note = _undated_note(series if not series.empty else None, corpus)
-        if note:
-            _add_note(bottom, note)
+        notes = [*notes, note] if note else notes
+        if notes:
+            _add_note(bottom, "\n".join(notes))
         return fig
 
 
@@ -843,6 +1236,9 @@ def plot_top_entities(
     kind: str | None = None,
     top_n: int = 15,
     title: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
     ax: Axes | None = None,
 ) -> Axes:
     """Horizontal bars of the most-mentioned entities, coloured by kind.
@@ -855,6 +1251,11 @@ def plot_top_entities(
         Only this kind.
     top_n : int
     title : str, optional
+    include_classes, classes : optional
+        Class entities ("Weapons (generic)") are left out unless ``include_classes``; see
+        ``plot_mentions_over_time``.
+    links : bool or collection of str
+        Each bar links (SVG) to ``#`` + ``analysis.kwic.evidence_anchor(entity_id)``.
     ax : Axes, optional
 
     Returns
@@ -863,6 +1264,8 @@ def plot_top_entities(
     """
     with _styled():
         frame = mentions if kind is None else mentions[mentions["kind"] == kind]
+        frame, classes_out = _without_classes(frame, include_classes, classes)
+        ids = _entity_ids(frame) if not frame.empty else {}
         counts = frame.groupby(["entity", "kind"]).size().rename("mentions").reset_index()
         ranked = _ranked(counts, "mentions")[:top_n]
         ax = _new_axes(ax, height=max(2.6, 0.3 * len(ranked) + 1.4))
@@ -883,6 +1286,9 @@ def plot_top_entities(
         ax.bar_label(
             bars, labels=[f"{n:,}" for n in counts["mentions"]], padding=3, fontsize="small"
         )
+        if links is not False:
+            for bar, name in zip(bars, counts["entity"], strict=True):
+                bar.set_url(_linked(evidence_anchor(str(ids.get(name, name))), links))
         ax.set_yticks(np.arange(len(counts)), [_truncate(name) for name in counts["entity"]])
         ax.set_ylim(len(counts) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
@@ -899,6 +1305,9 @@ def plot_top_entities(
                 title="kind",
             )
         _set_title(ax, title)
+        note = _class_note(classes_out)
+        if note:
+            _add_note(ax, note)
         return ax
 
 
@@ -992,6 +1401,46 @@ def plot_cooccurrence(
         return ax
 
 
+NEUTRAL_COLOUR = "#777777"
+TONE_TICKS = 40
+"""Tone over time with more periods than this is regrouped to a coarser frequency."""
+
+
+def _tone_colour(score: float) -> str:
+    """Blue above zero, vermilion below, grey at 0.00 (a rounded -0.004 is not negative)."""
+    score = round(float(score), 2)
+    return PALETTE[0] if score > 0 else PALETTE[3] if score < 0 else NEUTRAL_COLOUR
+
+
+def _tone_text(score: float) -> str:
+    score = round(float(score), 2) + 0.0  # -0.0 + 0.0 is 0.0: never "-0.00"
+    return "0.00" if score == 0 else f"{score:+.2f}"
+
+
+def _coarser_tone(frame: pd.DataFrame, freq: str | None) -> tuple[pd.DataFrame, str | None]:
+    """Tone per period regrouped to the frequency ``auto_freq`` picks for the span when there
+    are more than ``TONE_TICKS`` periods: a sentence-weighted mean, so it equals the mean of
+    the sentences of the longer period."""
+    periods = frame["period"].dropna().unique()
+    if not freq or len(periods) <= TONE_TICKS:
+        return frame, freq
+    coarser = auto_freq(min(periods), max(periods))
+    order = list(FREQUENCIES)
+    if order.index(coarser) <= order.index(canonical_freq(freq)):
+        coarser = order[min(order.index(canonical_freq(freq)) + 1, len(order) - 1)]
+    regrouped = (
+        frame.assign(
+            period=period_start(frame["period"], coarser),
+            _weighted=frame["compound"] * frame["n_sentences"],
+        )
+        .groupby(["entity", "period"], as_index=False)
+        .agg(_weighted=("_weighted", "sum"), n_sentences=("n_sentences", "sum"))
+        .assign(compound=lambda d: d["_weighted"] / d["n_sentences"])
+        .drop(columns="_weighted")
+    )
+    return regrouped, coarser
+
+
 def plot_tone(
     tone_frame: pd.DataFrame,
     *,
@@ -999,6 +1448,8 @@ def plot_tone(
     min_sentences: int = 5,
     title: str | None = None,
     freq: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Mean VADER compound score per entity (bars), or per entity over time (lines).
@@ -1014,7 +1465,13 @@ def plot_tone(
         many were left out).
     title : str, optional
     freq : str, optional
-        Over time, the periods' frequency; default ``tone_frame.attrs["freq"]``.
+        Over time, the periods' frequency; default ``tone_frame.attrs["freq"]``. More than
+        ``TONE_TICKS`` periods (five years of weeks) are regrouped to the frequency
+        ``analysis.periods.auto_freq`` picks for the span, as a sentence-weighted mean; the
+        title says so.
+    include_classes, classes : optional
+        Class entities are left out unless ``include_classes`` (see
+        ``plot_mentions_over_time``).
     ax : Axes, optional
 
     Returns
@@ -1027,10 +1484,19 @@ def plot_tone(
         over_time = "period" in tone_frame.columns and tone_frame["period"].notna().any()
         frame = _dated(tone_frame) if over_time else tone_frame
         frame = frame[frame["n_sentences"] > 0] if not frame.empty else frame
+        frame, _ = _without_classes(frame, include_classes, classes)
         ranked = _ranked(frame, "n_sentences")[:top_n] if not frame.empty else pd.Index([])
         freq = _freq_of(tone_frame, freq) if over_time else None
+        given = freq
+        if over_time and not frame.empty:
+            frame, freq = _coarser_tone(frame, freq)
         lead = "Tone of the sentences mentioning each entity"
-        title = title or (f"{lead}, by {freq_name(freq)}" if over_time else lead)
+        regrouped = f" (regrouped from {freq_name(given)}s)" if freq != given else ""
+        title = title or (
+            f"{lead}: mean VADER score by {freq_name(freq)}{regrouped}"
+            if over_time
+            else f"{lead}: mean VADER compound score, weighted by sentences"
+        )
         ax = _new_axes(ax, height=None if over_time else max(2.6, 0.32 * len(ranked) + 1.5))
         if frame.empty:
             return _show_empty(ax, title, "No sentences with a mention in this selection")
@@ -1080,13 +1546,9 @@ def plot_tone(
                 .loc[ranked]
             )
             y = np.arange(len(rows))
-            scores = rows["compound"].to_numpy(dtype=float)
-            ax.barh(
-                y,
-                scores,
-                height=0.6,
-                color=[PALETTE[0] if s >= 0 else PALETTE[3] for s in scores],
-            )
+            # Rounded first, so that -0.004 is shown (and coloured) as the 0.00 it reads as.
+            scores = np.round(rows["compound"].to_numpy(dtype=float), 2) + 0.0
+            ax.barh(y, scores, height=0.6, color=[_tone_colour(score) for score in scores])
             ax.axvline(0, color="#777777", linewidth=0.8)
             ax.set_xlim(-1, 1)
             ax.set_yticks(y, [_truncate(name) for name in rows.index])
@@ -1108,10 +1570,11 @@ def plot_tone(
                 ax.text(
                     score + (0.02 if score >= 0 else -0.02),
                     row,
-                    f"{score:+.2f}",
+                    _tone_text(score),
                     va="center",
                     ha="left" if score >= 0 else "right",
                     fontsize="x-small",
+                    color=_tone_colour(score) if score == 0 else "#222222",
                 )
         _set_title(ax, title)
         return ax

@@ -170,6 +170,7 @@ def test_kwic_offsets_whitespace_and_sentence(mentions, documents):
         "date",
         "title",
         "url",
+        "source",
         "field",
         "start",
         "end",
@@ -194,7 +195,8 @@ def test_evidence_filters_by_entity_and_period(mentions, documents):
     assert by_surface["sentence"].tolist() == ["Zelensky asked for more Javelins."]
     assert len(evidence(mentions, documents, limit=3)) == 3
     left = evidence(mentions, documents, entity="patriot", width=10)
-    assert left.loc[left["field"] == "title", "left"].item() == "ump sends "
+    # "Trump sends " is 12 characters: the last 10 would cut "Trump", so it is left out whole.
+    assert left.loc[left["field"] == "title", "left"].item() == " sends "
 
 
 def test_a_wrong_sentence_id_still_gives_the_sentence_that_holds_the_mention(mentions, documents):

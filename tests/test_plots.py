@@ -122,6 +122,12 @@ def close_figures():
     plt.close("all")
 
 
+@pytest.fixture(autouse=True)
+def hand_made_classes(monkeypatch):
+    """The class entities of these frames: the unit tests do not read the default gazetteer."""
+    monkeypatch.setattr(plots, "_default_class_ids", lambda: frozenset({"weapons", "drone"}))
+
+
 def texts(ax: Axes) -> list[str]:
     return [t.get_text() for t in ax.texts]
 
@@ -134,16 +140,19 @@ def legend_labels(ax: Axes) -> list[str]:
 # --- mentions over time -------------------------------------------------------------------
 
 
-def test_mentions_over_time_draws_top_n_lines_plus_other():
+def test_mentions_over_time_draws_top_n_lines_and_other_never_dominates():
     series = make_series(TEN_ENTITIES, normalize="per_1k_words")
     ax = plots.plot_mentions_over_time(series, top_n=3)
     assert isinstance(ax, Axes)
     assert ax.get_title("left") == "Mentions per 1,000 words, by week"
     assert ax.get_ylabel() == "mentions per 1,000 words"
     labels = [line.get_label() for line in ax.get_lines()]
-    assert labels[:3] == ["Donald Trump", "Ukraine", "Russia"]
-    assert len(ax.get_lines()) == 4  # three entities and "other"
-    assert "other (7 entities)" in legend_labels(ax)
+    assert labels == ["Donald Trump", "Ukraine", "Russia"]
+    # Week 2: the other 7 have 5 mentions each, 35 over 500 words = 70.0 per 1,000, against
+    # 10.0 for each drawn line: "other" would flatten the lines, so a note counts it instead.
+    assert "other (7 entities)" not in legend_labels(ax)
+    note = "other (7 entities) not drawn: together they would dwarf the lines (highest 70.0)"
+    assert any(note in text for text in texts(ax))
 
 
 def test_other_is_the_sum_of_the_rest_for_counts():
@@ -160,7 +169,7 @@ def test_shares_of_documents_are_never_summed_into_other():
     series = make_series(TEN_ENTITIES, normalize="share_of_docs")
     ax = plots.plot_mentions_over_time(series, top_n=2)
     assert len(ax.get_lines()) == 2
-    assert any("8 more not shown" in label for label in legend_labels(ax))
+    assert any("8 more entities not drawn (shares of documents" in t for t in texts(ax))
     assert ax.get_title("left") == "Share of documents mentioning each entity, by week"
 
 
@@ -303,7 +312,7 @@ def test_timeline_with_corpus_is_two_panels_sharing_the_date_axis():
     assert isinstance(fig, Figure)
     top, bottom = fig.axes
     assert top.get_shared_x_axes().joined(top, bottom)
-    assert len(top.get_lines()) == 5
+    assert len(top.get_lines()) == 4  # "other" (6 entities) would dominate: noted instead
     assert len(bottom.patches) == len(WEEKS)
     assert "2 undated documents: 4 mentions, not plotted on the date axis" in texts(bottom)
 
@@ -482,7 +491,7 @@ def test_show_closes_the_figure_and_returns_an_image():
     image = plots.show(ax)
     assert ax.figure.number not in plt.get_fignums()
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert image.width == 800
+    assert image.width == 1100  # the style's 11 inches: the report's page width
 
 
 def test_tone_over_time_leaves_out_means_of_a_few_sentences():

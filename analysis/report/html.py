@@ -38,6 +38,22 @@ div.nm table.nm-kwic td.nm-keyword { font-weight: bold; white-space: nowrap; col
 div.nm table.nm-kwic td.nm-right { text-align: left; white-space: nowrap; color: #444; }
 div.nm table.nm-kwic td.nm-title { min-width: 14rem; }
 div.nm p.nm-caption { color: #555; font-size: 0.85rem; margin: 0.2rem 0; }
+div.nm table.nm-evidence { width: 100%; table-layout: fixed; }
+div.nm table.nm-evidence td, div.nm table.nm-evidence th { max-width: none;
+  overflow-wrap: anywhere; }
+div.nm table.nm-evidence col.nm-c-date { width: 6.5rem; }
+div.nm table.nm-evidence col.nm-c-outlet { width: 9rem; }
+div.nm table.nm-evidence col.nm-c-title { width: 30%; }
+div.nm table.nm-evidence tbody th { background: #eef4fa; text-align: left; font-weight: normal;
+  border-top: 2px solid #0072B2; }
+div.nm table.nm-evidence tbody:target th { background: #fff3c4; }
+div.nm table.nm-evidence tbody:target td { background: #fffbe8; }
+div.nm table.nm-evidence .nm-kw { font-weight: bold; color: #0b4f8a; }
+div.nm h3.nm-entity { margin: 1.2rem 0 0.2rem; font-size: 1.05rem; }
+div.nm h3.nm-entity:target { background: #fff3c4; }
+div.nm-figure img, div.nm-figure svg { width: 100%; height: auto; display: block; }
+div.nm-figure { max-width: 100%; margin: 0.4rem 0 1rem; }
+.jp-RenderedImage img, .output_png img { max-width: 100%; height: auto; }
 .nm-footer, .nm-failed { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .nm-footer { margin: 2rem 1rem 1rem; padding-top: 0.5rem; border-top: 2px solid #0072B2;
   font-size: 0.8rem; color: #333; }
@@ -174,6 +190,133 @@ def kwic_table(evidence: pd.DataFrame, *, limit: int | None = 25, caption: str =
             "date": "nm-date",
         },
     )
+
+
+# --- evidence by entity and period: where a chart's points link to ---------------------------
+
+
+def safe_url(url: Any) -> str:
+    """``url`` when it is an http(s) address, else "": a ``javascript:`` link must never be made."""
+    text = "" if url is None or (pd.api.types.is_scalar(url) and pd.isna(url)) else str(url)
+    text = text.strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+def _period_heading(period: Any, freq: str) -> str:
+    from analysis.periods import freq_name, period_label
+
+    if pd.isna(period):
+        return "undated"
+    label = period_label(period, freq)
+    return f"the {freq_name(freq)} of {label}" if freq_name(freq) in {"day", "week"} else label
+
+
+def _snippet(row: Mapping[str, Any]) -> str:
+    """left <keyword> right, escaped, with "…" where the context stops inside the sentence."""
+    left, keyword, right = (str(row.get(name, "") or "") for name in ("left", "keyword", "right"))
+    sentence = str(row.get("sentence", "") or "")
+    lead = "…" if left.strip() and not sentence.startswith(left.strip()) else ""
+    tail = "…" if right.strip() and not sentence.endswith(right.strip()) else ""
+    return (
+        f'{escape(lead)}{escape(left)}<span class="nm-kw">{escape(keyword)}</span>'
+        f"{escape(right)}{escape(tail)}"
+    )
+
+
+def evidence_by_period(
+    sample: pd.DataFrame,
+    *,
+    caption: str = "",
+    freq: str | None = None,
+) -> Html:
+    """The evidence behind a chart: one section per entity, one anchored group per period.
+
+    Parameters
+    ----------
+    sample : DataFrame
+        From :func:`analysis.kwic.evidence_sample`: the evidence columns (left, keyword, right,
+        sentence, date, title, url, source, doc_id, entity) and entity_id, period,
+        period_mentions, period_rank, anchor.
+    caption : str
+        A line above the tables.
+    freq : str, optional
+        The periods' frequency; default ``sample.attrs["freq"]``.
+
+    Returns
+    -------
+    Html
+        Each entity has the anchor ``evidence_anchor(entity_id)`` on its heading and each
+        period a ``<tbody id="...">`` with ``evidence_anchor(entity_id, period, freq)``, the
+        ids a chart drawn with ``links=True`` points to; the period's rows are its peaks first.
+        A row shows date, outlet, title (once per document in a group, linked to the
+        article's URL when it has one) and the words around the mention, cut between words.
+        Everything is escaped; only http(s) URLs become links.
+    """
+    from analysis.kwic import evidence_anchor
+
+    freq = freq or sample.attrs.get("freq") or "W"
+    notes = [caption] if caption else []
+    if sample.empty:
+        notes.append("no mentions in this selection")
+        return Html(
+            f'<div class="nm"><style>{TABLE_CSS}</style>'
+            f'<p class="nm-caption">{escape("; ".join(notes))}</p></div>'
+        )
+    parts = [f'<div class="nm"><style>{TABLE_CSS}</style>']
+    if notes:
+        parts.append(f'<p class="nm-caption">{escape("; ".join(notes))}</p>')
+    for entity_id, rows in sample.groupby("entity_id", sort=False):
+        name = rows["entity"].iloc[0]
+        periods = rows["period"].nunique(dropna=False)
+        parts.append(
+            f'<h3 class="nm-entity" id="{escape(evidence_anchor(entity_id))}">{escape(name)}'
+            f' <span class="nm-caption">({periods:,} periods, busiest first)</span></h3>'
+        )
+        parts.append(
+            '<table class="nm-table nm-evidence"><colgroup><col class="nm-c-date">'
+            '<col class="nm-c-outlet"><col class="nm-c-title"><col></colgroup>'
+            "<thead><tr><th>date</th><th>outlet</th><th>article</th><th>in context</th></tr>"
+            "</thead>"
+        )
+        for anchor, group in rows.groupby("anchor", sort=False):
+            first = group.iloc[0]
+            count = int(first["period_mentions"])
+            shown = len(group)
+            parts.append(
+                f'<tbody id="{escape(anchor)}"><tr><th colspan="4">'
+                f"<strong>{escape(name)}</strong>, {escape(_period_heading(first['period'], freq))}"
+                f": {count:,} mention{'s' if count != 1 else ''}"
+                f"{f' (showing {shown:,})' if shown < count else ''}</th></tr>"
+            )
+            previous = None
+            for record in group.to_dict("records"):
+                url = safe_url(record.get("url"))
+                title = str(record.get("title", "") or "") or str(record.get("doc_id", ""))
+                if record["doc_id"] == previous:
+                    article = '<span class="nm-caption">same article</span>'
+                elif url:
+                    article = f'<a href="{escape(url)}">{escape(title)}</a>'
+                else:
+                    article = escape(title)
+                previous = record["doc_id"]
+                parts.append(
+                    f'<tr><td class="nm-date">{escape(record.get("date"))}</td>'
+                    f"<td>{escape(record.get('source', ''))}</td><td>{article}</td>"
+                    f"<td>{_snippet(record)}</td></tr>"
+                )
+            parts.append("</tbody>")
+        parts.append("</table>")
+    parts.append("</div>")
+    return Html("".join(parts))
+
+
+def figure_html(svg: str, *, alt: str = "") -> Html:
+    """An SVG figure (see ``analysis.plots.svg_links``) inline and as wide as the page.
+
+    Inline, not in an ``<img>``: only then do its links work, without JavaScript.
+    """
+    label = f' role="img" aria-label="{escape(alt)}"' if alt else ""
+    return Html(f'<div class="nm nm-figure"{label}><style>{TABLE_CSS}</style>{svg}</div>')
 
 
 # --- reproducibility ----------------------------------------------------------------------------
