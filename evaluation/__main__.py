@@ -9,7 +9,8 @@ compares, sentence by sentence:
   overlaps it; every other found mention is wrong (a wrong entity, a double count, a false
   sense), and every hand-listed mention left without a right one is missed;
 - recall is measured on the sentences drawn without the gazetteer (``random``: what a reader
-  meets; ``war-context``: sentences of war and defence, where the weapons are), on the
+  meets; ``war-context``, ``arms-context``, ``weapon-words``: sentences of war and defence and
+  sentences with weapon words, where the weapons are), on the
   entities the gazetteer promises to cover (``scope`` core; every named actor is reported
   beside it); precision of a kind on the ``random`` sentences and those drawn for a mention of
   that kind; metonyms are left out (they are off by default);
@@ -44,7 +45,8 @@ TARGETS = {
     ("precision", "weapon, White House"): 0.95,
 }
 Z = 1.959964  # the 97.5th percentile of the normal distribution
-_UNBIASED = {"random", "war-context", "arms-context"}  # strata drawn without the gazetteer
+# strata drawn without the gazetteer
+_UNBIASED = {"random", "war-context", "arms-context", "weapon-words"}
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float, float]:

@@ -20,6 +20,11 @@ Strata (seed 20261201; the baseline extractor is the default gazetteer at the ha
 - ``arms-context`` (drawn third, ``--arms-context``): the same from sentences with a word of
   supplying, firing or intercepting (``ARMS_WORDS``, none an alias either): where weapons are
   named, so that weapon recall rests on enough mentions.
+- ``weapon-words`` (drawn fourth, ``--weapon-words``): the same from sentences with a word of a
+  weapon class or a common designation pattern (``WEAPON_WORDS``, a broad regex written
+  without the gazetteer: tanks, missiles, drones, artillery, shells, rifles, "F-16", "S-300",
+  "T-72" ...): the weapon recall sample, so that it rests on enough weapon mentions and is not
+  limited to what the gazetteer already knows.
 
 A sentence drawn by several strata is one row listing them all.
 """
@@ -63,6 +68,16 @@ ARMS_WORDS = re.compile(
 WAR_WORDS = re.compile(
     r"\b(?:war|wartime|military|defen[cs]e|attacks?|strikes?|shelling|army|troops|front ?line|"
     r"offensive|combat|battlefield|invasion|ceasefire|security assistance|frontline|occupied)\b",
+    re.IGNORECASE,
+)
+WEAPON_WORDS_PER_CORPUS = {"whitehouse": 60, "kremlin": 40, "ukraine": 60}
+WEAPON_WORDS = re.compile(
+    r"\b(?:tanks?|missiles?|rockets?|drones?|UAVs?|artillery|howitzers?|mortars?|shells?|"
+    r"ammunition|munitions?|bombs?|bombers?|air[- ]defen[cs]e|anti-(?:aircraft|tank|ship)|"
+    r"interceptors?|fighter(?: jet)?s?|jets|aircraft|helicopters?|warships?|submarines?|"
+    r"frigates?|cruisers?|destroyers?|rifles?|grenades?|guns?|firearms|weapons?|weaponry|"
+    r"arms|armou?red|launchers?|MLRS|nuclear|warheads?|mines|"
+    r"[A-Z]{1,4}-\d{1,3}[A-Z]?\d?s?)\b",
     re.IGNORECASE,
 )
 MIN_CHARS, MAX_CHARS = 20, 600
@@ -205,14 +220,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--arms-context", action="store_true", help="append the arms-context stratum to the file"
     )
+    parser.add_argument(
+        "--weapon-words", action="store_true", help="append the weapon-words stratum to the file"
+    )
     args = parser.parse_args(argv)
-    if args.war_context or args.arms_context:
-        stratum = "war-context" if args.war_context else "arms-context"
+    if args.war_context or args.arms_context or args.weapon_words:
+        stratum = ("war-context" if args.war_context
+                   else "arms-context" if args.arms_context else "weapon-words")  # fmt: skip
         existing = pd.read_csv(args.output, dtype={"doc_id": str})
         if existing["strata"].str.contains(stratum).any():
             raise SystemExit(f"{args.output}: the {stratum} stratum is there already")
         if args.war_context:
             extra = draw_war_context(existing)
+        elif args.weapon_words:
+            extra = draw_war_context(
+                existing, SEED + 3, WEAPON_WORDS, WEAPON_WORDS_PER_CORPUS, stratum
+            )
         else:
             extra = draw_war_context(existing, SEED + 2, ARMS_WORDS, ARMS_PER_CORPUS, stratum)
         pd.concat([existing, extra], ignore_index=True).to_csv(
