@@ -42,21 +42,36 @@ def _load_inputs(args: argparse.Namespace, *, with_mentions: bool = True):
     from analysis.api import find_mentions, load_corpus
     from analysis.gazetteer import load_gazetteer
 
-    documents = load_corpus(args.source, metadata=args.metadata)
+    documents = _loadable(load_corpus(args.source, metadata=args.metadata), args.source)
     gazetteer = load_gazetteer(args.base, extra=args.gazetteer)
     if not with_mentions:
         return documents, gazetteer, None
     return documents, gazetteer, find_mentions(documents, gazetteer, metonyms=args.metonyms)
 
 
+def _loadable(documents, source):
+    """``documents``, or an InputError naming the source when none could be loaded."""
+    from analysis.report.render import require_documents
+
+    require_documents(documents, source)
+    return documents
+
+
 def _write(frame, output: str) -> None:
-    """Write ``frame`` as CSV to stdout ("-") or atomically to a file; same frame, same bytes."""
+    """Write ``frame`` as spreadsheet-safe CSV (see ``analysis.report.exports``) to stdout
+    ("-") or atomically to a file (Parquet when it ends in .parquet); same frame, same bytes."""
+    from analysis.report.exports import csv_bytes
+
     if output == "-":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
+        sys.stdout.write(csv_bytes(frame).decode("utf-8"))
+    elif Path(output).suffix == ".parquet":
         from analysis.files import write_frame
 
         write_frame(frame, output)
+    else:
+        from analysis.report.exports import write_csv
+
+        write_csv(frame, output)
 
 
 def _check_freq(freq: str) -> None:
@@ -112,9 +127,20 @@ def _add_corpus(subparsers) -> None:
 
 
 def _run_gazetteer(args: argparse.Namespace) -> int:
-    from analysis.gazetteer import lint, load_gazetteer
+    from analysis.gazetteer import check_gazetteer, lint, load_gazetteer
 
-    gazetteer = load_gazetteer(args.base, extra=args.files or None)
+    if args.lint:
+        # Every problem at once, each with its file and line, instead of the first one only.
+        problems, _ = check_gazetteer(args.base, extra=args.files or None)
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problem(s): not valid", file=sys.stderr)
+            return 2
+    with warnings.catch_warnings():
+        if args.lint:  # its notes are printed below, not twice
+            warnings.simplefilter("ignore")
+        gazetteer = load_gazetteer(args.base, extra=args.files or None)
     table = gazetteer.entities.assign(
         **{
             column: gazetteer.entities[column].map(" | ".join)
@@ -163,7 +189,7 @@ def _run_mentions(args: argparse.Namespace) -> int:
     from analysis.gazetteer import load_gazetteer
     from analysis.mentions import entity_totals, extract
 
-    documents = load_corpus(args.source, metadata=args.metadata)
+    documents = _loadable(load_corpus(args.source, metadata=args.metadata), args.source)
     gazetteer = load_gazetteer(args.base, extra=args.gazetteer)
     result = extract(documents, gazetteer, metonyms=args.metonyms)
     mentions = result.mentions
@@ -339,30 +365,58 @@ def _add_discover(subparsers) -> None:
 
 def _run_report(args: argparse.Namespace) -> int:
     from analysis.report import render_reports
+    from analysis.report.render import ReportsInterrupted
 
-    results = render_reports(
-        args.source,
-        metadata=args.metadata,
-        gazetteer=args.gazetteer,
-        registry=args.config,
-        out=args.out,
-        show_code=args.show_code,
-        jobs=args.jobs,
-    )
-    for result in results:
-        if not result.ok:
-            print(f"FAILED {result.spec.name}: {result.error}", file=sys.stderr)
-    failed = sum(not result.ok for result in results)
     index = (Path(args.out) if args.out else config.REPORTS_DIR).resolve() / "index.html"
+    selection = {
+        "freq": args.freq,
+        "start": args.start,
+        "end": args.end,
+        "entities": args.entities,
+        "kinds": args.kinds,
+        "top_n": args.top_n,
+        "include_classes": True if args.include_classes else None,
+    }
+    try:
+        results = render_reports(
+            args.source,
+            metadata=args.metadata,
+            gazetteer=args.gazetteer,
+            registry=args.config,
+            out=args.out,
+            show_code=args.show_code,
+            jobs=args.jobs,
+            selection=selection,
+        )
+    except ReportsInterrupted as stopped:
+        done = sum(result.status in ("ok", "warning") for result in stopped.results)
+        print(
+            f"interrupted: {done} of {len(stopped.results)} reports rendered, the rest marked "
+            f"in {stopped.index.as_uri()}",
+            file=sys.stderr,
+        )
+        return 130
+    for result in results:
+        if result.status == "warning":
+            print(f"WARNING {result.spec.name}: {result.error}", file=sys.stderr)
+        elif not result.ok:
+            print(f"FAILED {result.spec.name}: {result.error}", file=sys.stderr)
+    failed = sum(result.status == "failed" for result in results)
     print(f"{len(results) - failed} of {len(results)} reports rendered; open {index.as_uri()}")
     return 1 if failed else 0
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _add_report(subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="render the HTML reports (papermill + nbconvert) and their index",
-        description="Run every notebook of the report registry headlessly and export HTML.",
+        help="render the HTML reports (papermill + nbconvert), their data folders and the index",
+        description="Load the corpus and find the mentions once, run every notebook of the "
+        "report registry headlessly on them and export HTML; beside each page, a folder with "
+        "the data of every chart and table (CSV, Parquet for large ones).",
     )
     parser.add_argument(
         "source",
@@ -372,8 +426,8 @@ def _add_report(subparsers) -> None:
     )
     parser.add_argument(
         "--metadata",
-        help="metadata CSV (default: the seeds' metadata.csv for the seeds; otherwise "
-        "SOURCE/metadata.csv when SOURCE is a folder that has one)",
+        help="metadata CSV keyed by doc_id (default: for the seeds, their metadata.csv; "
+        "otherwise SOURCE/metadata.csv when SOURCE is a folder that has one)",
     )
     parser.add_argument("--gazetteer", help="your YAML/CSV gazetteer, merged on the default")
     parser.add_argument(
@@ -383,6 +437,20 @@ def _add_report(subparsers) -> None:
     parser.add_argument("--out", help=f"output folder (default: {config.REPORTS_DIR})")
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: 2)")
+    chosen = parser.add_argument_group(
+        "selection", "given to every report, over the registry's values (default: the registry's)"
+    )
+    chosen.add_argument("--freq", help=DEFAULT_FREQ_HELP.replace(" (default W)", ""))
+    chosen.add_argument("--start", help="first day included (YYYY-MM-DD)")
+    chosen.add_argument("--end", help="last day included (YYYY-MM-DD)")
+    chosen.add_argument("--entities", type=_comma_list, help="entity ids or names, comma-separated")
+    chosen.add_argument("--kinds", type=_comma_list, help="actor, weapon or actor,weapon")
+    chosen.add_argument("--top-n", type=int, help="entities drawn on their own (default 8)")
+    chosen.add_argument(
+        "--include-classes",
+        action="store_true",
+        help='rank class entities such as "Weapons (generic)" in the top lists too',
+    )
     parser.set_defaults(func=_run_report)
 
 
@@ -425,3 +493,6 @@ def main(argv: list[str] | None = None) -> int:
         # Bad input: one clear line, no traceback (InputError is a ValueError).
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -157,7 +157,9 @@ def _tokens(documents: pd.DataFrame) -> _Tokens:
         pa.array(documents[field].fillna(""), from_pandas=True).cast(pa.large_string())
         for field in FIELDS
     ]
-    lists = pc.split_pattern_regex(pa.concat_arrays(arrays), _SPLIT)
+    # A frame read from a corpus store holds chunked columns: concatenate their chunks.
+    chunks = [chunk for array in arrays for chunk in getattr(array, "chunks", [array])]
+    lists = pc.split_pattern_regex(pa.concat_arrays(chunks), _SPLIT)
     parent = pc.list_parent_indices(lists)
     words = pc.list_flatten(lists)
     keep = pc.greater(pc.binary_length(words), 0)

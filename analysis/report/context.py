@@ -20,10 +20,15 @@ import pandas as pd
 from analysis import config
 from analysis.engines import check_engine
 from analysis.periods import in_window_or_undated
-from analysis.report.html import Html, escape, footer, kwic_table
+from analysis.report.exports import export_frame, with_data
+from analysis.report.html import Html, escape, footer, html_table, kwic_table
 from analysis.store import corpus_hash  # the store's hash: the same corpus, the same digest
 
 KWIC_WIDTH = 40  # characters of context each side: a KWIC row stays on one screen line
+KINDS = ("actor", "weapon")  # schema.KINDS, checked by tests/test_report_pipeline.py
+CLASS_CATEGORY = "generic"  # "Weapons (generic)": a class of things, not one named thing
+WARNING_ATTRIBUTE = "data-nm-warning"
+"""Marks a report whose selection matched nothing; the renderer reads it from the outputs."""
 
 
 def _text_list(value: str | Iterable[str] | None) -> list[str]:
@@ -65,12 +70,19 @@ class ReportContext:
         gazetteer: Any,
         all_mentions: pd.DataFrame,
         events: pd.DataFrame | None,
+        corpus_sha256: str = "",
+        exports: str = "",
     ) -> None:
         self.parameters = parameters
         self.source = source
         self.documents = documents
         self.gazetteer = gazetteer
         self.events = events
+        self.exports = exports  # not a parameter shown: a folder of this run, not an input
+        self.include_classes = bool(parameters.get("include_classes"))
+        self.top_n = int(parameters.get("top_n") or 8)
+        if corpus_sha256:
+            self.__dict__["corpus_sha256"] = corpus_sha256  # the store's manifest knows it
         self.freq = str(parameters.get("freq") or "W")
         self.normalize = str(parameters.get("normalize") or "count")
         self.start = parameters.get("start") or None
@@ -79,6 +91,7 @@ class ReportContext:
         self.kinds = _text_list(parameters.get("kinds"))
         self.selection = self._select_documents(documents)
         self.mentions = self._select_mentions(all_mentions)
+        self.unmatched = self._unmatched()
         self.notes: list[str] = []
 
     def _select_documents(self, documents: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +111,53 @@ class ReportContext:
         if self.kinds:
             selected = selected[selected["kind"].isin(self.kinds)]
         return selected.reset_index(drop=True)
+
+    def _unmatched(self) -> list[str]:
+        """Each requested entity or kind that selected nothing, said in a few words."""
+        problems = [
+            f"kinds: {kind!r} is not a kind (use {' or '.join(KINDS)})"
+            for kind in self.kinds
+            if kind not in KINDS
+        ]
+        problems += [
+            f"kinds: no mentions of kind {kind!r} in this selection"
+            for kind in self.kinds
+            if kind in KINDS and not (self.mentions["kind"] == kind).any()
+        ]
+        seen = {
+            str(value).casefold()
+            for column in ("entity_id", "entity", "surface")
+            if column in self.mentions.columns
+            for value in self.mentions[column].unique()
+        }
+        table = getattr(self.gazetteer, "entities", pd.DataFrame())
+        known = {
+            str(value).casefold()
+            for column in ("id", "name", "aliases")
+            if column in table.columns
+            for cell in table[column]
+            for value in (cell if isinstance(cell, list | tuple) else [cell])
+        }
+        for entity in self.entities:
+            if entity.casefold() in seen:
+                continue
+            why = (
+                "no mentions in this selection"
+                if entity.casefold() in known
+                else ("no such entity or spelling in the gazetteer")
+            )
+            problems.append(f"entities: {entity!r} matched nothing ({why})")
+        if not problems and not self.selection.empty and self.mentions.empty:
+            problems.append("no mentions at all in this selection")
+        return problems
+
+    @property
+    def ranked_mentions(self) -> pd.DataFrame:
+        """The mentions that compete for "top" places: class entities ("Weapons (generic)")
+        are left out unless the ``include_classes`` parameter brings them back."""
+        if self.include_classes or "category" not in self.mentions.columns:
+            return self.mentions
+        return self.mentions[self.mentions["category"] != CLASS_CATEGORY].reset_index(drop=True)
 
     @cached_property
     def corpus_sha256(self) -> str:
@@ -144,10 +204,44 @@ class ReportContext:
         return surface_table(self.mentions)
 
     def top_entities(self, n: int = 1, *, kind: str | None = None) -> list[str]:
-        """:func:`analysis.mentions.top_entities` of the selection's mentions."""
+        """:func:`analysis.mentions.top_entities` of :attr:`ranked_mentions`."""
         from analysis.mentions import top_entities
 
-        return top_entities(self.mentions, n, kind=kind)
+        return top_entities(self.ranked_mentions, n, kind=kind)
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """:func:`analysis.mentions.entity_totals` of :attr:`ranked_mentions` (what the
+        top-entities chart draws)."""
+        from analysis.mentions import entity_totals
+
+        return entity_totals(self.ranked_mentions)
+
+    # --- exports: the data behind every chart and table ------------------------------------
+
+    def export(self, frame: pd.DataFrame, name: str, *, label: str = "data") -> Html:
+        """Save ``frame`` in this report's data folder and return its "data" link
+        (:func:`analysis.report.exports.export_frame`; nothing when run without ``exports``)."""
+        return export_frame(frame, name, self.exports, label=label)
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        name: str,
+        *,
+        columns: Sequence[str] | None = None,
+        limit: int | None = 50,
+    ) -> Html:
+        """An escaped table of the first ``limit`` rows, with a data link to all of them."""
+        # The file keeps what links a row back to its article, even where the page does not.
+        keys = [c for c in ("doc_id", "url") if c in frame.columns and c not in (columns or ())]
+        data = frame[[*keys, *columns]] if columns else frame
+        shown = html_table(frame, columns=list(columns) if columns else None, limit=limit)
+        return Html(shown.markup + self.export(data, name).markup)
+
+    def chart(self, shown: Any, data: pd.DataFrame, name: str) -> Html:
+        """A displayed chart (what ``plots.show`` returns) with a data link to ``data``."""
+        return with_data(shown, self.export(data, name))
 
     def summary(self) -> Html:
         """One paragraph: what was loaded and selected, and what the charts below count."""
@@ -180,7 +274,20 @@ class ReportContext:
         if self.notes:
             items = "".join(f"<li>{escape(note)}</li>" for note in self.notes)
             parts.append(f"<p>Notes from loading:</p><ul>{items}</ul>")
-        return Html("".join(parts))
+        parts.append(self.export(self.mentions, "mentions", label="this report's mentions").markup)
+        return Html(self.warning().markup + "".join(parts))
+
+    def warning(self) -> Html:
+        """A banner naming each parameter value that matched nothing (empty when all did)."""
+        if not self.unmatched:
+            return Html("")
+        said = "; ".join(self.unmatched)
+        items = "".join(f"<li>{escape(problem)}</li>" for problem in self.unmatched)
+        return Html(
+            f'<div class="nm-failed" role="alert" {WARNING_ATTRIBUTE}="{escape(said)}">'
+            f"<strong>Part of this selection matched nothing.</strong><ul>{items}</ul>"
+            "The charts and tables below show what remains.</div>"
+        )
 
     def evidence(self, entity: str | None = None, *, limit: int | None = 25) -> pd.DataFrame:
         """KWIC rows (``analysis.kwic.evidence``) for ``entity`` or the whole selection."""
@@ -195,12 +302,20 @@ class ReportContext:
             limit=limit,
         )
 
-    def evidence_table(self, entity: str | Sequence[str] | None = None, *, limit: int = 25) -> Html:
-        """The evidence behind a chart as an escaped KWIC table (one entity, several or all)."""
+    def evidence_table(
+        self,
+        entity: str | Sequence[str] | None = None,
+        *,
+        limit: int = 25,
+        name: str = "evidence",
+    ) -> Html:
+        """The evidence behind a chart as an escaped KWIC table (one entity, several or all);
+        every row, not only those shown, goes to the data file ``name``."""
         names = _text_list(entity) if entity is not None else []
         rows = self.evidence(names or None, limit=None)
         what = f"mentions of {', '.join(names)}" if names else "mentions in this selection"
-        return kwic_table(rows, limit=limit, caption=f"{len(rows):,} {what}")
+        shown = kwic_table(rows, limit=limit, caption=f"{len(rows):,} {what}")
+        return Html(shown.markup + self.export(rows, name, label="all the evidence").markup)
 
     def footer(self) -> Html:
         """The reproducibility footer of this report."""
@@ -228,6 +343,10 @@ def report_context(
     top_n: int = 8,
     events: str = "",
     engine: str = "pandas",
+    include_classes: bool = False,
+    store: str = "",
+    mentions_cache: str = "",
+    exports: str = "",
 ) -> ReportContext:
     """Load the corpus, the gazetteer and the mentions once for a report notebook.
 
@@ -239,9 +358,17 @@ def report_context(
         Optional metadata CSV; "" uses ``config.SEEDS_METADATA`` for the seeds when it exists.
     gazetteer : str
         A user YAML/CSV merged on top of the packaged gazetteer; "" for the default alone.
-    freq, start, end, entities, kinds, normalize, top_n, events, engine
+    freq, start, end, entities, kinds, normalize, top_n, events, engine, include_classes
         The notebook's parameters (see the parameters cell of each notebook); ``events`` is
         a CSV of date,label markers; ``engine`` is passed to :mod:`analysis.api`.
+    store : str
+        A Parquet corpus store of ``corpus`` (``report`` writes one per batch, so the corpus
+        is parsed once); "" parses ``corpus`` here.
+    mentions_cache : str
+        The store's cached mentions (``analysis.store.mentions_cache_path``); "" or a missing
+        file finds the mentions here.
+    exports : str
+        The report's data folder (see :meth:`ReportContext.export`); "" writes no files.
 
     Returns
     -------
@@ -250,6 +377,7 @@ def report_context(
     from analysis import api
     from analysis.gazetteer import load_gazetteer
     from analysis.plots import load_events
+    from analysis.store import read_cached_mentions, read_manifest
 
     check_engine(engine)  # a typo fails before the corpus is read
     parameters = {
@@ -265,6 +393,7 @@ def report_context(
         "top_n": top_n,
         "events": events,
         "engine": engine,
+        "include_classes": include_classes,
     }
     source = Path(corpus).expanduser() if corpus else config.SEEDS_DIR
     if not metadata and source.resolve() == config.SEEDS_DIR.resolve():
@@ -272,9 +401,16 @@ def report_context(
     # Loading warnings belong in the report's text, not in a red stderr box above it.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
+        if store:
+            documents = api.load_corpus(store, engine=engine)
+            sha256 = read_manifest(store)["corpus_hash"]
+        else:
+            documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
+            sha256 = ""
         entity_list = load_gazetteer(extra=gazetteer or None)
-        mentions = api.find_mentions(documents, entity_list, engine=engine)
+        mentions = read_cached_mentions(Path(mentions_cache)) if mentions_cache else None
+        if mentions is None:
+            mentions = api.find_mentions(documents, entity_list, engine=engine)
         context = ReportContext(
             parameters=parameters,
             source=source,
@@ -282,6 +418,9 @@ def report_context(
             gazetteer=entity_list,
             all_mentions=mentions,
             events=load_events(events) if events else None,
+            corpus_sha256=sha256,
+            exports=exports,
         )
-    context.notes.extend(dict.fromkeys(str(warning.message) for warning in caught))
+    loaded = list(documents.attrs.get("load_warnings") or [])  # the batch's, via the store
+    context.notes.extend(dict.fromkeys(loaded + [str(warning.message) for warning in caught]))
     return context

@@ -5,10 +5,17 @@ cell timeout. Now and then the event loop misses the socket's wake-up (seen whil
 bursts of widget messages, as ``05-explore`` does; jupyter/nbclient#312), and the poll then
 sleeps until the timeout although the reply arrived at once: the notebook still succeeds, a
 whole timeout late. Polling in slices of :data:`POLL_SECONDS` bounds that delay to one slice.
+
+The manager also keeps a list of the kernels alive, so that an interrupted batch can kill them
+at once (:func:`kill_all`) and start no more: kernels run in their own session, so the Ctrl-C
+of a terminal reaches only the renderer.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from queue import Empty
 from time import monotonic
 
@@ -38,6 +45,15 @@ class PatientKernelClient(AsyncKernelClient):
     shell_channel_class = Type(PatientShellChannel)
 
 
+_LIVE: set[PatientKernelManager] = set()
+_GUARD = threading.Lock()
+_STOPPING = threading.Event()
+
+
+class KernelsStopped(RuntimeError):
+    """Raised instead of starting a kernel once :func:`kill_all` has been called."""
+
+
 class PatientKernelManager(AsyncKernelManager):
     """What nbclient and papermill start kernels with here (see the module docstring)."""
 
@@ -46,3 +62,46 @@ class PatientKernelManager(AsyncKernelManager):
     @default("client_factory")
     def _client_factory_default(self) -> type:
         return PatientKernelClient
+
+    async def start_kernel(self, **kwargs) -> None:
+        if _STOPPING.is_set():
+            raise KernelsStopped("the batch was interrupted; no kernel started")
+        await super().start_kernel(**kwargs)
+        with _GUARD:
+            _LIVE.add(self)
+        if _STOPPING.is_set():  # interrupted while this one was starting
+            self.kill_now()
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        with _GUARD:
+            _LIVE.discard(self)
+        await super().shutdown_kernel(now=now, restart=restart)
+
+    def kill_now(self) -> None:
+        """SIGKILL this kernel's process (safe from any thread; nbclient sees it die)."""
+        pid = getattr(self.provisioner, "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def kill_all() -> int:
+    """Kill every kernel alive and refuse to start new ones (until :func:`allow_starts`).
+
+    Returns
+    -------
+    int : how many kernels were killed.
+    """
+    _STOPPING.set()
+    with _GUARD:
+        managers = list(_LIVE)
+    for manager in managers:
+        manager.kill_now()
+    return len(managers)
+
+
+def allow_starts() -> None:
+    """Let kernels start again (a new batch after an interrupted one, in the same process)."""
+    _STOPPING.clear()

@@ -24,6 +24,11 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 # Notebook parameters the command line sets for every report (the registry sets the others).
 SOURCE_PARAMETERS = ("corpus", "metadata", "gazetteer")
+# Set by the renderer for the notebooks that declare them: the batch's corpus store and mentions
+# cache (the corpus is parsed once per batch), and the report's data folder.
+BATCH_PARAMETERS = ("store", "mentions_cache", "exports")
+# What `report --freq ... --include-classes` may set for every report (overriding the registry).
+SELECTION_PARAMETERS = ("freq", "start", "end", "entities", "kinds", "top_n", "include_classes")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ def load_registry(path: str | os.PathLike[str] | None = None) -> list[ReportSpec
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise InputError(f"{path}: not valid YAML ({str(error).splitlines()[0]})") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (offset {error.start}); a binary file?") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
         raise InputError(f"{path}: field 'reports': expected a list of reports")
     defaults = raw.get("defaults") or {}
@@ -137,18 +144,28 @@ def locate_notebook(spec: ReportSpec, notebooks: Path, registry_dir: Path) -> Pa
     )
 
 
-def check_parameters(specs: Sequence[ReportSpec], located: Mapping[str, Path]) -> None:
-    """Every report's parameters are in its notebook's parameters cell (typos fail early)."""
+def check_parameters(
+    specs: Sequence[ReportSpec], located: Mapping[str, Path]
+) -> dict[str, set[str]]:
+    """Every report's parameters are in its notebook's parameters cell (typos fail early).
+
+    Returns
+    -------
+    dict : report name -> the parameters its notebook declares.
+    """
     import papermill
 
     known: dict[Path, set[str]] = {}
+    declared: dict[str, set[str]] = {}
     for spec in specs:
         path = located[spec.name]
         if path not in known:
             known[path] = set(papermill.inspect_notebook(str(path)))
+        declared[spec.name] = known[path]
         unknown = set(spec.parameters) - known[path] - set(SOURCE_PARAMETERS)
         if unknown:
             raise InputError(
                 f"report {spec.name!r}: parameter(s) {', '.join(sorted(unknown))} are not in "
                 f"{spec.notebook}'s parameters cell"
             )
+    return declared

@@ -1,33 +1,48 @@
 """Rendering: each report notebook run headlessly with papermill and exported to one HTML page.
 
-:func:`render_reports` checks the registry first, then runs the notebooks (a few at a time, in
-a temporary folder), exports each with nbconvert's ``HTMLExporter`` (code hidden unless asked
-for, no prompts, nothing fetched from the network), writes ``<out>/<name>.html`` atomically and
-last ``<out>/index.html`` with every report's parameters and status.
+:func:`render_reports` checks the registry first, takes a lock on the output folder, loads the
+corpus and finds the mentions once for the whole batch (into a Parquet corpus store and its
+mentions cache, which every notebook reads), then runs the notebooks (a few at a time, in a
+temporary folder), exports each with nbconvert's ``HTMLExporter`` (code hidden unless asked
+for, no prompts, nothing fetched from the network), writes ``<out>/<name>.html`` and the
+report's data folder ``<out>/<name>/`` and last ``<out>/index.html`` with every report's
+parameters, status and data files.
 
 A notebook that fails still gets its page (papermill saves the notebook up to the failing cell,
-error included) and the other reports render; the index marks it failed. papermill, nbconvert
-and the kernel manager are imported only when a report is rendered.
+error included) and the other reports render; the index marks it failed. A report whose
+selection matched nothing is marked too. Same inputs, same bytes: cell ids are renumbered
+(papermill's are random) and the only times are in the footer and the index. Ctrl-C kills the
+kernels, writes the index marking what was interrupted and re-raises KeyboardInterrupt.
+papermill, nbconvert and the kernel manager are imported only when a report is rendered.
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import json
 import os
 import re
+import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 from analysis import config, progress
+from analysis.errors import InputError
 from analysis.files import write_atomic
+from analysis.report.context import WARNING_ATTRIBUTE
 from analysis.report.html import TABLE_CSS, escape, footer
 from analysis.report.registry import (
+    BATCH_PARAMETERS,
+    SELECTION_PARAMETERS,
     SOURCE_PARAMETERS,
     ReportSpec,
     check_parameters,
@@ -38,6 +53,9 @@ from analysis.report.registry import (
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+LOCK_NAME = ".report.lock"
+INTERRUPT_WAIT_SECONDS = 10.0  # for the reports running when Ctrl-C came, once kernels are dead
+WARNING_MARK = re.compile(WARNING_ATTRIBUTE + r'="([^"]*)"')
 
 # nbconvert's "lab" template with everything that reaches for the network taken out: require.js,
 # MathJax, mermaid and the widget manager come from CDNs, and a report must open offline with
@@ -77,7 +95,9 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.45rem 0.6rem; text-align: le
 th {{ background: #f4f4f4; }}
 td.params {{ font-family: monospace; font-size: 0.85rem; }}
 .status-ok {{ color: #00664d; font-weight: bold; }}
-.status-failed {{ color: #a33a00; font-weight: bold; }}
+.status-failed, .status-interrupted {{ color: #a33a00; font-weight: bold; }}
+.status-warning {{ color: #8a5a00; font-weight: bold; }}
+td.data {{ font-size: 0.85rem; }}
 .error {{ display: block; color: #a33a00; font-weight: normal; font-size: 0.85rem; }}
 </style>
 </head>
@@ -87,7 +107,7 @@ td.params {{ font-family: monospace; font-size: 0.85rem; }}
 <p class="meta">{summary}</p>
 <table>
 <thead><tr><th>Report</th><th>Notebook</th><th>Parameters</th><th>Status</th>
-<th>Time</th></tr></thead>
+<th>Data</th><th>Time</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -101,7 +121,8 @@ td.params {{ font-family: monospace; font-size: 0.85rem; }}
 
 @dataclass(frozen=True)
 class ReportResult:
-    """How one report went: where its HTML is, ok or failed (with a one-line reason)."""
+    """How one report went: where its HTML is; ok, warning (part of the selection matched
+    nothing), failed or interrupted, with a one-line reason."""
 
     spec: ReportSpec
     parameters: dict[str, Any]
@@ -203,6 +224,39 @@ def papermill_options(notebook: Path) -> dict[str, Any]:
     }
 
 
+def _executed_notebook(path: Path) -> Any:
+    """The executed notebook with cell ids renumbered: papermill gives the injected
+    parameters cell a random id, and the ids are in the HTML (same inputs, same bytes)."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{number:02d}"
+    return notebook
+
+
+def _selection_warnings(notebook: Any) -> list[str]:
+    """What the report said matched nothing (the context's marked banner), in order."""
+    found: list[str] = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else str(markup)
+            found += [unescape(said) for said in WARNING_MARK.findall(markup)]
+    return list(dict.fromkeys(found))
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Put a report's freshly written data folder in place of the old one."""
+    if not staging.is_dir():
+        return
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.rename(target, old)
+    os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def render_one(
     spec: ReportSpec,
     notebook: Path,
@@ -211,8 +265,13 @@ def render_one(
     out: Path,
     workdir: Path,
     show_code: bool = False,
+    stop: threading.Event | None = None,
 ) -> ReportResult:
-    """Run one notebook with papermill and write ``<out>/<spec.name>.html``, even on failure."""
+    """Run one notebook with papermill and write ``<out>/<spec.name>.html``, even on failure.
+
+    When ``parameters["exports"]`` names a staging folder, what the notebook wrote there
+    becomes ``<out>/<spec.name>/``. ``stop`` set (Ctrl-C) turns a failure into "interrupted".
+    """
     import papermill
 
     started = time.perf_counter()
@@ -226,19 +285,25 @@ def render_one(
         status, error = "failed", f"{failure.ename}: {_first_line(failure.evalue)}"
     except Exception as failure:  # noqa: BLE001 - a report's failure must not stop the batch
         status, error = "failed", f"{type(failure).__name__}: {_first_line(str(failure))}"
+    if status != "ok" and stop is not None and stop.is_set():
+        status, error = "interrupted", "interrupted (Ctrl-C) while rendering"
+    node = _executed_notebook(executed) if executed.exists() else None
+    if status == "ok" and node is not None and (said := _selection_warnings(node)):
+        status, error = "warning", "; ".join(said)
     banner = footer_html = ""
-    if status != "ok":
+    if status in ("failed", "interrupted"):
         banner = (
-            f'<div class="nm-failed" role="alert"><strong>This report failed.</strong> '
+            f'<div class="nm-failed" role="alert"><strong>This report {status}.</strong> '
             f"{escape(error)}<br>The output below stops where the notebook stopped.</div>"
         )
+        shown = {k: v for k, v in parameters.items() if k not in BATCH_PARAMETERS}
         footer_html = footer(
-            parameters, corpus=str(parameters.get("corpus", "")), status=f"failed: {error}"
+            shown, corpus=str(parameters.get("corpus", "")), status=f"{status}: {error}"
         ).markup
-    if executed.exists():
+    if node is not None:
         try:
             page = export_html(
-                executed,
+                node,
                 title=spec.title,
                 show_code=show_code,
                 banner=banner,
@@ -253,6 +318,8 @@ def render_one(
     else:
         page = _error_page(spec, banner, footer_html)
     path = write_atomic(out / f"{spec.name}.html", page)
+    if parameters.get("exports"):
+        _publish(Path(parameters["exports"]), out / spec.name)
     return ReportResult(
         spec=spec,
         parameters=parameters,
@@ -261,6 +328,126 @@ def render_one(
         error=error,
         seconds=time.perf_counter() - started,
     )
+
+
+def require_documents(documents: Any, source: Any) -> None:
+    """Refuse a corpus with no loadable document, naming it and the commonest reasons.
+
+    Raises
+    ------
+    InputError
+        "SOURCE: no loadable documents (N inputs excluded; commonest reasons: ...)".
+    """
+    if len(documents):
+        return
+    excluded = documents.attrs.get("excluded") or []
+    reasons = collections.Counter(str(row.get("reason", "")) for row in excluded)
+    said = "; ".join(f"{reason} ({count:,})" for reason, count in reasons.most_common(3))
+    detail = (
+        f"{len(excluded):,} input(s) excluded; commonest reasons: {said}"
+        if excluded
+        else "no input files found"
+    )
+    raise InputError(f"{source}: no loadable documents ({detail})")
+
+
+def prepare_batch(
+    source: Path,
+    *,
+    metadata: str | os.PathLike[str] | None,
+    gazetteer: str | os.PathLike[str] | None,
+    workdir: Path,
+) -> dict[str, str]:
+    """Load the corpus and find its mentions once for a whole batch of reports.
+
+    The documents go into a Parquet corpus store in ``workdir`` and the mentions into that
+    store's mentions cache; every notebook reads both instead of parsing the corpus again.
+    Loading warnings travel in the store's attrs (``load_warnings``) to each report's notes.
+
+    Returns
+    -------
+    dict : the notebook parameters ``store`` and ``mentions_cache``.
+
+    Raises
+    ------
+    InputError
+        When no document could be loaded (:func:`require_documents`), before any kernel starts.
+    """
+    from analysis import api, memory
+    from analysis import store as corpus_store
+    from analysis.gazetteer import load_gazetteer
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        documents = api.load_corpus(source, metadata=metadata)
+        require_documents(documents, source)
+        entities = load_gazetteer(extra=gazetteer or None)
+        mentions = api.find_mentions(documents, entities)
+    documents.attrs["load_warnings"] = list(dict.fromkeys(str(w.message) for w in caught))
+    store_dir = corpus_store.write_corpus_store(documents, workdir / "corpus-store")
+    cache = corpus_store.mentions_cache_path(store_dir, entities)
+    corpus_store.write_cached_mentions(mentions, cache)
+    del documents, mentions
+    memory.release()  # the kernels need the memory now
+    return {"store": str(store_dir), "mentions_cache": str(cache)}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _lock_holder(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@contextmanager
+def output_lock(folder: Path) -> Iterator[Path]:
+    """Hold ``<folder>/.report.lock`` (holding this process's pid) while a batch writes there.
+
+    A lock whose process is gone is stale and taken over; a live one is refused with an
+    InputError naming the pid, so two runs never mix their pages under one index.
+    """
+    path = folder / LOCK_NAME
+    for _ in range(3):
+        try:
+            handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(path)
+            if holder is not None and _alive(holder):
+                raise InputError(
+                    f"{folder}: another report run (pid {holder}) is writing here; wait for it "
+                    f"to finish or choose another --out (if none is running, delete {path})"
+                ) from None
+            path.unlink(missing_ok=True)  # stale: its process is gone
+            continue
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()}\n")
+        break
+    else:
+        raise InputError(f"{path}: could not take the output folder's lock")
+    try:
+        yield path
+    finally:
+        if _lock_holder(path) == os.getpid():
+            path.unlink(missing_ok=True)
+
+
+class ReportsInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`render_reports`; ``results`` are in the index, marked."""
+
+    def __init__(self, results: list[ReportResult], index: Path) -> None:
+        super().__init__("interrupted")
+        self.results = results
+        self.index = index
 
 
 @contextmanager
@@ -278,6 +465,85 @@ def _no_progress_bars_in_kernels():
             os.environ[progress.ENV] = previous
 
 
+def _check_selection(selection: dict[str, Any] | None) -> dict[str, Any]:
+    """The command line's selection parameters, checked before anything loads."""
+    from analysis.periods import parse_freq
+
+    chosen = {k: v for k, v in (selection or {}).items() if v is not None}
+    unknown = set(chosen) - set(SELECTION_PARAMETERS)
+    if unknown:
+        raise InputError(f"report parameters: unknown {', '.join(sorted(unknown))}")
+    if chosen.get("freq"):
+        parse_freq(chosen["freq"])
+    if "top_n" in chosen and int(chosen["top_n"]) < 1:
+        raise InputError(f"top_n: {chosen['top_n']} (expected a whole number >= 1)")
+    return chosen
+
+
+def _notebook_parameters(
+    spec: ReportSpec,
+    declared: set[str],
+    given: dict[str, Any],
+    selection: dict[str, Any],
+    batch: dict[str, str],
+    staging: Path,
+) -> dict[str, Any]:
+    """The registry's parameters, then the command line's selection, then the batch's inputs;
+    the selection and batch parameters only where the notebook declares them."""
+    extra = {**selection, **batch, "exports": str(staging / spec.name)}
+    return {
+        **spec.parameters,
+        **{k: v for k, v in given.items() if v is not None},
+        **{k: v for k, v in extra.items() if k in declared},
+    }
+
+
+def _not_started(spec: ReportSpec, out: Path, parameters: dict[str, Any]) -> ReportResult:
+    return ReportResult(
+        spec=spec,
+        parameters=parameters,
+        path=out / f"{spec.name}.html",
+        status="interrupted",
+        error="interrupted (Ctrl-C) before it started",
+    )
+
+
+def _run_batch(
+    specs: Sequence[ReportSpec],
+    jobs: int,
+    run: Any,
+    stop: threading.Event,
+) -> tuple[dict[str, ReportResult], bool]:
+    """Run ``run(spec)`` for every report, ``jobs`` at a time; on Ctrl-C kill the kernels,
+    wait briefly for the running reports to notice, and say so."""
+    from analysis.report import kernels
+
+    results: dict[str, ReportResult] = {}
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    futures = [pool.submit(run, spec) for spec in specs]
+    interrupted = False
+    try:
+        with progress.bar(len(specs), "rendering reports", unit="report") as shown:
+            for future in concurrent.futures.as_completed(futures):
+                result = future.result()
+                results[result.spec.name] = result
+                shown.update(1)
+    except KeyboardInterrupt:
+        interrupted = True
+        stop.set()
+        for future in futures:
+            future.cancel()
+        kernels.kill_all()
+        done, _ = concurrent.futures.wait(futures, timeout=INTERRUPT_WAIT_SECONDS)
+        for future in done:
+            if not future.cancelled() and future.exception() is None:
+                result = future.result()
+                results[result.spec.name] = result
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return results, interrupted
+
+
 def render_reports(
     source: str | os.PathLike[str] | None = None,
     *,
@@ -288,8 +554,9 @@ def render_reports(
     show_code: bool = False,
     jobs: int | None = None,
     notebooks_dir: str | os.PathLike[str] | None = None,
+    selection: dict[str, Any] | None = None,
 ) -> list[ReportResult]:
-    """Render every report of a registry to HTML, then the index.
+    """Render every report of a registry to HTML, with its data folder, then the index.
 
     Parameters
     ----------
@@ -302,18 +569,31 @@ def render_reports(
     registry : path-like, optional
         The report registry YAML (default ``config.REPORT_REGISTRY``).
     out : path-like, optional
-        Output folder (default ``config.REPORTS_DIR``).
+        Output folder (default ``config.REPORTS_DIR``), locked while the batch writes.
     show_code : bool
         Keep code cells in the HTML.
     jobs : int, optional
         Notebooks run at once (default: 2, or 1 on a one-core machine).
     notebooks_dir : path-like, optional
         Where the registry's notebooks are (default ``config.NOTEBOOKS_DIR``).
+    selection : dict, optional
+        freq, start, end, entities, kinds, top_n, include_classes: given to every notebook
+        that declares them, over the registry's values (``report --freq ...``).
 
     Returns
     -------
     list of ReportResult, in registry order. ``<out>/index.html`` lists them all.
+
+    Raises
+    ------
+    InputError
+        Before anything renders: a bad registry or parameter, a locked output folder, or a
+        corpus with no loadable document.
+    ReportsInterrupted
+        On Ctrl-C, after the kernels are killed and the index is written.
     """
+    from analysis.report import kernels
+
     source_path = Path(source).expanduser() if source else config.SEEDS_DIR
     if not source_path.exists():
         raise FileNotFoundError(f"{source_path}: corpus not found")
@@ -322,6 +602,7 @@ def render_reports(
     for name, value in (("metadata", metadata), ("gazetteer", gazetteer)):
         if value and not Path(value).exists():
             raise FileNotFoundError(f"{value}: {name} file not found")
+    chosen = _check_selection(selection)
     notebooks = Path(notebooks_dir) if notebooks_dir else config.NOTEBOOKS_DIR
     out_dir = (Path(out) if out else config.REPORTS_DIR).resolve()
     specs = load_registry(registry)
@@ -332,43 +613,109 @@ def render_reports(
     }
     registry_dir = Path(registry).resolve().parent if registry else config.REPORT_REGISTRY.parent
     located = {spec.name: locate_notebook(spec, notebooks, registry_dir) for spec in specs}
-    check_parameters(specs, located)
+    declared = check_parameters(specs, located)
     jobs = max(1, jobs or min(2, os.cpu_count() or 1))
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
+    kernels.allow_starts()
+    try:
+        return _render_locked(
+            specs, located, declared, given, chosen, source_path, metadata, gazetteer,
+            out_dir, jobs, show_code,
+        )  # fmt: skip
+    except InputError:
+        if created and not any(out_dir.iterdir()):
+            out_dir.rmdir()  # refused before anything rendered: leave no empty folder behind
+        raise
 
-    results: dict[str, ReportResult] = {}
+
+def _render_locked(
+    specs: Sequence[ReportSpec],
+    located: dict[str, Path],
+    declared: dict[str, set[str]],
+    given: dict[str, Any],
+    chosen: dict[str, Any],
+    source_path: Path,
+    metadata: Any,
+    gazetteer: Any,
+    out_dir: Path,
+    jobs: int,
+    show_code: bool,
+) -> list[ReportResult]:
+    """:func:`render_reports` once its inputs are checked: lock, load once, run, index."""
+    stop = threading.Event()
     with (
+        output_lock(out_dir),
         tempfile.TemporaryDirectory(prefix="news-mentions-report-") as workdir,
-        progress.bar(len(specs), "rendering reports", unit="report") as shown,
         _no_progress_bars_in_kernels(),
-        concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool,
     ):
-        futures = [
-            pool.submit(
-                render_one,
-                spec,
-                located[spec.name],
-                {**spec.parameters, **{k: v for k, v in given.items() if v is not None}},
-                out=out_dir,
-                workdir=Path(workdir),
-                show_code=show_code,
+        staging = Path(tempfile.mkdtemp(dir=out_dir, prefix=".staging-"))
+        parameters: dict[str, dict[str, Any]] = {}
+        results: dict[str, ReportResult] = {}
+        interrupted = False
+        try:
+            batch = (
+                prepare_batch(
+                    source_path, metadata=metadata, gazetteer=gazetteer, workdir=Path(workdir)
+                )
+                if any(BATCH_PARAMETERS[0] in declared[spec.name] for spec in specs)
+                else {}
             )
+            parameters = {
+                spec.name: _notebook_parameters(
+                    spec, declared[spec.name], given, chosen, batch, staging
+                )
+                for spec in specs
+            }
+
+            def run(spec: ReportSpec) -> ReportResult:
+                return render_one(
+                    spec,
+                    located[spec.name],
+                    parameters[spec.name],
+                    out=out_dir,
+                    workdir=Path(workdir),
+                    show_code=show_code,
+                    stop=stop,
+                )
+
+            results, interrupted = _run_batch(specs, jobs, run, stop)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        ordered = [
+            results.get(spec.name)
+            or _not_started(spec, out_dir, parameters.get(spec.name, spec.parameters))
             for spec in specs
         ]
-        for future in concurrent.futures.as_completed(futures):
-            result = future.result()
-            results[result.spec.name] = result
-            shown.update(1)
-    ordered = [results[spec.name] for spec in specs]
-    write_index(ordered, out_dir, source=given["corpus"])
+        index = write_index(ordered, out_dir, source=given["corpus"])
+    if interrupted:
+        raise ReportsInterrupted(ordered, index)
     return ordered
 
 
+def _data_cell(result: ReportResult, out: Path) -> str:
+    folder = out / result.spec.name
+    if not folder.is_dir():
+        return "&ndash;"
+    files = sorted(path.name for path in folder.iterdir() if path.is_file())
+    listed = ", ".join(
+        f'<a href="{escape(folder.name)}/{escape(name)}">{escape(name)}</a>' for name in files
+    )
+    return f'<a href="{escape(folder.name)}/">{escape(folder.name)}/</a><br><small>{listed}</small>'
+
+
 def write_index(results: Sequence[ReportResult], out: Path, *, source: str = "") -> Path:
-    """Write ``<out>/index.html``: every report with its parameters, status and a link."""
+    """Write ``<out>/index.html``: every report with its parameters, status, data folder and
+    a link (none for a report that never started)."""
     rows = []
     for result in results:
-        shown = {k: v for k, v in result.parameters.items() if k not in SOURCE_PARAMETERS}
+        shown = {
+            k: v
+            for k, v in result.parameters.items()
+            if k not in SOURCE_PARAMETERS and k not in BATCH_PARAMETERS
+        }
         parameters = "<br>".join(
             f"{escape(k)} = {escape(json.dumps(v, default=str, ensure_ascii=False))}"
             for k, v in shown.items()
@@ -376,19 +723,22 @@ def write_index(results: Sequence[ReportResult], out: Path, *, source: str = "")
         status = (
             '<span class="status-ok">ok</span>'
             if result.ok
-            else f'<span class="status-failed">failed<span class="error">{escape(result.error)}'
-            "</span></span>"
+            else f'<span class="status-{escape(result.status)}">{escape(result.status)}'
+            f'<span class="error">{escape(result.error)}</span></span>'
+        )
+        title = escape(result.spec.title)
+        link = (
+            f'<a href="{escape(result.path.name)}">{title}</a>' if result.path.exists() else title
         )
         rows.append(
-            f'<tr><td><a href="{escape(result.path.name)}">{escape(result.spec.title)}</a>'
-            f"<br><small>{escape(result.path.name)}</small></td>"
+            f"<tr><td>{link}<br><small>{escape(result.path.name)}</small></td>"
             f'<td>{escape(result.spec.notebook)}</td><td class="params">{parameters}</td>'
-            f"<td>{status}</td><td>{result.seconds:.1f} s</td></tr>"
+            f'<td>{status}</td><td class="data">{_data_cell(result, out)}</td>'
+            f"<td>{result.seconds:.1f} s</td></tr>"
         )
-    failed = sum(not result.ok for result in results)
-    summary = (
-        f"{len(results)} reports, {failed} failed" if failed else f"{len(results)} reports, all ok"
-    )
+    counts = collections.Counter(result.status for result in results)
+    not_ok = [f"{counts[s]} {s}" for s in ("warning", "failed", "interrupted") if counts[s]]
+    summary = f"{len(results)} reports, " + (", ".join(not_ok) if not_ok else "all ok")
     if source:
         summary += f" &middot; corpus <code>{escape(source)}</code>"
     page = INDEX_TEMPLATE.format(

@@ -1,0 +1,170 @@
+"""The data behind a report: every chart's and table's frame as CSV (and Parquet when large).
+
+Each report gets a folder beside its page (``<out>/<report>/``); a notebook cell saves a frame
+there with :func:`export_frame` and displays the visible "data" link it returns. Every CSV the
+package writes for a spreadsheet goes through :func:`spreadsheet_safe`: a text cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula by Excel,
+LibreOffice and Google Sheets, so it gets a leading single quote (OWASP, "CSV Injection"); the
+CSV writer quotes cells holding commas or quotes. Numbers stay numbers. Same frame, same bytes:
+no times, no random names.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.files import write_atomic
+from analysis.report.html import Html, escape
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PARQUET_ROWS = 5_000
+"""Frames with more rows are also written as Parquet (typed, compact, fast to read back)."""
+
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _defuse(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    # The CSV writer quotes a cell holding "\n" but not one holding a bare "\r", which
+    # readers then take for the end of the row: every line break is written as "\n".
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    Only text cells change (a leading ``'``); numeric, boolean and date columns are untouched,
+    so ``-3`` stays the number -3 while the text ``"-3 drones"`` becomes ``"'-3 drones"``.
+    Column names are text too and are treated the same way. Line breaks in text are
+    written as ``\n`` (a bare ``\r`` would end the row for most readers).
+    """
+    text_columns = [
+        column
+        for column in frame.columns
+        if pd.api.types.is_object_dtype(frame[column])
+        or pd.api.types.is_string_dtype(frame[column])
+    ]
+    safe = (
+        frame.assign(**{str(column): frame[column].map(_defuse) for column in text_columns})
+        if text_columns
+        else frame.copy()
+    )
+    return safe.rename(columns=lambda column: _defuse(str(column)))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as spreadsheet-safe CSV (UTF-8, ``\\n`` line ends, no index)."""
+    buffer = io.StringIO()
+    spreadsheet_safe(_flatten(frame)).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` atomically as spreadsheet-safe CSV (see :func:`csv_bytes`)."""
+    return write_atomic(path, csv_bytes(frame))
+
+
+def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists and tuples in cells (warnings, aliases) as one ``|``-separated text."""
+    listy = [
+        column
+        for column in frame.columns
+        if frame[column].dtype == object
+        and frame[column].map(lambda value: isinstance(value, list | tuple)).any()
+    ]
+    if not listy:
+        return frame
+    return frame.assign(
+        **{
+            str(column): frame[column].map(
+                lambda value: (
+                    " | ".join(map(str, value)) if isinstance(value, list | tuple) else value
+                )
+            )
+            for column in listy
+        }
+    )
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.reset_index(drop=True).to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()
+
+
+def export_frame(
+    frame: pd.DataFrame,
+    name: str,
+    folder: str | Path | None,
+    *,
+    label: str = "data",
+    parquet: bool | None = None,
+) -> Html:
+    """Save ``frame`` as ``<folder>/<name>.csv`` (and ``.parquet``) and return the data link.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        What a chart draws or a table shows, whole (not the rows the page shows).
+    name : str
+        File name without suffix (letters, digits, ``.``, ``_``, ``-``).
+    folder : path-like or None
+        The report's data folder; the link is relative to the page beside it
+        (``<folder name>/<name>.csv``). None or "" (a notebook run alone): nothing is written
+        and an empty piece of HTML comes back.
+    label : str
+        The link's text before the row count.
+    parquet : bool, optional
+        Also write Parquet; default when the frame has more than :data:`PARQUET_ROWS` rows.
+
+    Returns
+    -------
+    Html : a line with the link(s), e.g. "data: timeline.csv (1,204 rows)".
+    """
+    if not _FILE_NAME.match(name):
+        raise ValueError(f"{name!r}: not a file name for an export (letters, digits, . _ -)")
+    if not folder:
+        return Html("")
+    folder = Path(folder)
+    write_csv(frame, folder / f"{name}.csv")
+    links = [f'<a href="{escape(folder.name)}/{escape(name)}.csv">{escape(name)}.csv</a>']
+    if parquet if parquet is not None else len(frame) > PARQUET_ROWS:
+        write_atomic(folder / f"{name}.parquet", _parquet_bytes(frame))
+        links.append(
+            f'<a href="{escape(folder.name)}/{escape(name)}.parquet">{escape(name)}.parquet</a>'
+        )
+    rows = f"{len(frame):,} row{'' if len(frame) == 1 else 's'}"
+    return Html(f'<p class="nm-data">{escape(label)}: {" · ".join(links)} ({rows})</p>')
+
+
+def with_data(shown: object, link: Html) -> Html:
+    """What a cell displays (an ``IPython.display.Image``, SVG or HTML) followed by its link.
+
+    One output per chart: the image goes into the HTML as a data URI, so the page stays
+    self-contained and the link sits right under the chart it belongs to.
+    """
+    import base64
+
+    if hasattr(shown, "_repr_html_") and shown._repr_html_():
+        body = shown._repr_html_()
+    elif hasattr(shown, "_repr_svg_") and shown._repr_svg_():
+        body = shown._repr_svg_()
+    elif hasattr(shown, "_repr_png_") and (png := shown._repr_png_()):
+        # IPython gives base64 text, with (width, height) metadata when the size is set
+        data, size = png if isinstance(png, tuple) else (png, {})
+        if isinstance(data, bytes):
+            data = base64.b64encode(data).decode("ascii")
+        attributes = "".join(
+            f' {side}="{int(size[side])}"' for side in ("width", "height") if size.get(side)
+        )
+        body = f'<img src="data:image/png;base64,{data}"{attributes} alt="chart">'
+    else:
+        body = f"<pre>{escape(shown)}</pre>"
+    return Html(f'<div class="nm-chart">{body}{link.markup}</div>')
