@@ -11,7 +11,7 @@ OUT    ?= reports
 help:
 	@echo "make report  - create .venv, install, render the HTML reports for $(SOURCE)/ into $(OUT)/"
 	@echo "make test    - create .venv, install, run the whole test suite (notebooks and browser included)"
-	@echo "make lab     - JupyterLab on notebooks/ with the project's kernel"
+	@echo "make lab     - JupyterLab on notebooks/ with the project's kernel (options: LAB_ARGS=...)"
 	@echo "make bench   - throughput and memory benchmarks against named baselines"
 	@echo "make eval    - precision and recall on the hand-judged sentences (needs ../shared/corpora)"
 
@@ -49,8 +49,11 @@ lint: $(STAMP)
 	$(PY) -m ruff check $(LINTED)
 	$(VENV)/bin/lint-imports
 
+# Jupyter refuses to start as root without --allow-root (containers run as root); LAB_ARGS
+# passes any other option: make lab LAB_ARGS="--no-browser --port 8899".
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt

@@ -10,7 +10,9 @@ true`` replaces it). Problems are one-line InputErrors naming the file and the e
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
+import io
 import json
 import re
 import unicodedata
@@ -23,7 +25,7 @@ import pandas as pd
 import yaml
 
 from analysis import config
-from analysis.errors import InputError
+from analysis.errors import InputError, warn
 from analysis.schema import ENTITY_COLUMNS, KINDS
 
 CASE_RULES = ("auto", "sensitive", "insensitive")
@@ -127,20 +129,61 @@ class Gazetteer:
         return rows.iloc[0]
 
 
-def _as_tuple(value, *, where: str, name: str) -> tuple[str, ...]:
+def _as_tuple(value, *, where: str, name: str, problems: list[str]) -> tuple[str, ...]:
+    """A list field's entries, normalised; each bad entry is one problem and is left out."""
     if value is None or value == "":
         return ()
     if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, Iterable):
-        raise InputError(f"{where}: field '{name}' must be a list of strings")
+        # "aliases: Hellfire, Hellfire missile" is one string to YAML, not two aliases.
+        parts = ", ".join(p.strip() for p in value.split(",") if p.strip())
+        problems.append(
+            f"{where}: field {name!r} is the text {value!r}, not a list; write [{parts}]"
+        )
+        return ()
+    if not isinstance(value, list | tuple):
+        problems.append(f"{where}: field {name!r} must be a list of strings, got {value!r:.60}")
+        return ()
     items = []
-    for item in value:
-        text = normalise_alias(item) if item is not None else ""
-        if not text:
-            raise InputError(f"{where}: field '{name}' has an empty entry")
-        items.append(text)
+    for number, item in enumerate(value, start=1):
+        text = _entry_text(item, where=f"{where}: field {name!r}", number=number, problems=problems)
+        if text is not None:
+            items.append(text)
     return tuple(dict.fromkeys(items))
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+
+
+def _entry_text(item, *, where: str, problems: list[str], number: int = 0) -> str | None:
+    """One string entry (an alias, a word), or None after recording why it cannot be one.
+
+    ``where`` names the field; ``number`` the entry's place in its list (0: a single value).
+    """
+    at = f"{where}: entry {number}" if number else where
+    if isinstance(item, list | tuple | dict):
+        shape = "a mapping" if isinstance(item, dict) else "a nested list"
+        problems.append(f"{at} is {shape} {item!r:.60}; each entry must be one string")
+        return None
+    if isinstance(item, bool):
+        problems.append(f"{at} is {item!r} (YAML reads yes/no/on/off so); quote it")
+        return None
+    text = normalise_alias(item) if item is not None else ""
+    if not text:
+        problems.append(f"{where} has an empty entry" + (f" (entry {number})" if number else ""))
+        return None
+    # Invisible characters (zero-width space and joiners, soft hyphen, BOM, the direction marks
+    # and overrides) would make an alias that looks right and matches nothing.
+    hidden = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")]
+    if hidden:
+        problems.append(
+            f"{at} {text!r} contains {_describe(hidden[0])}, an invisible character; remove it"
+        )
+        return None
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        problems.append(f"{at} {text!r} has no letter or digit; it would match punctuation")
+        return None
+    return text
 
 
 def _slug(text: str) -> str:
@@ -189,92 +232,201 @@ def transliteration_variants(alias: str) -> list[str]:
 
 
 def title_case_form(alias: str) -> str | None:
-    """"Nato" for "NATO": the title-case form of a one-word acronym of 4+ capital letters."""
+    """ "Nato" for "NATO": the title-case form of a one-word acronym of 4+ capital letters."""
     if len(alias) >= 4 and alias.isascii() and alias.isalpha() and alias.isupper():
         form = alias.title()
         return None if form in _TITLE_CASE_STOP else form
     return None
 
 
-def _unknown_key(key: str, known: Iterable[str], where: str) -> InputError:
-    import difflib
-
+def _unknown_key(key: str, known: Iterable[str], where: str) -> str:
     close = difflib.get_close_matches(str(key), list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; use {', '.join(known)}"
-    return InputError(f"{where}: unknown key {key!r}{hint}")
+    return f"{where}: unknown key {key!r}{hint}"
 
 
-def _flag(value, *, where: str, name: str) -> bool | None:
+def _flag(value, *, where: str, name: str, problems: list[str]) -> bool | None:
     if value is None or value == "":
         return None
     if not isinstance(value, bool):
-        raise InputError(f"{where}: field {name!r} must be true or false, got {value!r}")
+        problems.append(f"{where}: field {name!r} must be true or false, got {value!r:.60}")
+        return None
     return value
 
 
-def _context_rules(value, *, where: str) -> tuple[dict, ...]:
+def _context_rules(value, *, where: str, problems: list[str]) -> tuple[dict, ...]:
     """Context rules: which aliases need (``require``) or may not have (``veto``) which words."""
     if value in (None, ""):
         return ()
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
-        raise InputError(f"{where}: field 'context' must be a list of rules")
+        problems.append(f"{where}: field 'context' must be a list of rules")
+        return ()
     rules = []
     for number, raw in enumerate(value, start=1):
         at = f"{where}: context rule {number}"
         if not isinstance(raw, dict):
-            raise InputError(f"{at} must be a mapping with require/veto, aliases and within")
-        for key in raw:
-            if key not in CONTEXT_KEYS:
-                raise _unknown_key(key, CONTEXT_KEYS, at)
+            problems.append(f"{at} must be a mapping with require/veto, aliases and within")
+            continue
+        problems.extend(
+            _unknown_key(key, CONTEXT_KEYS, at) for key in raw if key not in CONTEXT_KEYS
+        )
         rule = {
-            "aliases": _as_tuple(raw.get("aliases"), where=at, name="aliases"),
-            "require": _as_tuple(raw.get("require"), where=at, name="require"),
-            "veto": _as_tuple(raw.get("veto"), where=at, name="veto"),
-            "within": str(raw.get("within") or "sentence"),
+            key: _as_tuple(raw.get(key), where=at, name=key, problems=problems)
+            for key in ("aliases", "require", "veto")
         }
+        rule["within"] = str(raw.get("within") or "sentence")
         if not rule["require"] and not rule["veto"]:
-            raise InputError(f"{at} has neither 'require' nor 'veto' words")
-        if rule["within"] not in WITHIN:
-            raise InputError(f"{at}: 'within' is {rule['within']!r}; use {', '.join(WITHIN)}")
-        rules.append(rule)
+            problems.append(f"{at} has neither 'require' nor 'veto' words")
+        elif rule["within"] not in WITHIN:
+            problems.append(f"{at}: 'within' is {rule['within']!r}; use {', '.join(WITHIN)}")
+        else:
+            rules.append(rule)
     return tuple(rules)
 
 
-def _entity_from_mapping(raw: dict, *, path: str) -> dict:
+def _entity_from_mapping(raw, *, path: str, number: int, problems: list[str]) -> dict | None:
+    """One entity record from a mapping; its problems are recorded, with its line number."""
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: each entry under 'entities' must be a mapping, got {raw!r}")
-    name = normalise_alias(raw.get("name") or "")
+        problems.append(
+            f"{path}: entry {number} under 'entities' must be a mapping, got {raw!r:.60}"
+        )
+        return None
+    line = getattr(raw, "line", 0)
+    at = f"{path}:{line}" if line else f"{path}: entry {number}"
+    name = ""
+    if raw.get("name") not in (None, ""):
+        name = _entry_text(raw["name"], where=f"{at}: field 'name'", problems=problems) or ""
     entity_id = str(raw.get("id") or _slug(name))
-    where = f"{path}: entity {entity_id!r}"
     if not entity_id:
-        raise InputError(f"{path}: an entity has neither 'id' nor 'name'")
-    for key in raw:
-        if key not in ENTITY_KEYS:
-            raise _unknown_key(key, ENTITY_KEYS, where)
-    record = {"id": entity_id, "_where": where, "_replace": bool(raw.get("replace", False))}
-    for key in ("name", "kind", "category", "parent", "case"):
-        if raw.get(key) not in (None, ""):
-            record[key] = normalise_alias(raw[key])
+        problems.append(f"{at}: an entity has neither 'id' nor 'name'")
+        return None
+    where = f"{at}: entity {entity_id!r}"
+    problems.extend(_unknown_key(key, ENTITY_KEYS, where) for key in raw if key not in ENTITY_KEYS)
+    replace = _flag(raw.get("replace"), where=where, name="replace", problems=problems)
+    record = {
+        "id": entity_id,
+        "_where": where,
+        "_replace": bool(replace),
+        "_id_given": raw.get("id") not in (None, ""),
+        "_given": frozenset(k for k in raw if raw[k] not in (None, "")),
+    }
+    if name:
+        record["name"] = name
+    for key in ("kind", "category", "parent", "case"):
+        if raw.get(key) in (None, ""):
+            continue
+        if isinstance(raw[key], list | dict):
+            problems.append(f"{where}: field {key!r} must be one value, got {raw[key]!r:.60}")
+            continue
+        record[key] = normalise_alias(raw[key])
     for key in ("aliases", "exclusions", "metonyms"):
-        record[key] = _as_tuple(raw.get(key), where=where, name=key)
+        record[key] = _as_tuple(raw.get(key), where=where, name=key, problems=problems)
     if raw.get("wikidata") not in (None, ""):
         wikidata = str(raw["wikidata"]).strip()
-        if not _WIKIDATA.fullmatch(wikidata):
-            raise InputError(f"{where}: field 'wikidata' is {wikidata!r}; expected Q and digits")
-        record["wikidata"] = wikidata
+        if _WIKIDATA.fullmatch(wikidata):
+            record["wikidata"] = wikidata
+        else:
+            problems.append(f"{where}: field 'wikidata' is {wikidata!r}; expected Q and digits")
     for key in ("transliterated", "title_case"):
-        flag = _flag(raw.get(key), where=where, name=key)
+        flag = _flag(raw.get(key), where=where, name=key, problems=problems)
         if flag is not None:
             record[key] = flag
-    record["context"] = _context_rules(raw.get("context"), where=where)
+    record["context"] = _context_rules(raw.get("context"), where=where, problems=problems)
     return record
 
 
-def _read_yaml(path: Path) -> list[dict]:
+MAX_ALIAS_EXPANSION = 10_000
+"""YAML anchors and aliases (``&a`` ... ``*a``, ``<<: *a``) may add at most this many nodes to
+a gazetteer file once expanded. A few repeated lists stay far below it; a "billion laughs" file
+(anchors nested in anchors, 1 KB that expands to 10^9 strings) is refused before it is built."""
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it starts on (for the error messages)."""
+
+    line: int = 0
+
+
+class _LineLoader(_YAML_LOADER):
+    """The fast safe loader, with mappings that know their line."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
+    data = _Mapping()
+    data.line = node.start_mark.line + 1
+    yield data
+    data.update(loader.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _alias_growth(root: yaml.Node, path: Path) -> int:
+    """How many nodes the file's aliases add once expanded (a shared node counts each time it
+    is reached), computed on the composed graph, which holds every node once."""
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        if finished:
+            open_nodes.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(child)] for child in children)
+        elif id(node) in open_nodes:
+            line = node.start_mark.line + 1
+            raise InputError(f"{path}:{line}: a YAML alias refers to its own anchor (endless)")
+        elif id(node) not in size:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+    return size[id(root)] - len(size)
+
+
+def _parse_yaml(text: str, path: Path):
+    loader = _LineLoader(text)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_YAML_LOADER)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        # Aliases need anchors: a file without "&" (the shipped ones) skips the walk.
+        if "&" in text and (growth := _alias_growth(node, path)) > MAX_ALIAS_EXPANSION:
+            raise InputError(
+                f"{path}: YAML aliases would expand the file by {growth:,} nodes, more than the "
+                f"limit of {MAX_ALIAS_EXPANSION:,}; write the lists out instead of nesting anchors"
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; a binary or non-UTF-8 file is an InputError naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the gazetteer file ({error.strerror})") from None
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise InputError(f"{path}: a binary file, not a gazetteer (NUL byte at offset {offset})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save the gazetteer as UTF-8"
+        ) from None
+
+
+def _read_yaml(path: Path, problems: list[str]) -> list[dict]:
+    try:
+        data = _parse_yaml(_read_text(path), path)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -285,21 +437,31 @@ def _read_yaml(path: Path) -> list[dict]:
         entries = data["entities"]
     else:
         raise InputError(f"{path}: expected a top-level 'entities:' list")
-    records = [_entity_from_mapping(raw, path=str(path)) for raw in entries]
+    records = []
     seen: dict[str, str] = {}
-    for record in records:
+    for number, raw in enumerate(entries, start=1):
+        record = _entity_from_mapping(raw, path=str(path), number=number, problems=problems)
+        if record is None:
+            continue
         if record["id"] in seen:
-            raise InputError(f"{path}: duplicate entity id {record['id']!r}")
-        seen[record["id"]] = record["id"]
+            problems.append(
+                f"{record['_where']}: duplicate entity id {record['id']!r} "
+                f"(first at {seen[record['id']]})"
+            )
+            continue
+        seen[record["id"]] = record["_where"].split(": entity")[0]
+        records.append(record)
     return records
 
 
-def _read_csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def _read_csv(path: Path, problems: list[str]) -> list[dict]:
+    try:
+        rows = list(csv.DictReader(io.StringIO(_read_text(path), newline="")))
+    except csv.Error as error:
+        raise InputError(f"{path}: not a readable CSV ({error})") from None
     if not rows:
         raise InputError(f"{path}: no rows (expected columns entity,kind,category,alias)")
-    columns = {c.strip().casefold() for c in rows[0]}
+    columns = {c.strip().casefold() for c in rows[0] if c}
     missing = {"entity", "alias"} - columns
     if missing:
         raise InputError(
@@ -311,12 +473,18 @@ def _read_csv(path: Path) -> list[dict]:
         row = {k.strip().casefold(): (v or "").strip() for k, v in row.items() if k}
         name = normalise_alias(row.get("entity", ""))
         if not name:
-            raise InputError(f"{path}: row {number}: field 'entity' is empty")
+            problems.append(f"{path}:{number}: field 'entity' is empty")
+            continue
         entity_id = row.get("id") or _slug(name)
-        entry = grouped.setdefault(
-            entity_id, {"id": entity_id, "name": name, "aliases": [], "exclusions": []}
-        )
-        entry.setdefault("metonyms", [])
+        entry = grouped.get(entity_id)
+        if entry is None:
+            # An id only where the row gives one: a row naming an entity by its display name
+            # is then recognised (and refused) instead of becoming a second entity.
+            entry = _Mapping(name=name, aliases=[], exclusions=[], metonyms=[])
+            entry.line = number
+            if row.get("id"):
+                entry["id"] = row["id"]
+            grouped[entity_id] = entry
         for key in ("kind", "category", "parent", "case"):
             if row.get(key):
                 entry[key] = row[key]
@@ -326,44 +494,114 @@ def _read_csv(path: Path) -> list[dict]:
         elif alias:
             entry["aliases"].append(alias)
         elif not row.get("exclusion"):
-            raise InputError(f"{path}: row {number}: field 'alias' is empty")
+            problems.append(f"{path}:{number}: field 'alias' is empty")
         if row.get("exclusion"):
             entry["exclusions"].append(row["exclusion"])
-    return [_entity_from_mapping(raw, path=str(path)) for raw in grouped.values()]
+    records = (
+        _entity_from_mapping(raw, path=str(path), number=n, problems=problems)
+        for n, raw in enumerate(grouped.values(), start=1)
+    )
+    return [record for record in records if record is not None]
 
 
-def read_entity_file(path: str | Path) -> list[dict]:
+def _read_one(path: Path, problems: list[str]) -> list[dict]:
+    if path.suffix.casefold() in (".csv", ".tsv"):
+        return _read_csv(path, problems)
+    if path.suffix.casefold() in (".yml", ".yaml", ".json"):
+        return _read_yaml(path, problems)
+    raise InputError(f"{path}: unknown gazetteer format (use .yml, .yaml or .csv)")
+
+
+def read_entity_file(path: str | Path, problems: list[str] | None = None) -> list[dict]:
     """Raw entity records from one YAML or CSV file, or a folder of them read as one file (not
-    yet merged or validated): an id defined twice in a folder is an error, as in one file."""
+    yet merged or validated): an id defined twice in a folder is an error, as in one file.
+
+    With a ``problems`` list every problem is appended to it and reading goes on (lint);
+    without one the first problem is raised as an InputError.
+    """
+    collect = problems if problems is not None else []
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: gazetteer file not found")
+    files = [path]
     if path.is_dir():
         suffixes = (".yml", ".yaml", ".csv")
         files = sorted(p for p in path.iterdir() if p.suffix.casefold() in suffixes)
         if not files:
             raise InputError(f"{path}: no gazetteer files (.yml, .yaml, .csv) in this folder")
-        records, seen = [], {}
-        for file in files:
-            for record in read_entity_file(file):
-                if record["id"] in seen:
-                    raise InputError(
-                        f"{file}: entity {record['id']!r} is also defined in {seen[record['id']]}"
-                    )
-                seen[record["id"]] = file.name
-                records.append(record)
-        return records
-    if path.suffix.casefold() in (".csv", ".tsv"):
-        return _read_csv(path)
-    if path.suffix.casefold() in (".yml", ".yaml", ".json"):
-        return _read_yaml(path)
-    raise InputError(f"{path}: unknown gazetteer format (use .yml, .yaml or .csv)")
+    records, seen = [], {}
+    for file in files:
+        try:
+            found = _read_one(file, collect)
+        except InputError as error:
+            collect.append(str(error))
+            continue
+        for record in found:
+            if record["id"] in seen:
+                collect.append(f"{record['_where']}: is also defined in {seen[record['id']]}")
+                continue
+            seen[record["id"]] = file.name
+            records.append(record)
+    if problems is None and collect:
+        raise InputError(_summary(collect))
+    return records
 
 
-def _merge(base: dict[str, dict], records: list[dict]) -> None:
+def _summary(problems: list[str]) -> str:
+    """The first problem, and how many more there are: one line."""
+    more = len(problems) - 1
+    if not more:
+        return problems[0]
+    return (
+        f"{problems[0]} (and {more} more problem(s); "
+        "`python -m analysis gazetteer FILE --lint` lists them all)"
+    )
+
+
+def _lookup(records: dict[str, dict]) -> dict[str, str]:
+    """Case-folded names and aliases -> entity id."""
+    names: dict[str, str] = {}
+    for entity_id, record in records.items():
+        for text in (record.get("name", ""), *record["aliases"]):
+            names.setdefault(text.casefold(), entity_id)
+    return names
+
+
+def _not_found(record: dict, records: dict[str, dict], names: dict[str, str]) -> str | None:
+    """Why a record from a user's file cannot be a new entity, if it cannot."""
+    where = record["_where"]
+    name = record.get("name", "")
+    if not record["_id_given"] and name.casefold() in names:
+        other = names[name.casefold()]
+        return (
+            f"{where}: {name!r} is a name of the existing entity {other!r}; give id {other} to "
+            "add to it (or another name for a new entity)"
+        )
+    if record["_replace"] or "kind" not in record["_given"]:
+        close = difflib.get_close_matches(record["id"], list(records), n=1) or [
+            names[n] for n in difflib.get_close_matches(name.casefold(), list(names), n=1)
+        ]
+        hint = f"; did you mean {close[0]}?" if close else "; a new entity needs a 'kind'"
+        return f"{where}: no such entity{hint}"
+    return None
+
+
+def _merge(
+    base: dict[str, dict], records: list[dict], problems: list[str], notes: list[str],
+    *, extending: bool,
+) -> None:  # fmt: skip
+    """Merge records onto base; ``extending``: they come from a file on top of the base one."""
+    names = _lookup(base) if extending else {}
     for record in records:
         old = base.get(record["id"])
-        if old is None or record["_replace"]:
+        if old is None:
+            problem = _not_found(record, base, names) if extending else None
+            if problem:
+                problems.append(problem)
+            else:
+                base[record["id"]] = record
+            continue
+        if record["_replace"]:
             base[record["id"]] = record
             continue
         merged = dict(old)
@@ -375,14 +613,20 @@ def _merge(base: dict[str, dict], records: list[dict]) -> None:
             merged[key] = tuple(dict.fromkeys(old[key] + record[key]))
         # Rules are dicts (not hashable): kept in order, a repeated one once.
         merged["context"] = tuple(
-            {json.dumps(rule, sort_keys=True): rule for rule in old["context"] + record["context"]}
-            .values()
+            {
+                json.dumps(rule, sort_keys=True): rule
+                for rule in old["context"] + record["context"]
+            }.values()
         )
+        if all(merged.get(k) == old.get(k) for k in merged if not k.startswith("_")):
+            notes.append(
+                f"{record['_where']}: adds nothing; {record['id']!r} has all of it already"
+            )
         merged["_where"] = record["_where"]
         base[record["id"]] = merged
 
 
-def _validate(records: dict[str, dict]) -> None:
+def _validate(records: dict[str, dict], problems: list[str]) -> None:
     claimed: dict[str, str] = {}
     for entity_id, record in records.items():
         where = record["_where"]
@@ -390,10 +634,10 @@ def _validate(records: dict[str, dict]) -> None:
             record["name"] = record["aliases"][0] if record["aliases"] else entity_id
         kind = record.get("kind", "")
         if kind not in KINDS:
-            raise InputError(f"{where}: field 'kind' is {kind!r}; use one of {', '.join(KINDS)}")
+            problems.append(f"{where}: field 'kind' is {kind!r}; use one of {', '.join(KINDS)}")
         case = record.setdefault("case", "auto")
         if case not in CASE_RULES:
-            raise InputError(
+            problems.append(
                 f"{where}: field 'case' is {case!r}; use one of {', '.join(CASE_RULES)}"
             )
         record.setdefault("category", "")
@@ -402,11 +646,11 @@ def _validate(records: dict[str, dict]) -> None:
         record.setdefault("transliterated", False)
         record.setdefault("title_case", True)
         if not record["aliases"] and not record["metonyms"]:
-            raise InputError(f"{where}: field 'aliases' is empty")
+            problems.append(f"{where}: field 'aliases' is empty")
         for rule in record["context"]:
             unknown = [a for a in rule["aliases"] if a not in record["aliases"]]
             if unknown:
-                raise InputError(
+                problems.append(
                     f"{where}: a context rule names {unknown[0]!r}, which is not one of its aliases"
                 )
         for alias in record["aliases"] + record["metonyms"]:
@@ -414,18 +658,18 @@ def _validate(records: dict[str, dict]) -> None:
                 key = variant.casefold()
                 owner = claimed.get(key)
                 if owner is not None and owner != entity_id:
-                    raise InputError(
+                    problems.append(
                         f"{where}: alias {variant!r} is claimed by both {owner!r} and {entity_id!r}"
                     )
                 claimed[key] = entity_id
     for record in records.values():
         parent = record["parent"]
         if parent and parent not in records:
-            raise InputError(f"{record['_where']}: field 'parent' names unknown entity {parent!r}")
-        if parent and records[parent]["kind"] != record["kind"]:
-            raise InputError(
-                f"{record['_where']}: parent {parent!r} is a {records[parent]['kind']}, "
-                f"not a {record['kind']}"
+            problems.append(f"{record['_where']}: field 'parent' names unknown entity {parent!r}")
+        elif parent and records[parent].get("kind") != record.get("kind"):
+            problems.append(
+                f"{record['_where']}: parent {parent!r} is a {records[parent].get('kind')}, "
+                f"not a {record.get('kind')}"
             )
 
 
@@ -446,12 +690,32 @@ def load_gazetteer(
     wikidata ("" or Q...), transliterated (bool), title_case (bool), context (tuple of rules:
     dicts of aliases, require, veto, within).
     """
+    files = _files(path, extra)
+    gazetteer = _load(tuple(files), _signature(files))
+    for note in gazetteer.notes:
+        warn(note)
+    # A copy of the cached frame: a caller may change its own without changing the cache.
+    return Gazetteer(gazetteer.entities.copy(), gazetteer.sources, gazetteer.hash, gazetteer.notes)
+
+
+def check_gazetteer(
+    path: str | Path | None = None, *, extra: str | Path | Iterable[str | Path] | None = None
+) -> tuple[list[str], Gazetteer | None]:
+    """Every problem of a gazetteer at once (``gazetteer --lint``), each naming its file and
+    line, and the gazetteer when there is none (its notes include the additions that change
+    nothing)."""
+    files = _files(path, extra)
+    try:
+        return [], _load(tuple(files), _signature(files))
+    except InputError:
+        return _build(tuple(files))[1], None
+
+
+def _files(path, extra) -> list[Path]:
     files = [Path(path) if path else config.DEFAULT_GAZETTEER]
     if extra:
         files += [Path(extra)] if isinstance(extra, str | Path) else [Path(p) for p in extra]
-    gazetteer = _load(tuple(files), _signature(files))
-    # A copy of the cached frame: a caller may change its own without changing the cache.
-    return Gazetteer(gazetteer.entities.copy(), gazetteer.sources, gazetteer.hash)
+    return files
 
 
 def _signature(files: list[Path]) -> tuple:
@@ -472,10 +736,9 @@ def _signature(files: list[Path]) -> tuple:
 
 @lru_cache(maxsize=16)
 def _load(files: tuple[Path, ...], signature: tuple) -> Gazetteer:
-    records: dict[str, dict] = {}
-    for file in files:
-        _merge(records, read_entity_file(file))
-    _validate(records)
+    records, problems, notes = _build(files)
+    if problems:
+        raise InputError(_summary(problems))
     rows = [
         {
             "id": r["id"],
@@ -496,12 +759,40 @@ def _load(files: tuple[Path, ...], signature: tuple) -> Gazetteer:
     ]
     entities = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode("utf-8")).hexdigest()[:16]
-    return Gazetteer(entities=entities, sources=tuple(str(f) for f in files), hash=digest)
+    return Gazetteer(entities, tuple(str(f) for f in files), digest, tuple(notes))
+
+
+def _build(files: tuple[Path, ...]) -> tuple[dict[str, dict], list[str], list[str]]:
+    """Records merged from the files in order, every problem found, and the notes."""
+    records: dict[str, dict] = {}
+    problems: list[str] = []
+    notes: list[str] = []
+    for number, file in enumerate(files):
+        try:
+            found = read_entity_file(file, problems)
+        except InputError as error:  # the file itself is missing or not a gazetteer folder
+            problems.append(str(error))
+            continue
+        _merge(records, found, problems, notes, extending=number > 0)
+    _validate(records, problems)
+    return records, _in_file_order(problems), notes
+
+
+def _in_file_order(problems: list[str]) -> list[str]:
+    """Problems by file (in the order the files were read), then by line."""
+    files: dict[str, int] = {}
+
+    def place(problem: str) -> tuple[int, int]:
+        located = re.match(r"(.+?):(\d+):", problem)
+        path, line = (located[1], int(located[2])) if located else (problem.split(":")[0], 0)
+        return files.setdefault(path, len(files)), line
+
+    return sorted(problems, key=place)
 
 
 def lint(gazetteer: Gazetteer) -> list[str]:
     """Notes about a valid gazetteer that deserve a look (not errors)."""
-    notes = []
+    notes = list(gazetteer.notes)
     known = {"actor": ACTOR_CATEGORIES, "weapon": WEAPON_CATEGORIES}
     for row in gazetteer.entities.itertuples(index=False):
         if row.category and row.category not in known[row.kind]:
@@ -515,8 +806,17 @@ def lint(gazetteer: Gazetteer) -> list[str]:
         for alias in row.aliases:
             if len(alias) <= 2 and row.case == "insensitive":
                 notes.append(f"{row.id}: short alias {alias!r} matched in any case")
+            if _mixes_directions(alias):
+                notes.append(
+                    f"{row.id}: alias {alias!r} mixes left-to-right and right-to-left letters"
+                )
     notes += _titles_that_swallow(gazetteer.entities)
     return notes
+
+
+def _mixes_directions(alias: str) -> bool:
+    directions = {unicodedata.bidirectional(c) for c in alias}
+    return "L" in directions and bool(directions & {"R", "AL"})
 
 
 def _titles_that_swallow(entities: pd.DataFrame) -> list[str]:
