@@ -68,8 +68,6 @@ def load_registry(path: str | os.PathLike[str] | None = None) -> list[ReportSpec
         raise InputError(f"{path}: not valid YAML ({str(error).splitlines()[0]})") from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not UTF-8 text (offset {error.start}); a binary file?") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (offset {error.start}); a binary file?") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
         raise InputError(f"{path}: field 'reports': expected a list of reports")
     defaults = raw.get("defaults") or {}
