@@ -102,16 +102,36 @@ class Collector:
                 shown.update(1)
 
     def _walk(self, folder: Path) -> list[Path]:
-        """The files to read under ``folder``, in sorted order.
+        """The files to read under ``folder``: per folder its files, then its subfolders, each
+        in sorted order.
 
-        Symbolic links are followed, each folder and file once: a link back to a folder being
-        walked (a loop), a second way to a folder or file already found, a broken link and an
-        entry that cannot be listed or read are exclusions with their reason, never skipped
-        without a word.
+        Symbolic links are followed, each folder and file once: the real tree is walked first,
+        then the links, so that a link to something already found, a link back to a folder
+        being walked (a loop), a broken link and an entry that cannot be listed or read are
+        exclusions with their reason, never skipped without a word.
         """
         paths: list[Path] = []
         folders = {os.path.realpath(folder): folder}
         files: dict[str, Path] = {}
+        links: list[tuple[Path, frozenset[str]]] = []  # followed once the real tree is known
+
+        def add_file(path: Path) -> None:
+            real = os.path.realpath(path)
+            if real in files:
+                self.exclude(str(path), None, f"same file as {files[real]} (link)")
+            else:
+                files[real] = path
+                paths.append(path)
+
+        def add_folder(path: Path, ancestors: frozenset[str]) -> None:
+            real = os.path.realpath(path)
+            if real in ancestors:
+                self.exclude(str(path), None, f"symbolic link loop (back to {real})")
+            elif real in folders:
+                self.exclude(str(path), None, f"same folder as {folders[real]} (link)")
+            else:
+                folders[real] = path
+                visit(path, ancestors | {real})
 
         def visit(directory: Path, ancestors: frozenset[str]) -> None:
             try:
@@ -120,39 +140,37 @@ class Collector:
             except OSError as error:
                 self.exclude(str(directory), None, f"unreadable folder: {_reason(error)}")
                 return
+            subfolders = []
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
                 if directory == folder and entry.name == METADATA_FILE:
                     continue  # the sidecar, read by load_corpus
                 path = Path(entry.path)
-                real = os.path.realpath(path)
                 try:
-                    is_dir, is_file = entry.is_dir(), entry.is_file()
+                    if entry.is_symlink():
+                        links.append((path, ancestors))
+                    elif entry.is_dir(follow_symlinks=False):
+                        subfolders.append(path)
+                    elif entry.is_file(follow_symlinks=False):
+                        add_file(path)
+                    else:
+                        self.exclude(str(path), None, "not a regular file or folder")
                 except OSError as error:
                     self.exclude(str(path), None, f"unreadable: {_reason(error)}")
-                    continue
-                if is_dir:
-                    if real in ancestors:
-                        self.exclude(str(path), None, f"symbolic link loop (back to {real})")
-                    elif real in folders:
-                        self.exclude(str(path), None, f"same folder as {folders[real]} (link)")
-                    else:
-                        folders[real] = path
-                        visit(path, ancestors | {real})
-                elif is_file:
-                    if real in files:
-                        self.exclude(str(path), None, f"same file as {files[real]} (link)")
-                    else:
-                        files[real] = path
-                        paths.append(path)
-                elif entry.is_symlink():
-                    reason = "symbolic link loop" if _is_link_loop(path) else "broken link"
-                    self.exclude(str(path), None, f"{reason} (to {os.readlink(path)})")
-                else:
-                    self.exclude(str(path), None, "not a regular file or folder")
+            for path in subfolders:
+                add_folder(path, ancestors)
 
         visit(folder, frozenset({os.path.realpath(folder)}))
+        while links:
+            path, ancestors = links.pop(0)
+            if path.is_dir():
+                add_folder(path, ancestors)
+            elif path.is_file():
+                add_file(path)
+            else:
+                reason = "symbolic link loop" if _is_link_loop(path) else "broken link"
+                self.exclude(str(path), None, f"{reason} (to {os.readlink(path)})")
         return paths
 
     def _add_url(self, url: str, *, explicit: bool) -> None:
@@ -230,9 +248,10 @@ class Collector:
                 del self.excluded[before:]
                 raise InputError(f"{display}: {whole[0]['reason']}")
         if isinstance(records, pd.DataFrame):
-            self.frames.append(records)
+            self.frames.append(_without_nuls(records))
             return
         for record in records:
+            _record_without_nuls(record)
             self.files.append(record)
             self.file_chars += len(record["text"])
             if self.file_chars >= _FILE_BATCH_CHARS:
@@ -254,6 +273,49 @@ class Collector:
         self.frames = []  # the raw frame is now the only copy
         raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return raw.reset_index(drop=True)
+
+
+_NUL = "\x00"
+
+
+def _record_without_nuls(record: dict) -> None:
+    """NUL characters (a JSON ``\\u0000``, a stray byte) removed from the title and text, with
+    a note: no text tool or file format downstream expects them."""
+    for name in ("title", "text"):
+        value = record[name]
+        if isinstance(value, str) and _NUL in value:
+            record[name] = value.replace(_NUL, "")
+            record["notes"] = [
+                *record["notes"],
+                f"{value.count(_NUL)} NUL character(s) removed from the {name}",
+            ]
+
+
+def _without_nuls(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_record_without_nuls` for a table's records (a scan of the texts, copies only
+    of the rare rows that hold a NUL)."""
+    rows = [
+        row
+        for name in ("title", "text")
+        if name in frame.columns
+        for row, value in enumerate(frame[name].tolist())
+        if isinstance(value, str) and _NUL in value
+    ]
+    if not rows:
+        return frame
+    columns = {name: frame[name].tolist() for name in ("title", "text", "notes")}
+    for row in sorted(set(rows)):
+        record = {name: values[row] for name, values in columns.items()}
+        _record_without_nuls(record)
+        for name, values in columns.items():
+            values[row] = record[name]
+    frame = frame.assign(
+        **{
+            name: pd.Series(v, index=frame.index, dtype=frame[name].dtype)
+            for name, v in columns.items()
+        }
+    )
+    return frame
 
 
 def _reason(error: BaseException) -> str:
