@@ -199,3 +199,395 @@ def link_verb(
         return "", NO_ACTION
     best = min(scored)[3]
     return best[2], best[3]
+
+
+# --- roles --------------------------------------------------------------------------------------
+# Who acts, to whom, from whom, and whether the action is denied: rules over one sentence, no
+# parser (no spaCy or NLTK models here). A role the rules cannot settle is ROLE_UNKNOWN, never
+# a guess; each resolved role names the rule that fired (``role_rule``).
+
+ROLE_UNKNOWN = "unknown"
+ROLES = ("agent", "recipient", "target", "source")
+
+# Tokens: words (as _WORD), numbers, and punctuation that can end a clause.
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d[\d,.]*|[;:()\[\]—–,]|(?<!\S)--?(?!\S)")
+_HARD_BREAK = frozenset(";:()[]—–-") | {"--"}
+# Words that open another clause: the actor before them is not the subject of a verb after.
+_SUBORDINATORS = frozenset(
+    """which who whom whose that while whereas after before because although though when
+    whenever if since until unless where but said says say told tells according""".split()
+)
+_DETERMINERS_ETC = DETERMINERS | {"both", "all", "other", "fellow"}
+_BE = frozenset("is are was were be been being get gets got getting".split())
+_COORDINATION = frozenset({"and", "or", ",", "as", "well", "together", "with", "the"})
+_NEGATORS = frozenset("not never no cannot nor without".split())
+_REFUSALS = frozenset(
+    """refuse refused refuses refusing refusal decline declined declines declining reject
+    rejected rejects fail failed fails yet""".split()
+)
+_PARTICIPLES = frozenset(
+    "sent given sold bought paid struck withheld frozen shot downed hit".split()
+)
+# "US-supplied Patriots": the compound names who acts (or, for "-made", where it comes from).
+_COMPOUND = re.compile(
+    r"\s?-(supplied|provided|donated|delivered|funded|financed|sent|given|promised|pledged|"
+    r"made|built|produced|manufactured|designed)\b",
+    re.IGNORECASE,
+)
+_NOUN_ENDINGS = ("ment", "ments", "ery", "eries", "ance", "ances", "sion", "sions", "fer", "fers")
+_ORIGIN_WORDS = frozenset({"made", "built", "produced", "manufactured", "designed"})
+# The preposition before an actor after the verb -> its role, per action class.
+_PREPOSITION_ROLES = {
+    "to": {"deliver": "recipient", "pledge": "recipient", "buy/sell": "recipient",
+           "pause": "recipient", "attack": "target"},
+    "for": {"deliver": "recipient", "pledge": "recipient", "buy/sell": "recipient",
+            "pause": "recipient", "request": "recipient"},
+    "into": {"deliver": "recipient", "attack": "target"},
+    "from": dict.fromkeys(
+        ("deliver", "pledge", "buy/sell", "request", "attack", "pause", "intercept"), "source"
+    ),
+    "at": {"attack": "target"},
+    "against": {"attack": "target"},
+    "on": {"attack": "target"},
+    "by": dict.fromkeys(
+        ("deliver", "pledge", "buy/sell", "request", "attack", "pause", "intercept"), "agent"
+    ),
+}  # fmt: skip
+# An actor right after an active verb (its object): "provide Ukraine with", "attacked Kyiv".
+_OBJECT_ROLES = {"deliver": "recipient", "pledge": "recipient", "attack": "target"}
+_OBJECT_NOT_RECIPIENT = frozenset("buy bought purchase procure".split())
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The roles of one actor-weapon pair in its clause (see :func:`pair_roles`)."""
+
+    actor_role: str  # this pair's actor: agent, recipient, target, source or unknown
+    agent: str  # names of the clause's agents, " and "-joined ("" when none resolved)
+    action: str  # class of the verb the roles hang on (NO_ACTION when none)
+    action_verb: str
+    recipient: str  # to/for whom, or at whom (targets of an attack)
+    source: str  # from whom
+    negated: bool
+    role_rule: str  # the rule that settled actor_role ("" when unknown)
+
+
+UNRESOLVED = Roles(ROLE_UNKNOWN, "", NO_ACTION, "", "", "", False, "")
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    word: str  # lower-cased
+    mention: int  # index into the sentence's mentions, -1 outside any
+
+
+def _tokens(sentence: str, spans: list[tuple[int, int]]) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(sentence):
+        start, end = match.span()
+        inside = next((i for i, (s, e) in enumerate(spans) if start < e and s < end), -1)
+        tokens.append(_Token(start, end, match.group().lower().replace("’", "'"), inside))
+    return tokens
+
+
+def _mention_range(tokens: list[_Token], index: int) -> tuple[int, int]:
+    """First and last token positions of mention ``index`` (-1, -1 when no token)."""
+    where = [i for i, token in enumerate(tokens) if token.mention == index]
+    return (where[0], where[-1]) if where else (-1, -1)
+
+
+def _is_break(token: _Token, *, comma: bool) -> bool:
+    word = token.word
+    return token.mention < 0 and (
+        word in _HARD_BREAK or word in _SUBORDINATORS or (comma and word == ",")
+    )
+
+
+class _Clause:
+    """One sentence's tokens, mentions and action words, shared by every pair in it."""
+
+    def __init__(self, sentence: str, mentions: list[tuple[int, int, str, str]], lexicon):
+        self.sentence = sentence
+        self.mentions = mentions
+        self.tokens = _tokens(sentence, [(s, e) for s, e, _, _ in mentions])
+        self.ranges = [_mention_range(self.tokens, i) for i in range(len(mentions))]
+        by_start = {token.start: i for i, token in enumerate(self.tokens)}
+        self.hits: list[tuple[int, str, str, bool]] = []  # token index, verb, class, nominal
+        for start, _end, verb, action, nominal in action_words(sentence, 0, lexicon):
+            i = by_start.get(start)
+            if i is not None and self.tokens[i].mention < 0:
+                # After a possessive ("Germany's delivery") the word is a noun too.
+                nominal = nominal or self.possessive_before(i) or self.noun_like(i)
+                self.hits.append((i, verb, action, nominal))
+
+    def possessive_end(self, mention: int) -> bool:
+        """The mention is followed by 's ("Germany's")."""
+        end = self.mentions[mention][1]
+        return self.sentence[end : end + 2] in ("'s", "’s") or self.sentence[end : end + 1] in (
+            "'",
+            "’",
+        )
+
+    def noun_like(self, i: int) -> bool:
+        """A noun by its ending or the word before ("a weapons shipment", "of deliveries")."""
+        word = self.tokens[i].word
+        return word.endswith(_NOUN_ENDINGS) or self.word(i - 1) in ("of", "weapons", "arms")
+
+    def possessive_before(self, i: int) -> bool:
+        previous = self.tokens[i - 1] if i > 0 else None
+        return previous is not None and (
+            previous.word.endswith("'s")
+            or (previous.mention >= 0 and self.possessive_end(previous.mention))
+        )
+
+    def word(self, i: int) -> str:
+        return self.tokens[i].word if 0 <= i < len(self.tokens) else ""
+
+    def broken(self, low: int, high: int, *, comma: bool) -> bool:
+        """A clause break strictly between token positions ``low`` and ``high``."""
+        return any(_is_break(t, comma=comma) for t in self.tokens[low + 1 : high])
+
+    def free_words(self, low: int, high: int) -> list[str]:
+        """Tokens strictly between two positions that are outside every mention."""
+        return [t.word for t in self.tokens[low + 1 : high] if t.mention < 0]
+
+    def passive(self, hit: tuple[int, str, str, bool]) -> bool:
+        i, verb, _, nominal = hit
+        if nominal or not (verb.endswith("ed") or verb in _PARTICIPLES):
+            return False
+        if self.word(i + 1) == "by":
+            return True
+        before = [self.word(j) for j in range(max(0, i - 3), i)]
+        return any(word in _BE for word in before) and "have" not in before[-1:]
+
+    def negated(self, i: int) -> bool:
+        """Negation or refusal in the few words before token ``i`` ("did not send")."""
+        words = []
+        for j in range(i - 1, max(-1, i - 5), -1):
+            token = self.tokens[j]
+            if token.mention >= 0 or _is_break(token, comma=True):
+                break
+            words.append(token.word)
+        if "only" in words[:1] or (len(words) > 1 and words[0] == "only"):
+            return False
+        return any(
+            w in _NEGATORS or w.endswith("n't") or w in ("won't", "cannot") for w in words
+        ) or any(w in _REFUSALS for w in words[1:3] if words[0] == "to")
+
+    def governing_verb(self, weapon: int) -> tuple[tuple[int, str, str, bool] | None, str]:
+        """The action word a weapon mention hangs on, and how it was chosen."""
+        first, last = self.ranges[weapon]
+        if first < 0:
+            return None, ""
+        after = [h for h in self.hits if h[0] > last and not self.broken(last, h[0], comma=False)]
+        for hit in after:  # "Javelins, American anti-tank missiles provided by the US"
+            gap = self.free_words(last, hit[0])
+            actor_between = any(
+                self.mentions[t.mention][2] == "actor"
+                for t in self.tokens[last + 1 : hit[0]]
+                if t.mention >= 0
+            )
+            reduced = self.word(hit[0] + 1) == "by" and not _BE & set(gap)
+            if len(gap) <= 3 and reduced and not hit[3] and not actor_between:
+                return hit, "passive"
+        before = [
+            h for h in self.hits if h[0] < first and not self.broken(h[0], first, comma=False)
+        ]
+        before = [h for h in before if len(self.free_words(h[0], first)) <= 15]
+        if before:
+            verbs = [h for h in before if not h[3]]
+            nearest = before[-1]
+            if nearest[3] and verbs and not self.broken(verbs[-1][0], nearest[0], comma=True):
+                return verbs[-1], "verb"  # "halted the delivery of": the verb, not the noun
+            return nearest, "verb"
+        for hit in after:  # "the Patriots that Germany sent", "Patriots were delivered"
+            gap = self.free_words(last, hit[0])
+            comma_ok = "," not in gap or gap[gap.index(",") + 1 : gap.index(",") + 2] == ["which"]
+            if len(gap) <= 6 and comma_ok:
+                return hit, "verb after"
+        return None, ""
+
+
+def _role_before(clause: _Clause, actor: int, hit, actors: list[int]) -> tuple[str, str]:
+    """Role of an actor that stands before the verb: the subject, or nothing."""
+    verb_at, _, action, nominal = hit
+    first, last = clause.ranges[actor]
+    # Possessive: "Germany's delivery of", "Russia's drones attacked".
+    if clause.possessive_end(actor):
+        gap = clause.free_words(last, verb_at)
+        if len(gap) <= 2 and not clause.broken(last, verb_at, comma=True):
+            return "agent", "possessive"
+        return ROLE_UNKNOWN, ""
+    if nominal:
+        return ROLE_UNKNOWN, ""  # a noun's agent comes only from a possessive or "by"
+    # The subject is the nearest actor before the verb (with those coordinated with it).
+    nearest = max(
+        (a for a in actors if clause.ranges[a][1] < verb_at and clause.ranges[a][0] >= 0),
+        key=lambda a: clause.ranges[a][1],
+    )
+    group = [nearest]
+    for other in sorted(actors, key=lambda a: -clause.ranges[a][1]):
+        o_first, o_last = clause.ranges[other]
+        g_first = clause.ranges[group[-1]][0]
+        if other in group or o_last >= g_first or o_first < 0:
+            continue
+        between = clause.free_words(o_last, g_first)
+        if (
+            between
+            and all(w in _COORDINATION for w in between)
+            and ({"and", "or", ","} & set(between))
+        ):
+            group.append(other)
+    if actor not in group:
+        return ROLE_UNKNOWN, ""
+    n_first, n_last = clause.ranges[nearest]
+    if clause.broken(n_last, verb_at, comma=True):
+        return ROLE_UNKNOWN, ""
+    if len(clause.free_words(n_last, verb_at)) > 8:
+        return ROLE_UNKNOWN, ""
+    head_first = clause.ranges[group[-1]][0]
+    lead = clause.word(head_first - 1)
+    if lead in ("the", "a", "an"):
+        lead = clause.word(head_first - 2)
+    if lead in _PREPOSITION_ROLES or lead in ("of", "in", "with", "about", "over", "than"):
+        return ROLE_UNKNOWN, ""  # "allies of Ukraine sent": Ukraine is not the subject
+    if clause.possessive_end(nearest):
+        return ROLE_UNKNOWN, ""
+    if clause.passive(hit):
+        role = {"deliver": "recipient", "pledge": "recipient", "attack": "target"}.get(action)
+        return (role, "passive subject") if role else (ROLE_UNKNOWN, "")
+    rule = "coordinated subject" if len(group) > 1 else "subject"
+    return "agent", rule
+
+
+def _role_after(clause: _Clause, actor: int, hit) -> tuple[str, str]:
+    """Role of an actor after the verb: from its preposition, or as the verb's object."""
+    verb_at, verb, action, nominal = hit
+    first, _ = clause.ranges[actor]
+    if clause.broken(verb_at, first, comma=False):
+        return ROLE_UNKNOWN, ""
+    if any(verb_at < h[0] < first and not h[3] for h in clause.hits):
+        return ROLE_UNKNOWN, ""  # another action word in between owns this actor
+    if len(clause.free_words(verb_at, first)) > 15:
+        return ROLE_UNKNOWN, ""
+    j = first - 1
+    while j > verb_at and clause.word(j) in _DETERMINERS_ETC:
+        j -= 1
+    lead = clause.word(j)
+    if lead in _PREPOSITION_ROLES:
+        role = _PREPOSITION_ROLES[lead].get(action)
+        if role == "agent" and not (nominal or clause.passive(hit)):
+            return ROLE_UNKNOWN, ""
+        return (role, f"preposition {lead}") if role else (ROLE_UNKNOWN, "")
+    if j == verb_at and not nominal and not clause.passive(hit):
+        role = _OBJECT_ROLES.get(action)
+        if action == "buy/sell" and verb not in _OBJECT_NOT_RECIPIENT:
+            role = "recipient"  # "sold Ukraine", "fund Ukraine"
+        return (role, "object") if role else (ROLE_UNKNOWN, "")
+    return ROLE_UNKNOWN, ""
+
+
+def _compound_role(clause: _Clause, actor: int, weapon: int, lexicon) -> tuple[str, str, str]:
+    """'US-supplied Patriots' (agent) or 'US-made Patriots' (source), else ('', '', '')."""
+    _, last = clause.ranges[actor]
+    match = _COMPOUND.match(clause.sentence, clause.mentions[actor][1])
+    w_first, _ = clause.ranges[weapon]
+    if not match or w_first < last or len(clause.free_words(last, w_first)) > 4:
+        return "", "", ""
+    word = match.group(1).lower()
+    if word in _ORIGIN_WORDS:
+        return "source", word, NO_ACTION
+    found = action_words(word, 0, lexicon)
+    return "agent", word, found[0][3] if found else NO_ACTION
+
+
+def _names(clause: _Clause, indices: list[int]) -> str:
+    seen: list[str] = []
+    for i in sorted(indices, key=lambda i: clause.ranges[i][0]):
+        if clause.mentions[i][3] not in seen:
+            seen.append(clause.mentions[i][3])
+    return " and ".join(seen)
+
+
+def pair_roles(
+    clause: _Clause | str,
+    actor: tuple[int, int],
+    weapon: tuple[int, int],
+    mentions: list[tuple[int, int, str, str]] | None = None,
+    lexicon: ActionLexicon | None = None,
+) -> Roles:
+    """The roles of an actor-weapon pair, from rules over their sentence.
+
+    ``clause`` is the sentence (or a prepared :func:`clause_of` it, to share the work between
+    the pairs of one sentence); ``actor``, ``weapon`` and ``mentions`` (start, end, kind,
+    entity name) are offsets in the sentence. Rules, in order:
+
+    1. The verb: the action word the weapon hangs on: a passive participle right after it
+       ("Javelins provided by the US"), else the nearest action word before it in its clause
+       (a verb beats a noun: "halted the delivery of"), else one shortly after ("the Patriots
+       that Germany sent"). Clauses end at ; : ( ) dashes and words such as which, that, but,
+       said. No verb: every role unknown.
+    2. "X-supplied W" makes X the agent, "X-made W" the source.
+    3. An actor before the verb: "X's delivery of" / "X's drones attacked" (possessive) is
+       the agent; otherwise the nearest actor before a verb, with no comma or clause word
+       between, is its subject (actors joined by "and", "or", commas share it): the agent,
+       or for a passive verb ("Ukraine was supplied with") the recipient or target. A noun
+       ("the delivery") has no subject; "allies of Ukraine", "Ukraine's allies" are not
+       Ukraine acting.
+    4. An actor after the verb, with no other action word between: by its preposition (to,
+       for, into: recipient; from: source; at, against, on: target of an attack; by: agent of
+       a passive or noun), or right after an active verb as its object ("provide Ukraine
+       with": recipient; "attacked Kyiv": target).
+    5. Negation: not, never, no, n't, cannot, without, or refuse/decline/fail/yet "to" in the
+       four words before the verb.
+    """
+    if isinstance(clause, str):
+        clause = clause_of(clause, mentions or [], lexicon)
+    spans = [(s, e) for s, e, _, _ in clause.mentions]
+    try:
+        a, w = spans.index(tuple(actor)), spans.index(tuple(weapon))
+    except ValueError:
+        raise InputError(
+            f"pair_roles: actor {actor} or weapon {weapon} not among the mentions"
+        ) from None
+    role, verb, action = _compound_role(clause, a, w, lexicon or load_action_lexicon())
+    if role:  # "US-supplied HIMARS": the compound is the whole clause of this pair
+        name = clause.mentions[a][3]
+        return Roles(
+            role, name if role == "agent" else "", action, verb, "",
+            name if role == "source" else "", False, f"compound -{verb}",
+        )  # fmt: skip
+    hit, _ = clause.governing_verb(w)
+    if hit is None:
+        return UNRESOLVED
+    actors = [i for i, m in enumerate(clause.mentions) if m[2] == "actor"]
+    actors = [i for i in actors if clause.ranges[i][0] >= 0]
+    roles: dict[int, tuple[str, str]] = {}
+    for i in actors:
+        if clause.ranges[i][1] < hit[0]:
+            roles[i] = _role_before(clause, i, hit, actors)
+        elif clause.ranges[i][0] > hit[0]:
+            roles[i] = _role_after(clause, i, hit)
+    by_role = {name: [i for i, (r, _) in roles.items() if r == name] for name in ROLES}
+    actor_role, rule = roles.get(a, (ROLE_UNKNOWN, ""))
+    negated = clause.negated(hit[0])
+    return Roles(
+        actor_role=actor_role or ROLE_UNKNOWN,
+        agent=_names(clause, by_role["agent"]),
+        action=hit[2],
+        action_verb=hit[1],
+        recipient=_names(clause, by_role["recipient"] + by_role["target"]),
+        source=_names(clause, by_role["source"]),
+        negated=negated,
+        role_rule=rule if actor_role != ROLE_UNKNOWN else "",
+    )
+
+
+def clause_of(
+    sentence: str, mentions: list[tuple[int, int, str, str]], lexicon: ActionLexicon | None = None
+) -> _Clause:
+    """A sentence prepared once for :func:`pair_roles`; ``mentions`` as (start, end, kind,
+    entity name), offsets in the sentence."""
+    return _Clause(sentence, sorted(mentions), lexicon or load_action_lexicon())

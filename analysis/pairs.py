@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import astuple
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.actions import link_verb, load_action_lexicon
+from analysis.actions import (
+    UNRESOLVED,
+    Roles,
+    clause_of,
+    link_verb,
+    load_action_lexicon,
+    pair_roles,
+)
 from analysis.errors import InputError
 from analysis.kwic import SentenceTexts, collapse, located_mentions, unique_text_documents
 from analysis.schema import FIELDS, NO_ACTION, require_columns
 
+# The roles of each pair in its clause (analysis.actions.pair_roles).
+ROLE_COLUMNS = list(Roles.__dataclass_fields__)
 PAIR_COLUMNS = [
     "doc_id",
     "date",
@@ -24,6 +34,7 @@ PAIR_COLUMNS = [
     "weapon",
     "verb",
     "action_class",
+    *ROLE_COLUMNS,
     "sentence",
 ]
 
@@ -127,7 +138,7 @@ def cooccurrence(
     pairs = _closest_pairs(actors, weapons, keys)
     if pairs.empty:
         empty = pd.DataFrame({column: pd.Series(dtype="str") for column in PAIR_COLUMNS}).astype(
-            {"sentence_id": "Int64", "date": located["date"].dtype}
+            {"sentence_id": "Int64", "date": located["date"].dtype, "negated": bool}
         )
         empty.attrs.update(scope=scope)
         return empty
@@ -138,13 +149,16 @@ def cooccurrence(
     # Every mention of the sentences that hold a pair: their words are never verbs.
     keys = ["doc_id", "field", "sentence_id"]
     pair_keys = _side(pairs, "_a")[keys].drop_duplicates()
-    around = located[[*keys, "start", "end", "kind"]].merge(pair_keys, on=keys)
+    around = located[[*keys, "start", "end", "kind", "entity"]].merge(pair_keys, on=keys)
     mentions_by_sentence: dict[tuple, list[tuple[int, int, str]]] = {}
-    for doc_id, field, sentence_id, start, end, kind in zip(
+    names: dict[tuple, list[str]] = {}
+    for doc_id, field, sentence_id, start, end, kind, entity in zip(
         *(around[column].tolist() for column in around.columns), strict=True
     ):
         mentions_by_sentence.setdefault((doc_id, field, sentence_id), []).append((start, end, kind))
+        names.setdefault((doc_id, field, sentence_id), []).append(entity)
     lexicon = load_action_lexicon()
+    clauses: dict[tuple, Any] = {}
     rows = []
     for i, row in enumerate(pairs.itertuples(index=False)):
         sentence_a = texts.text(row.doc_id, row.field_a)[a_start[i] : a_end[i]]
@@ -157,7 +171,25 @@ def cooccurrence(
                 mentions_by_sentence[(row.doc_id, row.field_a, row.sentence_id_a)],
                 lexicon,
             )
-            rows.append((row.field_a, row.sentence_id_a, verb, action, collapse(sentence_a)))
+            key, at = (row.doc_id, row.field_a, row.sentence_id_a), int(a_start[i])
+            if key not in clauses:  # one preparation per sentence, shared by its pairs
+                local = [
+                    (start - at, end - at, kind, name)
+                    for (start, end, kind), name in zip(
+                        mentions_by_sentence[key], names[key], strict=True
+                    )
+                ]
+                clauses[key] = clause_of(sentence_a, local, lexicon)
+            roles = pair_roles(
+                clauses[key],
+                (row.start_a - at, row.end_a - at),
+                (row.start_w - at, row.end_w - at),
+                lexicon=lexicon,
+            )
+            rows.append(
+                (row.field_a, row.sentence_id_a, verb, action, *astuple(roles),
+                 collapse(sentence_a))
+            )  # fmt: skip
             continue
         # Document scope, mentions in different sentences: show both, in reading order.
         sentence_w = texts.text(row.doc_id, row.field_w)[w_start[i] : w_end[i]]
@@ -171,10 +203,11 @@ def cooccurrence(
             else (row.field_w, sentence_w, sentence_a)
         )
         joined = collapse(first).strip() + " … " + collapse(second).strip()
-        rows.append((field, pd.NA, "", NO_ACTION, joined))
+        rows.append((field, pd.NA, "", NO_ACTION, *astuple(UNRESOLVED), joined))
     labels = pd.DataFrame(
-        rows, columns=["field", "sentence_id", "verb", "action_class", "sentence"]
-    ).astype({"sentence_id": "Int64"})
+        rows,
+        columns=["field", "sentence_id", "verb", "action_class", *ROLE_COLUMNS, "sentence"],
+    ).astype({"sentence_id": "Int64", "negated": bool})
     return (
         pd.concat(
             [
