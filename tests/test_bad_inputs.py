@@ -52,6 +52,7 @@ def test_links_are_followed_once_and_loops_and_broken_links_listed(tmp_path):
     (root / "real" / "up").symlink_to(root / "real")  # back to itself
     (root / "dangling.txt").symlink_to(root / "missing.txt")
     (root / "self.txt").symlink_to(root / "self.txt")  # a one-link loop
+    os.mkfifo(root / "pipe.txt")  # not a file: reading it would block forever
 
     documents = load(root)
     assert sorted(documents["title"]) == ["A", "B", "C"]
@@ -64,9 +65,10 @@ def test_links_are_followed_once_and_loops_and_broken_links_listed(tmp_path):
         str(root / "real" / "up"): f"symbolic link loop (back to {root / 'real'})",
         str(root / "dangling.txt"): f"broken link (to {root / 'missing.txt'})",
         str(root / "self.txt"): f"symbolic link loop (to {root / 'self.txt'})",
+        str(root / "pipe.txt"): "not a regular file or folder",
     }
-    # 9 entries under the folder (3 files, 6 links) = 3 documents + 6 exclusions.
-    assert len(documents) + len(documents.attrs["excluded"]) == 9
+    # 10 entries under the folder (3 files, 6 links, a FIFO) = 3 documents + 7 exclusions.
+    assert len(documents) + len(documents.attrs["excluded"]) == 10
 
 
 def test_unreadable_entries_are_exclusions(tmp_path, monkeypatch):

@@ -152,7 +152,7 @@ def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[st
     return title, body, date_raw, {key: meta[key] for key in ("source", "url") if key in meta}
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: 5x faster
     """YAML's safe loader, except that a value that looks like a date but is none
     (``updated: 2025-02-30``) is kept as text with a note naming its key, instead of aborting
     the load with "day is out of range for month"."""
