@@ -13,6 +13,7 @@ DOCUMENT_COLUMNS = [
     "doc_id",  # str, unique, stable (file stem or given id)
     "date",  # datetime64[ns], NaT when unknown
     "date_source",  # "header" | "html" | "metadata" | "field" | "missing"
+    "date_note",  # what to know about the date (ambiguous, time zone, from a URL ...), or ""
     "title",
     "text",
     "source",  # outlet, may be ""

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.corpus.boilerplate import find_boilerplate
-from analysis.corpus.dates import check_dates, parse_dates
+from analysis.corpus.dates import check_dates, date_notes, parse_dates
 from analysis.corpus.duplicates import find_duplicates
 from analysis.corpus.metadata import apply_metadata, read_metadata, sidecar_path
 from analysis.corpus.sources import Collector
@@ -70,8 +70,9 @@ def load_corpus(
     -------
     pandas.DataFrame
         One row per document with columns ``doc_id`` (str, unique), ``date``
-        (datetime64[ns] calendar day, NaT when unknown), ``date_source`` ("header", "metadata",
-        "field" or "missing"), ``title``, ``text``, ``source``, ``url``, ``path`` (the file, or
+        (datetime64[ns] calendar day, NaT when unknown), ``date_source`` ("header", "html",
+        "metadata", "field" or "missing"), ``date_note`` (what to know about the date: ambiguous,
+        two-digit year, its time zone, taken from a URL ...; "" when nothing), ``title``, ``text``, ``source``, ``url``, ``path`` (the file, or
         a table's own ``path`` column), ``n_words`` (whitespace-separated tokens of title and
         text), ``duplicate_of`` (doc_id of the canonical copy, "" when unique) and ``warnings``
         ("; "-joined, "" when none); sorted by date (NaT last) then doc_id, index 0..n-1.
@@ -121,6 +122,7 @@ def _build_documents(
             "doc_id": pd.array(ids, dtype="str"),
             "date": dates,
             "date_source": pd.array(date_source, dtype="str"),
+            "date_note": pd.array(_date_note(raw, dates, notes), dtype="str"),
             "title": raw["title"].astype("str"),
             "source": raw["source"].astype("str"),
             "url": raw["url"].astype("str"),
@@ -184,6 +186,29 @@ def _build_documents(
         "boilerplate_spans": boilerplate_spans,
     }
     return documents
+
+
+_HTML_DATE_CLUES = ("date from ", "no date in the page")
+
+
+def _date_note(raw: pd.DataFrame, dates: np.ndarray, notes: list[list[str]]) -> list[str]:
+    """Per document, what the reader said about its date (a URL, a capture day, a GDELT
+    sighting; a web page's clue from its warnings) and :func:`date_notes` of the value; ""
+    for an undated document."""
+    given = raw["date_note"] if "date_note" in raw else pd.Series([""] * len(raw))
+    given = ["" if not isinstance(v, str) else v for v in given.tolist()]
+    origins = raw["date_origin"].tolist()
+    parsed = date_notes(raw["date_raw"], dates)
+    out = []
+    for position, (reader, found) in enumerate(zip(given, parsed, strict=True)):
+        if np.isnat(dates[position]):
+            out.append("")
+            continue
+        parts = [reader] if reader else []
+        if origins[position] == "html" and not reader:
+            parts += [n for n in notes[position] if n.startswith(_HTML_DATE_CLUES)]
+        out.append("; ".join([*parts, found] if found else parts))
+    return out
 
 
 def _unique_ids(raw: pd.DataFrame, notes: list[list[str]]) -> np.ndarray:

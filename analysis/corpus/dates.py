@@ -7,7 +7,10 @@ vectorised; other spellings ("July 11, 2025") go through pandas' parser, which r
 than a day after today, leaves the document undated with a warning naming the file and value.
 Documents' own dates and the sidecar's go through the same two functions. ``date_source`` says
 where a kept date came from: "header" (the date line of a ``.txt``, the front matter of a
-``.md``), "field" (a table's date column), "metadata" (the sidecar) or "missing".
+``.md``), "html" (a web page's markup), "field" (a table's date column), "metadata" (the
+sidecar) or "missing"; :func:`date_notes` says what a reader of the date should know (the
+``date_note`` column): a day and month that could be read either way, a two-digit year, a time
+given in another zone than UTC (the day there is kept, never converted to UTC) or in UTC.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ import pandas as pd
 _ISO_DAY = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ]|$)"
 _YEAR_ONLY = re.compile(r"\d{4}(-\d{1,2})?")
 _FIRST_DAY, _LAST_DAY = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-04-01")
+_NUMERIC_DAY = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\b")
+_TWO_DIGIT_YEAR = re.compile(
+    r"\s*(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2}|[A-Za-z]{3,9}\.? \d{1,2},? '?\d{2}|\d{1,2} [A-Za-z]{3,9}\.? '?\d{2})"
+    r"(?:$|[^\d])"
+)
+_OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)\s*$"
+_ZONE_GIVEN = re.compile(_OFFSET + r"|^\d{8}T\d{4,6}Z$")  # GDELT: 20250301T101500Z
+_OTHER_ZONE = re.compile(r"\s(?:GMT|UTC|[+-]\d{4})\s*$|\s[A-Z]{2,5}$")
 
 
 def parse_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -71,3 +82,65 @@ def check_dates(
     kept = dates.copy()
     kept[future] = np.datetime64("NaT")
     return kept
+
+
+def date_notes(values: pd.Series, dates: np.ndarray) -> list[str]:
+    """What to know about each kept date (``date_note``; "" when nothing): ``values`` as written,
+    ``dates`` as parsed (NaT rows get "").
+
+    - ``03/04/2025`` (both numbers 12 or less): read month first, as 2025-03-04;
+    - a two-digit year (``03/04/25``, ``Mar 4, 25``): read as 20xx or 19xx as pandas does;
+    - a time with a zone offset: the day in that zone is kept, and the UTC day named when it
+      differs; a time in UTC (``Z``, ``+00:00``): the day in UTC, the outlet's own zone unknown.
+    """
+    values = values.fillna("").astype("str").reset_index(drop=True)
+    notes = [""] * len(values)
+    kept = ~np.isnat(dates)
+    for position in np.flatnonzero(kept):
+        value = values.iloc[position]
+        if not any(c in value for c in "/.:,' ") and "Z" not in value:
+            continue  # a plain ISO day (the common case) has nothing to say
+        found = _notes_of(value.strip(), dates[position])
+        if found:
+            notes[position] = "; ".join(found)
+    return notes
+
+
+def _notes_of(value: str, day: np.datetime64) -> list[str]:
+    shown = str(day)[:10]
+    found = []
+    numeric = _NUMERIC_DAY.match(value)
+    if numeric:
+        first, second = int(numeric.group(1)), int(numeric.group(3))
+        if first != second and first <= 12 and second <= 12:
+            other = f"{shown[:4]}-{second:02d}-{first:02d}" if len(shown) == 10 else "?"
+            found.append(
+                f"ambiguous {numeric.group(0).strip()!r}: read month first as {shown} "
+                f"(day first would be {other})"
+            )
+    if _TWO_DIGIT_YEAR.match(value):
+        found.append(f"two-digit year in {value!r}: read as {shown[:4]}")
+    zone = _zone_note(value, shown)
+    if zone:
+        found.append(zone)
+    return found
+
+
+def _zone_note(value: str, shown: str) -> str:
+    if not (_ZONE_GIVEN.search(value) or _OTHER_ZONE.search(value)):
+        return ""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return ""
+    if pd.isna(stamp) or stamp.tzinfo is None:
+        return ""
+    offset = stamp.utcoffset()
+    if not offset:
+        return f"time {stamp:%H:%M} in UTC: the day in UTC ({shown}); the outlet's own zone is not given"
+    zone = stamp.strftime("%z")
+    zone = f"UTC{zone[:3]}:{zone[3:]}"
+    utc_day = stamp.tz_convert("UTC").strftime("%Y-%m-%d")
+    if utc_day != shown:
+        return f"time {stamp:%H:%M} at {zone}: the day there is kept ({shown}; {utc_day} in UTC)"
+    return f"time {stamp:%H:%M} at {zone}: the day there is kept ({shown})"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.dates import check_dates, parse_dates
+from analysis.corpus.dates import check_dates, date_notes, parse_dates
 from analysis.corpus.readers import COLUMN_NAMES, read_bytes
 from analysis.errors import InputError
 from analysis.files import is_url, join, name_of, url_is_file
@@ -91,7 +91,8 @@ def apply_metadata(
     """Fill or override date/source/url/title from the sidecar; returns the unmatched ids.
 
     Non-empty values win over the document's own, and a sidecar date sets ``date_source`` to
-    "metadata"; a bad or future sidecar date is a warning on the document and changes nothing.
+    "metadata" and ``date_note`` to the notes of its own value; a bad or future sidecar date is
+    a warning on the document and changes nothing.
     Sidecar ids that match no document are returned, sorted.
     """
     position_of = {doc_id: i for i, doc_id in enumerate(frame["doc_id"].tolist())}
@@ -101,7 +102,7 @@ def apply_metadata(
     positions = np.array([position_of[d] for d in sidecar["doc_id"]], dtype=np.int64)
     columns = {
         name: frame[name].to_numpy(dtype=object).copy()
-        for name in ("title", "source", "url", "date_source")
+        for name in ("title", "source", "url", "date_source", "date_note")
     }
     dates = frame["date"].to_numpy().copy()
     for role in ("title", "source", "url"):
@@ -120,6 +121,8 @@ def apply_metadata(
         good = ~np.isnat(parsed)
         dates[positions[good]] = parsed[good]
         columns["date_source"][positions[good]] = "metadata"
+        sidecar_notes = np.asarray(date_notes(values, parsed), dtype=object)
+        columns["date_note"][positions[good]] = sidecar_notes[good]
     frame = frame.assign(
         date=dates, **{name: pd.array(values, dtype="str") for name, values in columns.items()}
     )
