@@ -164,25 +164,36 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> tuple[Path, Path]:
     return written[0], written[1]
 
 
-def show(figure: Figure | Axes, *, dpi: int = 200):
-    """The figure as an image for Jupyter to display once, sharp on high-density screens.
+def show(figure: Figure | Axes, *, dpi: int = 200, links: bool = False):
+    """The figure for Jupyter to display once: PNG, or inline SVG whose links work.
 
-    The figure is closed (so the inline backend does not show it a second time) and rendered
-    as PNG at ``dpi``, displayed at the style's size.
+    The figure is closed (so the inline backend does not show it a second time).
 
     Parameters
     ----------
     figure : Figure or Axes
         What a ``plot_*`` function returned.
     dpi : int
+        PNG: rendered at ``dpi`` (sharp on high-density screens), displayed at the style's size
+        (the report's CSS shrinks it to the page when the page is narrower).
+    links : bool
+        Inline SVG as wide as the page (:func:`svg_links`), for a chart drawn with
+        ``links=...``: its points and bars are links to the evidence anchors in the same page.
 
     Returns
     -------
-    IPython.display.Image
+    IPython.display.Image, or IPython.display.HTML when ``links``
     """
-    from IPython.display import Image
+    from IPython.display import HTML, Image
 
     fig = figure.figure if isinstance(figure, Axes) else figure
+    fig = fig.figure if not isinstance(fig, Figure) else fig  # a SubFigure's parent
+    if links:
+        markup = svg_links(fig)
+        plt.close(fig)
+        return HTML(
+            '<div class="nm nm-figure" style="width:100%;max-width:100%">' + markup + "</div>"
+        )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
     plt.close(fig)
@@ -270,7 +281,7 @@ def _kind_note(series: pd.DataFrame) -> str:
 
 def _set_title(ax: Axes, title: str) -> None:
     # Titles are sentences; wrap them to the figure's width rather than let them run off it.
-    width_inches = ax.figure.get_figwidth()
+    width_inches = ax.get_figure(root=True).get_figwidth() * ax.get_position().width / 0.75
     points = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
     # A left-aligned title starts where the Axes does, after the tick labels: ~3/4 of the width.
     characters = max(30, int(width_inches * 0.75 * 72 / (points * 0.65)))
@@ -475,8 +486,9 @@ def class_entity_ids(entities: pd.DataFrame) -> frozenset[str]:
 
     The gazetteer's convention (``data/gazetteer/60-weapons.yml``): a class has no parent and
     specific systems name their class as parent; a sub-class (glide bombs, MANPADS) names its
-    broader class and is itself a parent. So a weapon is a class when it has no parent or when
-    another entity names it as parent. Actors' parents are institutions (the Pentagon under
+    broader class and is itself a parent. So a weapon is a class when it has no parent, when
+    another entity names it as parent, or when its name says "(generic)" ("Weapons systems
+    (generic)" sits under "Weapons"). Actors' parents are institutions (the Pentagon under
     the United States), not classes: no actor is a class.
 
     Parameters
@@ -486,7 +498,11 @@ def class_entity_ids(entities: pd.DataFrame) -> frozenset[str]:
     """
     weapons = entities[entities["kind"] == "weapon"]
     parents = set(entities["parent"]) - {""}
-    is_class = (weapons["parent"] == "") | weapons["id"].isin(parents)
+    is_class = (
+        (weapons["parent"] == "")
+        | weapons["id"].isin(parents)
+        | weapons["name"].str.contains("(generic)", regex=False)
+    )
     return frozenset(weapons.loc[is_class, "id"])
 
 
@@ -828,7 +844,7 @@ def plot_small_multiples(
     include_classes: bool = False,
     classes: Iterable[str] | None = None,
     links: bool | Collection[str] = False,
-    figure: Figure | None = None,
+    _corpus_row: bool = False,
 ) -> Figure:
     """One small panel per entity on a shared scale: many entities without spaghetti.
 
@@ -844,8 +860,6 @@ def plot_small_multiples(
         Add a last, grey panel with the sum of the remaining entities on its own scale (said
         in its title), so it never flattens the others; False leaves it out with a note.
     title : str, optional
-    figure : Figure or SubFigure, optional
-        Draw into this (``plot_timeline_with_corpus`` passes a subfigure).
 
     Returns
     -------
@@ -862,7 +876,9 @@ def plot_small_multiples(
         columns = max(1, min(columns, panels))
         rows = -(-panels // columns)
         width = mpl.rcParams["figure.figsize"][0]
-        fig = figure or plt.figure(layout="constrained", figsize=(width, 1.0 + 1.9 * rows))
+        extra = 2.0 if _corpus_row else 0.0  # plot_timeline_with_corpus's documents panel
+        fig = plt.figure(layout="constrained", figsize=(width, 1.0 + 1.9 * rows + extra))
+        fig._nm_notes = notes  # noqa: SLF001  (for plot_timeline_with_corpus)
         title = title or (
             f"{TITLE_LEADS.get(normalize, 'Mentions')}{_kind_note(series)}, by {freq_name(freq)}"
             f": one panel per entity, same scale"
@@ -870,21 +886,35 @@ def plot_small_multiples(
         )
         fig.suptitle(plain(title), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
         dated = _dated(kept) if not kept.empty else kept
+        grid = fig.add_gridspec(
+            rows + _corpus_row, columns, height_ratios=[1.9] * rows + [extra] * _corpus_row
+        )
         if dated.empty or not len(ranked):
-            ax = fig.subplots()
+            ax = fig.add_subplot(grid[:rows, :])
             _show_empty(ax, "")
-            if notes:
+            if notes and not _corpus_row:
                 _add_note(ax, "\n".join(notes))
+            if _corpus_row:
+                fig.add_subplot(grid[rows, :])
             return fig
-        axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, squeeze=False)).ravel()
+        first = fig.add_subplot(grid[0, 0])
+        axes = np.array(
+            [first]
+            + [
+                fig.add_subplot(grid[index // columns, index % columns], sharex=first)
+                for index in range(1, rows * columns)
+            ]
+        )
         wide = _wide_values(dated, ranked, corpus)
         counts = _wide_values(dated, ranked, corpus, "mentions").fillna(0)
         ids = _entity_ids(kept)
         x = _centres(wide.index, freq)
         top_value = float(np.nanmax(wide[list(top)].to_numpy())) if len(top) else 1.0
         for ax, name in zip(axes, top, strict=False):
-            ax.fill_between(x, wide[name].to_numpy(), color=PALETTE[0], alpha=0.25, linewidth=0)
-            ax.plot(x, wide[name].to_numpy(), color=PALETTE[0], linewidth=1.4)
+            values = wide[name].to_numpy()
+            ax.fill_between(x, values, color=PALETTE[0], alpha=0.25, linewidth=0)
+            ax.plot(x, values, color=PALETTE[0], linewidth=1.4)
+            _mark_isolated(ax, x, values, PALETTE[0])
             if links is not False:
                 _link_points(
                     ax,
@@ -905,6 +935,7 @@ def plot_small_multiples(
             values = wide[list(rest)].sum(axis=1, min_count=1).to_numpy()
             ax.fill_between(x, values, color=OTHER_COLOUR, alpha=0.3, linewidth=0)
             ax.plot(x, values, color=OTHER_COLOUR, linewidth=1.4)
+            _mark_isolated(ax, x, values, OTHER_COLOUR)
             ax.set_ylim(0, (np.nanmax(values) if np.isfinite(values).any() else 1) * 1.08 or 1)
             count = _plural(len(rest), "entity").replace("entitys", "entities")
             ax.set_title(f"other ({count}), own scale", fontsize="medium", color="#555555")
@@ -926,13 +957,25 @@ def plot_small_multiples(
         # tick labels only on the lowest visible panel of each column
         for index, ax in enumerate(axes[:panels]):
             ax.tick_params(labelbottom=index + columns >= panels)
+        if _corpus_row:
+            fig.add_subplot(grid[rows, :])
+            return fig
         note = _undated_note(series, corpus)
         if note:
             notes.append(note)
-        if notes and figure is None:
+        if notes:
             _figure_note(fig, "\n".join(notes))
-        fig.notes = notes  # for plot_timeline_with_corpus, which writes them under its panel
         return fig
+
+
+def _mark_isolated(ax: Axes, x, values: np.ndarray, colour: str) -> None:
+    """A dot where a value has a gap on both sides: a line or an area alone would not show it."""
+    known = np.isfinite(values)
+    before = np.concatenate([[False], known[:-1]])
+    after = np.concatenate([known[1:], [False]])
+    alone = known & ~before & ~after
+    if alone.any():
+        ax.plot(np.asarray(x)[alone], values[alone], "o", color=colour, markersize=3.5)
 
 
 def _figure_note(fig: Figure, text: str) -> None:
@@ -1005,7 +1048,7 @@ def plot_corpus_size(
                 bbox_to_anchor=(1.01, 1.0),
             )
         ax.set_ylabel("documents")
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         _format_date_axis(ax)
         _date_limits(ax, dated["period"], freq)
         _set_title(ax, title)
@@ -1063,13 +1106,12 @@ def plot_timeline_with_corpus(
             title=title,
         )
         if top_n > MAX_LINES:
-            rows = -(-(top_n + 1) // 4)
-            fig = plt.figure(layout="constrained", figsize=(width, 2.6 + 1.9 * rows))
-            upper, lower = fig.subfigures(2, 1, height_ratios=[1.9 * rows + 0.6, 2.0])
-            plot_small_multiples(series, corpus=corpus, top_n=top_n, figure=upper, **options)
-            notes = list(getattr(upper, "notes", []))
-            bottom = lower.subplots()
-            panels = [ax for ax in upper.axes if ax.get_visible()]
+            fig = plot_small_multiples(
+                series, corpus=corpus, top_n=top_n, _corpus_row=True, **options
+            )
+            notes = list(fig._nm_notes)  # noqa: SLF001
+            bottom = fig.axes[-1]
+            panels = [ax for ax in fig.axes[:-1] if ax.get_visible()]
         else:
             fig = plt.figure(layout="constrained", figsize=(width, 6.4))
             top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.2])
@@ -1103,6 +1145,8 @@ def plot_heatmap(
     title: str | None = None,
     freq: str | None = None,
     normalize: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Entity x period heatmap of ``value`` for the ``top_n`` entities by total mentions.
@@ -1113,8 +1157,9 @@ def plot_heatmap(
         From ``mentions_over_time``: period, entity, mentions, value, undated.
     top_n : int
     title : str, optional
-    freq, normalize : str, optional
-        As in ``plot_mentions_over_time``.
+    freq, normalize, include_classes, classes : optional
+        As in ``plot_mentions_over_time`` (class entities and entities with no dated mention
+        take no row).
     ax : Axes, optional
 
     Returns
@@ -1123,8 +1168,9 @@ def plot_heatmap(
         Cells carry their value as text when the grid is small enough to read.
     """
     with _styled():
-        dated = _dated(series) if not series.empty else series
-        ranked = _ranked(dated, "mentions") if not dated.empty else pd.Index([])
+        kept, classes_out = _without_classes(series, include_classes, classes)
+        ranked, undated_only = _dated_ranking(kept) if not kept.empty else (pd.Index([]), 0)
+        dated = _dated(kept) if not kept.empty else kept
         names = ranked[:top_n]
         ax = _new_axes(ax, height=max(3.0, 0.32 * len(names) + 1.8))
         normalize = _normalisation(series, normalize)
@@ -1192,7 +1238,8 @@ def plot_heatmap(
                     color="white" if value > threshold else ("#333333" if value else "#AAAAAA"),
                 )
         _set_title(ax, title)
-        notes = [_undated_note(series, None)]
+        notes = [_class_note(classes_out), _undated_only_note(undated_only)]
+        notes.append(_undated_note(series, None))
         if no_documents.any():
             notes.append("grey: no documents in that period")
         if clipped:

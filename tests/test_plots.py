@@ -6,6 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import io  # noqa: E402
+import re  # noqa: E402
+
 import matplotlib as mpl  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -531,3 +534,304 @@ def test_titles_say_when_one_kind_is_shown():
     assert "(weapons only)" in plots.plot_heatmap(weapons).get_title("left")
     both = make_series({"Patriot": [1, 2, 0, 3], "Ukraine": [0, 1, 1, 0]})
     assert "only" not in plots.plot_mentions_over_time(both).get_title("left")
+
+
+# --- frequency from the span ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (0, "D"),
+        (92, "D"),  # about 3 months: at most 93 daily points
+        (93, "W"),
+        (731, "W"),  # 2 years: at most 105 weekly points
+        (732, "M"),
+        (3653, "M"),  # 10 years: at most 121 monthly points
+        (3654, "Q"),
+        (12784, "Q"),  # 35 years: at most 141 quarterly points
+        (12785, "Y"),
+    ],
+)
+def test_auto_freq_boundaries(days, expected):
+    from analysis.periods import auto_freq
+
+    start = pd.Timestamp("2000-01-01")
+    assert auto_freq(start, start + pd.Timedelta(days=days)) == expected
+    assert auto_freq(start + pd.Timedelta(days=days), start) == expected  # order does not matter
+
+
+def test_resolve_freq_keeps_a_given_frequency_and_picks_one_otherwise():
+    from analysis.periods import resolve_freq
+
+    dates = pd.Series(pd.to_datetime(["2021-01-15", None, "2026-08-21"]))  # 5.6 years
+    assert resolve_freq("", dates) == "M"
+    assert resolve_freq("auto", dates) == "M"
+    assert resolve_freq(None, dates) == "M"
+    assert resolve_freq("MS", dates) == "M" and resolve_freq("W", dates) == "W"
+    assert resolve_freq("", dates, start="2026-01-01") == "W"  # the window decides: 8 months
+    assert resolve_freq("", pd.Series([], dtype="datetime64[ns]")) == "W"
+    with pytest.raises(InputError, match="freq"):
+        resolve_freq("fortnight", dates)
+
+
+# --- small multiples and "other" -----------------------------------------------------------
+
+
+def panel_titles(fig: Figure) -> list[str]:
+    return [ax.get_title("left") for ax in fig.axes if ax.get_visible() and ax.get_title("left")]
+
+
+def test_more_than_eight_entities_become_small_multiples_with_an_other_panel():
+    fig = plots.plot_timeline_with_corpus(make_series(TEN_ENTITIES), make_corpus(), top_n=9)
+    names = list(TEN_ENTITIES)
+    assert panel_titles(fig)[:9] == names[:9]
+    # the tenth entity goes to "other", on its own scale; then the corpus panel
+    assert panel_titles(fig)[9] == "other (1 entity), own scale"
+    other = [ax for ax in fig.axes if ax.get_title("left").startswith("other")][0]
+    # European Union: 1, 5, (no documents), 0 mentions
+    np.testing.assert_array_equal(other.get_lines()[0].get_ydata(), [1, 5, np.nan, 0])
+    panels = [ax for ax in fig.axes if ax.get_visible()][:9]
+    assert len({ax.get_ylim() for ax in panels}) == 1  # one scale: heights compare
+    assert fig.axes[-1].get_title("left") == "Documents per week (corpus size)"
+
+
+def test_small_multiples_without_other_say_so():
+    fig = plots.plot_small_multiples(make_series(TEN_ENTITIES), top_n=4, other=False)
+    assert panel_titles(fig) == list(TEN_ENTITIES)[:4]
+    assert "6 more entities not drawn" in fig.get_supxlabel()
+
+
+def test_other_is_drawn_while_it_stays_below_the_lines():
+    series = make_series({"Ukraine": [5, 5, 0, 5], "Russia": [4, 4, 0, 4], "NATO": [1, 2, 0, 1]})
+    ax = plots.plot_mentions_over_time(series, top_n=2)
+    assert legend_labels(ax)[:3] == ["Ukraine", "Russia", "other (1 entity)"]
+
+
+# --- which entities are drawn --------------------------------------------------------------
+
+
+def test_class_entities_are_left_out_of_top_lists_unless_asked_for():
+    series = make_series({"Weapons (generic)": [9, 9, 0, 9], "Patriot": [1, 1, 0, 1]})
+    series = series.assign(entity_id=series["entity_id"].replace({"weapons (generic)": "weapons"}))
+    ax = plots.plot_mentions_over_time(series, top_n=1)
+    assert [line.get_label() for line in ax.get_lines()] == ["Patriot"]
+    assert any("1 class entity (e.g. Weapons (generic)) left out" in t for t in texts(ax))
+    ax = plots.plot_mentions_over_time(series, top_n=1, include_classes=True)
+    assert legend_labels(ax)[:2] == ["Weapons (generic)", "other (1 entity)"]
+    ax = plots.plot_mentions_over_time(series, top_n=1, classes=["patriot"])
+    assert [line.get_label() for line in ax.get_lines()] == ["Weapons (generic)"]
+
+    mentions = pd.DataFrame(
+        {
+            "entity_id": ["weapons"] * 3 + ["patriot"],
+            "entity": ["Weapons (generic)"] * 3 + ["Patriot"],
+            "kind": ["weapon"] * 4,
+        }
+    )
+    ax = plots.plot_top_entities(mentions)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Patriot"]
+    ax = plots.plot_top_entities(mentions, include_classes=True)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Weapons (generic)", "Patriot"]
+
+
+def test_class_entities_of_a_gazetteer():
+    entities = pd.DataFrame(
+        {
+            "id": ["weapons", "missile", "hypersonic", "kinzhal", "patriot", "systems", "kremlin"],
+            "name": [
+                "Weapons (generic)",
+                "Missiles",
+                "Hypersonic missiles",
+                "Kinzhal",
+                "Patriot",
+                "Weapons systems (generic)",
+                "Kremlin",
+            ],  # fmt: skip
+            "kind": ["weapon"] * 6 + ["actor"],
+            "parent": ["", "", "missile", "hypersonic", "missile", "weapons", "russia"],
+        }
+    )
+    # no parent, a parent of another, or "(generic)": classes; actors never are
+    assert plots.class_entity_ids(entities) == {"weapons", "missile", "hypersonic", "systems"}
+
+
+def test_entities_mentioned_only_in_undated_documents_take_no_line():
+    # Stinger has the most mentions, all of them undated: Patriot (dated) keeps its place.
+    series = make_series(
+        {"Stinger": [0, 0, 0, 0], "Patriot": [1, 0, 0, 1], "Javelin": [0, 1, 0, 0]},
+        undated={"Stinger": 9},
+    )
+    ax = plots.plot_mentions_over_time(series, top_n=2)
+    assert [line.get_label() for line in ax.get_lines()] == ["Patriot", "Javelin"]
+    assert any("1 entity mentioned only in undated documents: not drawn" in t for t in texts(ax))
+    ax = plots.plot_heatmap(series)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Patriot", "Javelin"]
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+def test_linked_markers_point_to_evidence_anchors_in_the_svg():
+    series = make_series({"Ukraine": [3, 1, 0, 0]})
+    fig = plots.plot_timeline_with_corpus(series, make_corpus(), links=True)
+    svg = plots.svg_links(fig)
+    hrefs = set(re.findall(r'<a xlink:href="([^"]+)"', svg))
+    # weeks with mentions only: not week 3 (no documents) nor week 4 (none of Ukraine)
+    assert hrefs == {"#ev-ukraine-2025-07-07", "#ev-ukraine-2025-07-14"}
+    assert svg.startswith("<svg") and 'width="100%"' in svg
+    again = plots.plot_timeline_with_corpus(series, make_corpus(), links=True)
+    assert plots.svg_links(again) == svg  # same inputs, same bytes
+    only = plots.plot_mentions_over_time(series, links={"ev-ukraine-2025-07-14"})
+    hrefs = re.findall(r'<a xlink:href="([^"]+)"', plots.svg_links(only))
+    assert hrefs == ["#ev-ukraine-2025-07-14"]  # a collection links only the anchors listed
+
+
+def test_linked_bars_point_to_the_entity_anchor():
+    mentions = make_mentions()
+    mentions = mentions.assign(entity_id=mentions["entity"].map(ID_OF))
+    ax = plots.plot_top_entities(mentions, links=True)
+    hrefs = re.findall(r'<a xlink:href="([^"]+)"', plots.svg_links(ax))
+    assert sorted(hrefs) == ["#ev-patriot", "#ev-trump", "#ev-ukraine"]
+    # without ids the name is the key: reduced to safe characters and given a short hash
+    ax = plots.plot_top_entities(make_mentions(), links={"ev-Ukraine"})
+    hrefs = re.findall(r'<a xlink:href="([^"]+)"', plots.svg_links(ax))
+    assert hrefs == ["#ev-Ukraine"]
+
+
+ID_OF = {"Donald Trump": "trump", "Patriot": "patriot", "Ukraine": "ukraine"}
+
+
+def test_show_with_links_is_inline_svg_as_wide_as_the_page():
+    mentions = make_mentions()
+    mentions = mentions.assign(entity_id=mentions["entity"].map(ID_OF))
+    shown = plots.show(plots.plot_top_entities(mentions, links=True), links=True)
+    markup = shown.data
+    assert markup.startswith('<div class="nm nm-figure"') and "<svg" in markup
+    assert 'xlink:href="#ev-ukraine"' in markup
+
+
+# --- labels from data and empty windows ----------------------------------------------------
+
+
+def test_plain_escapes_mathtext_once():
+    assert plots.plain("$x$") == r"\$x\$"
+    assert plots.plain(r"\$5") == r"\$5"  # already escaped: not twice
+    assert plots.plain("_hidden") == "\u200b_hidden"  # not hidden from the legend
+
+
+@pytest.mark.parametrize("name", ["$x$", "a $5 drone", "$\\frac{1}{0", "_private"])
+def test_every_chart_draws_a_name_with_dollar_signs(name):
+    series = make_series({name: [2, 1, 0, 3], "Ukraine": [1, 1, 0, 1]})
+    mentions = pd.DataFrame({"entity_id": ["x", "x"], "entity": [name] * 2, "kind": ["actor"] * 2})
+    tone_frame = make_tone().assign(entity=[name, "Ukraine"])
+    summary = make_summary().assign(actor=name)
+    events = pd.DataFrame({"date": [WEEKS[1]], "label": [name]})
+    figures = [
+        plots.plot_mentions_over_time(series, events=events).figure,
+        plots.plot_timeline_with_corpus(series, make_corpus(), top_n=10),
+        plots.plot_small_multiples(series),
+        plots.plot_heatmap(series).figure,
+        plots.plot_top_entities(mentions).figure,
+        plots.plot_tone(tone_frame).figure,
+        plots.plot_tone(
+            make_tone(with_period=True).query("entity_id == 'russia'").assign(entity=name)
+        ).figure,
+        plots.plot_cooccurrence(summary).figure,
+        plots.plot_mentions_over_time(series, title=name).figure,
+    ]
+    for fig in figures:
+        fig.savefig(io.BytesIO(), format="png")  # mathtext would raise here
+    legend = legend_labels(figures[0].axes[0])
+    assert plots.plain(name) in legend
+
+
+def empty_frames():
+    series = make_series({"Ukraine": [1, 1, 0, 1]})
+    return series.iloc[0:0], make_corpus().iloc[0:0]
+
+
+EMPTY_CALLS = {
+    "mentions_over_time": lambda s, c: plots.plot_mentions_over_time(s, corpus=c),
+    "timeline_with_corpus": lambda s, c: plots.plot_timeline_with_corpus(s, c),
+    "timeline_with_corpus_many": lambda s, c: plots.plot_timeline_with_corpus(s, c, top_n=12),
+    "small_multiples": lambda s, c: plots.plot_small_multiples(s, corpus=c),
+    "heatmap": lambda s, c: plots.plot_heatmap(s),
+    "corpus_size": lambda s, c: plots.plot_corpus_size(c),
+    "top_entities": lambda s, c: plots.plot_top_entities(make_mentions().iloc[0:0]),
+    "tone": lambda s, c: plots.plot_tone(make_tone().iloc[0:0]),
+    "tone_over_time": lambda s, c: plots.plot_tone(make_tone(with_period=True).iloc[0:0]),
+    "cooccurrence": lambda s, c: plots.plot_cooccurrence(make_summary().iloc[0:0]),
+}
+
+
+@pytest.mark.parametrize("name", list(EMPTY_CALLS))
+def test_a_window_without_documents_gives_an_empty_chart_with_a_note(name):
+    series, corpus = empty_frames()
+    result = EMPTY_CALLS[name](series, corpus)
+    fig = result if isinstance(result, Figure) else result.figure
+    fig.savefig(io.BytesIO(), format="png")
+    shown = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any(t.startswith("No ") for t in shown), shown
+
+
+def test_a_real_empty_window_from_the_timeline():
+    from analysis.timeline import corpus_over_time, mentions_over_time
+
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "date": pd.to_datetime(["2025-07-01", None]),
+            "title": ["", ""],
+            "text": ["Ukraine", "Ukraine"],
+            "n_words": [1, 1],
+            "duplicate_of": ["", ""],
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "entity_id": ["ukraine"] * 2,
+            "entity": ["Ukraine"] * 2,
+            "kind": ["actor"] * 2,
+            "category": ["state"] * 2,
+        }
+    )
+    window = dict(freq="W", start="2030-01-01", end="2030-02-01")
+    try:
+        series = mentions_over_time(mentions, documents, **window)
+        corpus = corpus_over_time(documents, **window)
+    except InputError as error:  # the timeline may refuse the frame: nothing to draw then
+        pytest.skip(f"timeline refused the hand-made frame: {error}")
+    fig = plots.plot_timeline_with_corpus(series, corpus)
+    fig.savefig(io.BytesIO(), format="png")
+    assert any(t.get_text().startswith("No ") for ax in fig.axes for t in ax.texts)
+
+
+def test_tone_near_zero_reads_0_00_in_the_neutral_colour():
+    frame = make_tone().assign(compound=[-0.004, 0.3])
+    ax = plots.plot_tone(frame)
+    labels = [t for t in ax.texts if t.get_text() in {"0.00", "-0.00", "+0.30"}]
+    assert sorted(t.get_text() for t in labels) == ["+0.30", "0.00"]
+    zero = next(t for t in labels if t.get_text() == "0.00")
+    assert mpl.colors.to_hex(zero.get_color()) == plots.NEUTRAL_COLOUR.lower()
+
+
+def test_weekly_tone_over_years_is_regrouped_by_the_span_rule():
+    weeks = pd.date_range("2021-01-04", periods=150, freq="7D")  # ~2.9 years: monthly
+    frame = pd.DataFrame(
+        {
+            "entity_id": "ukraine",
+            "entity": "Ukraine",
+            "kind": "actor",
+            "period": weeks,
+            "compound": np.where(np.arange(150) % 2 == 0, 0.5, -0.5),
+            "n_sentences": np.where(np.arange(150) % 2 == 0, 3, 1),
+        }
+    )
+    frame.attrs["freq"] = "W"
+    ax = plots.plot_tone(frame, min_sentences=1)
+    assert "by month (regrouped from weeks)" in ax.get_title("left").replace("\n", " ")
+    # January 2021 has the weeks of 4, 11, 18 and 25: +0.5 x3, -0.5 x1, +0.5 x3, -0.5 x1
+    first = ax.get_lines()[0].get_ydata()[0]
+    assert first == pytest.approx((0.5 * 3 - 0.5 + 0.5 * 3 - 0.5) / 8)
