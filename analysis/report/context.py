@@ -100,7 +100,8 @@ class ReportContext:
         unique = unique_documents(documents)
         # Undated documents cannot be placed inside or outside the window: kept, as the
         # timeline keeps them, in their own group.
-        return unique[in_window_or_undated(unique["date"], self.start, self.end)]
+        inside = in_window_or_undated(unique["date"], self.start, self.end)
+        return unique if inside.all() else unique[inside]  # no copy of every text for nothing
 
     def _select_mentions(self, mentions: pd.DataFrame) -> pd.DataFrame:
         from analysis.timeline import select_entities
@@ -329,6 +330,12 @@ class ReportContext:
         )
 
 
+# The renderer runs a batch's notebooks one after another in the same kernel: the inputs read
+# from the batch's store are kept here, so that only the first notebook reads them. Frames are
+# never changed in place (every selection makes a new one), so sharing them is safe.
+_BATCH_INPUTS: dict[tuple, tuple] = {}
+
+
 def report_context(
     corpus: str = "",
     *,
@@ -401,16 +408,23 @@ def report_context(
     # Loading warnings belong in the report's text, not in a red stderr box above it.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if store:
-            documents = api.load_corpus(store, engine=engine)
-            sha256 = read_manifest(store)["corpus_hash"]
+        key = (store, mentions_cache, gazetteer, engine)
+        if store and key in _BATCH_INPUTS:
+            documents, entity_list, mentions, sha256 = _BATCH_INPUTS[key]
         else:
-            documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
-            sha256 = ""
-        entity_list = load_gazetteer(extra=gazetteer or None)
-        mentions = read_cached_mentions(Path(mentions_cache)) if mentions_cache else None
-        if mentions is None:
-            mentions = api.find_mentions(documents, entity_list, engine=engine)
+            if store:
+                documents = api.load_corpus(store, engine=engine)
+                sha256 = read_manifest(store)["corpus_hash"]
+            else:
+                documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
+                sha256 = ""
+            entity_list = load_gazetteer(extra=gazetteer or None)
+            mentions = read_cached_mentions(Path(mentions_cache)) if mentions_cache else None
+            if mentions is None:
+                mentions = api.find_mentions(documents, entity_list, engine=engine)
+            if store:
+                _BATCH_INPUTS.clear()  # one batch at a time: the previous one's memory goes
+                _BATCH_INPUTS[key] = (documents, entity_list, mentions, sha256)
         context = ReportContext(
             parameters=parameters,
             source=source,

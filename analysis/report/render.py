@@ -22,6 +22,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -266,11 +267,13 @@ def render_one(
     workdir: Path,
     show_code: bool = False,
     stop: threading.Event | None = None,
+    kernel: Any = None,
 ) -> ReportResult:
     """Run one notebook with papermill and write ``<out>/<spec.name>.html``, even on failure.
 
     When ``parameters["exports"]`` names a staging folder, what the notebook wrote there
     becomes ``<out>/<spec.name>/``. ``stop`` set (Ctrl-C) turns a failure into "interrupted".
+    ``kernel``: a started kernel manager to run in (kept running), else a new kernel.
     """
     import papermill
 
@@ -278,9 +281,8 @@ def render_one(
     executed = workdir / f"{spec.name}.ipynb"
     status, error = "ok", ""
     try:
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, **papermill_options(notebook)
-        )
+        options = papermill_options(notebook) | ({"km": kernel} if kernel is not None else {})
+        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, **options)
     except papermill.PapermillExecutionError as failure:
         status, error = "failed", f"{failure.ename}: {_first_line(failure.evalue)}"
     except Exception as failure:  # noqa: BLE001 - a report's failure must not stop the batch
@@ -390,6 +392,24 @@ def prepare_batch(
     del documents, mentions
     memory.release()  # the kernels need the memory now
     return {"store": str(store_dir), "mentions_cache": str(cache)}
+
+
+def _in_child_process(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` in a fresh process: loading and extracting peak at a few
+    times the text, and a process hands all of that back to the system only by ending."""
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn")
+    )
+    try:
+        return pool.submit(function, *args, **kwargs).result()
+    except KeyboardInterrupt:
+        for process in list((pool._processes or {}).values()):  # no public way to stop it
+            process.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _alive(pid: int) -> bool:
@@ -508,39 +528,117 @@ def _not_started(spec: ReportSpec, out: Path, parameters: dict[str, Any]) -> Rep
     )
 
 
+def start_kernel(folder: Path) -> Any:
+    """A started :class:`~analysis.report.kernels.PatientKernelManager` whose kernel runs in
+    ``folder``, configured as :func:`papermill_options` configures papermill's own."""
+    import asyncio
+
+    from traitlets.config import Config
+
+    from analysis.report.kernels import PatientKernelManager
+
+    manager = PatientKernelManager(
+        kernel_name=KERNEL_NAME, config=Config({"KernelManager": {"transport_encryption": "auto"}})
+    )
+    asyncio.run(manager.start_kernel(cwd=str(folder)))
+    return manager
+
+
+def stop_kernel(manager: Any) -> None:
+    """Shut a kernel from :func:`start_kernel` down at once (nothing to save in it)."""
+    import asyncio
+
+    if manager is not None and manager.has_kernel:
+        try:
+            asyncio.run(manager.shutdown_kernel(now=True))
+        except Exception:  # noqa: BLE001 - already dead (killed on Ctrl-C): nothing to stop
+            manager.kill_now()
+
+
+def _worker(
+    share: Sequence[ReportSpec],
+    run: Any,
+    folder: Path,
+    stop: threading.Event,
+    done: queue.Queue,
+) -> None:
+    """Run a share of the reports one after another in one kernel (started again if a
+    report kills it), so that imports and the batch's inputs are loaded once per kernel."""
+    manager = None
+    try:
+        for spec in share:
+            if stop.is_set():
+                return
+            try:
+                if manager is None or not _kernel_alive(manager):
+                    stop_kernel(manager)
+                    manager = start_kernel(folder)
+                done.put(run(spec, manager))
+            except Exception as failure:  # noqa: BLE001 - e.g. no kernel could start
+                done.put(failure)
+    finally:
+        stop_kernel(manager)
+
+
+def _kernel_alive(manager: Any) -> bool:
+    import asyncio
+
+    try:
+        return bool(asyncio.run(manager.is_alive()))
+    except Exception:  # noqa: BLE001 - a broken manager is a dead kernel
+        return False
+
+
 def _run_batch(
     specs: Sequence[ReportSpec],
     jobs: int,
     run: Any,
     stop: threading.Event,
+    folder: Path,
 ) -> tuple[dict[str, ReportResult], bool]:
-    """Run ``run(spec)`` for every report, ``jobs`` at a time; on Ctrl-C kill the kernels,
-    wait briefly for the running reports to notice, and say so."""
+    """Run ``run(spec, kernel)`` for every report on ``jobs`` kernels, each taking every
+    ``jobs``-th report in registry order (the same share every time: same inputs, same pages).
+    On Ctrl-C kill the kernels, wait briefly for the running reports to notice, and say so."""
     from analysis.report import kernels
 
     results: dict[str, ReportResult] = {}
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
-    futures = [pool.submit(run, spec) for spec in specs]
+    done: queue.Queue = queue.Queue()
+    workers = [
+        threading.Thread(
+            target=_worker, args=(specs[k::jobs], run, folder, stop, done), daemon=True
+        )
+        for k in range(min(jobs, len(specs)))
+    ]
+    for worker in workers:
+        worker.start()
     interrupted = False
     try:
         with progress.bar(len(specs), "rendering reports", unit="report") as shown:
-            for future in concurrent.futures.as_completed(futures):
-                result = future.result()
+            while len(results) < len(specs) and any(w.is_alive() for w in workers):
+                try:
+                    result = done.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if isinstance(result, Exception):
+                    raise result
                 results[result.spec.name] = result
                 shown.update(1)
+            while not done.empty():
+                result = done.get()
+                if isinstance(result, Exception):
+                    raise result
+                results[result.spec.name] = result
     except KeyboardInterrupt:
         interrupted = True
         stop.set()
-        for future in futures:
-            future.cancel()
         kernels.kill_all()
-        done, _ = concurrent.futures.wait(futures, timeout=INTERRUPT_WAIT_SECONDS)
-        for future in done:
-            if not future.cancelled() and future.exception() is None:
-                result = future.result()
+        deadline = time.monotonic() + INTERRUPT_WAIT_SECONDS
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        while not done.empty():
+            result = done.get()
+            if isinstance(result, ReportResult):
                 results[result.spec.name] = result
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     return results, interrupted
 
 
@@ -573,7 +671,8 @@ def render_reports(
     show_code : bool
         Keep code cells in the HTML.
     jobs : int, optional
-        Notebooks run at once (default: 2, or 1 on a one-core machine).
+        Kernels run at once (default 1), each rendering its share of the reports one after
+        another: a kernel's imports and the batch's inputs are then loaded once per kernel.
     notebooks_dir : path-like, optional
         Where the registry's notebooks are (default ``config.NOTEBOOKS_DIR``).
     selection : dict, optional
@@ -614,7 +713,7 @@ def render_reports(
     registry_dir = Path(registry).resolve().parent if registry else config.REPORT_REGISTRY.parent
     located = {spec.name: locate_notebook(spec, notebooks, registry_dir) for spec in specs}
     declared = check_parameters(specs, located)
-    jobs = max(1, jobs or min(2, os.cpu_count() or 1))
+    jobs = max(1, jobs or 1)
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     kernels.allow_starts()
@@ -655,8 +754,12 @@ def _render_locked(
         interrupted = False
         try:
             batch = (
-                prepare_batch(
-                    source_path, metadata=metadata, gazetteer=gazetteer, workdir=Path(workdir)
+                _in_child_process(
+                    prepare_batch,
+                    source_path,
+                    metadata=metadata,
+                    gazetteer=gazetteer,
+                    workdir=Path(workdir),
                 )
                 if any(BATCH_PARAMETERS[0] in declared[spec.name] for spec in specs)
                 else {}
@@ -668,7 +771,7 @@ def _render_locked(
                 for spec in specs
             }
 
-            def run(spec: ReportSpec) -> ReportResult:
+            def run(spec: ReportSpec, kernel: Any) -> ReportResult:
                 return render_one(
                     spec,
                     located[spec.name],
@@ -677,9 +780,11 @@ def _render_locked(
                     workdir=Path(workdir),
                     show_code=show_code,
                     stop=stop,
+                    kernel=kernel,
                 )
 
-            results, interrupted = _run_batch(specs, jobs, run, stop)
+            folder = located[specs[0].name].parent
+            results, interrupted = _run_batch(specs, jobs, run, stop, folder)
         except KeyboardInterrupt:
             interrupted = True
         finally:
