@@ -417,7 +417,10 @@ def _role_before(clause: _Clause, actor: int, hit, actors: list[int]) -> tuple[s
     # Possessive: "Germany's delivery of", "Russia's drones attacked".
     if clause.possessive_end(actor):
         gap = clause.free_words(last, verb_at)
-        if len(gap) <= 2 and not clause.broken(last, verb_at, comma=True):
+        # A noun after at most one word ("Germany's latest delivery"), or a verb right after
+        # the possessed weapon; not "Trump's endorsement of selling", "Ukraine's allies sent".
+        fits = len(gap) <= 1 and "of" not in gap if nominal else not gap
+        if fits and not clause.broken(last, verb_at, comma=True):
             return "agent", "possessive"
         return ROLE_UNKNOWN, ""
     if nominal:

@@ -1368,6 +1368,95 @@ def _count_column(summary: pd.DataFrame) -> str:
     raise InputError("co-occurrence summary: no count column (want 'count')")
 
 
+ROLE_METHOD = (
+    "How: roles from rules over each sentence (subject before the verb, passive 'by', "
+    "to/for/from/at, 'X's delivery of', 'X-supplied'); {resolved} of {pairs} actor-weapon "
+    "pairs resolved, the other {unknown} are 'role unknown' and not drawn; ? = agent not "
+    "stated; hatched = denied ('did not send', 'refused to supply')."
+)
+_STATEMENT = ["agent", "action", "weapon", "recipient", "source", "negated"]
+
+
+def _role_statements(pairs: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """Statements agent -> action -> weapon (-> recipient), counted once per sentence.
+
+    Returns the statements (label, action, negated, count), the pairs resolved and all pairs.
+    Pairs of one sentence that resolve to the same statement (the agent's and the
+    recipient's) count once.
+    """
+    resolved = pairs.loc[pairs["actor_role"].ne("unknown") & pairs["action"].ne(NO_ACTION)]
+    keys = [c for c in ("doc_id", "field", "sentence_id") if c in resolved.columns]
+    unique = resolved.astype({"sentence_id": "object"}).drop_duplicates([*keys, *_STATEMENT])
+    negated = unique["negated"].astype(bool)
+    agent = unique["agent"].where(unique["agent"].ne(""), "?")
+    label = (
+        agent.map(lambda a: _truncate(a, 22))
+        + " → "
+        + np.where(negated, "NOT ", "")
+        + unique["action"]
+        + " → "
+        + unique["weapon"].map(lambda w: _truncate(w, 22))
+        + np.where(unique["recipient"].ne(""), " → " + unique["recipient"].map(_truncate), "")
+        + np.where(
+            unique["source"].ne("") & unique["agent"].eq(""),
+            " (from " + unique["source"].map(_truncate) + ")",
+            "",
+        )
+    )
+    statements = (
+        pd.DataFrame({"label": label, "action": unique["action"], "negated": negated})
+        .groupby(["label", "action", "negated"], as_index=False)
+        .size()
+        .rename(columns={"size": "count"})
+        .sort_values(["count", "label"], ascending=[False, True], kind="stable")
+    )
+    return statements, len(resolved), len(pairs)
+
+
+def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -> Axes:
+    scope = pairs.attrs.get("scope", "sentence")
+    statements, resolved, total = _role_statements(pairs)
+    title = title or "Who does what with which weapon"
+    note = ROLE_METHOD.format(
+        resolved=f"{resolved:,}", pairs=f"{total:,}", unknown=f"{total - resolved:,}"
+    )
+    if statements.empty:
+        ax = _new_axes(ax, height=3.0)
+        _show_empty(ax, title, "No actor-weapon pair with a resolved role in this selection")
+        _add_note(ax, textwrap.fill(note, 100))
+        return ax
+    shown = statements.head(top_n)
+    ax = _new_axes(ax, height=max(2.8, 0.32 * len(shown) + 1.9))
+    classes = list(dict.fromkeys(statements["action"]))
+    colours = {action: PALETTE[i % len(PALETTE)] for i, action in enumerate(classes)}
+    y = np.arange(len(shown))
+    for action in dict.fromkeys(shown["action"]):
+        for negated in (False, True):
+            rows = shown["action"].eq(action) & shown["negated"].eq(negated)
+            if rows.any():
+                ax.barh(
+                    y[rows.to_numpy()], shown.loc[rows, "count"], height=0.7,
+                    color="white" if negated else colours[action],
+                    edgecolor=colours[action], hatch="///" if negated else None,
+                    label=f"not {action}" if negated else action,
+                )  # fmt: skip
+    for row, total_count in enumerate(shown["count"]):
+        ax.text(total_count, row, f" {total_count:,.0f}", va="center", fontsize="small")
+    ax.set_yticks(y, list(shown["label"]))
+    ax.set_ylim(len(shown) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(x=0.1)
+    ax.set_xlabel(f"{scope}s")
+    ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _set_title(
+        ax, title + (f" (top {top_n} of {len(statements)})" if len(statements) > top_n else "")
+    )
+    _add_note(ax, textwrap.fill(note, 100))
+    return ax
+
+
 def plot_cooccurrence(
     summary: pd.DataFrame,
     *,
@@ -1375,14 +1464,23 @@ def plot_cooccurrence(
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Stacked horizontal bars: actor-weapon pairs, split by the action that links them.
+    """Who does what with which weapon: agent -> action -> weapon (-> recipient), as bars.
+
+    Given the pairs of ``cooccurrence`` (with their roles: actor_role, agent, action,
+    recipient, source, negated), each bar is a statement "agent -> action -> weapon (->
+    recipient)" resolved by the rules of :func:`analysis.actions.pair_roles`, counted once per
+    sentence; denied actions ("did not send") are hatched and read "NOT"; pairs whose role
+    the rules cannot resolve are not drawn, and a line under the chart says how many and how
+    it was computed. Given a ``cooccurrence_summary`` without roles, the older chart: pairs
+    split by the nearest action word, which does not say who acts.
 
     Parameters
     ----------
     summary : DataFrame
-        From ``cooccurrence_summary``: actor, weapon, action_class and a count column.
+        The pairs of ``cooccurrence`` (preferred), or a ``cooccurrence_summary``: actor,
+        weapon, action_class and a count column.
     top_n : int
-        Pairs shown, by total count.
+        Bars shown, by count.
     title : str, optional
     ax : Axes, optional
 
@@ -1391,6 +1489,8 @@ def plot_cooccurrence(
     Axes
     """
     with _styled():
+        if "actor_role" in summary.columns:
+            return _plot_action_roles(summary, top_n, title, ax)
         scope = summary.attrs.get("scope", "sentence")
         if summary.empty:
             ax = _new_axes(ax, height=3.0)

@@ -257,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(gold)} mentions listed, {len(found)} found; gazetteer {gazetteer.hash}"
     )
     print("\n".join(report(found, gold, sentences)))
+    from evaluation.actions.evaluate import main as action_roles  # roles of actor-weapon pairs
+
+    print()
+    action_roles()
     if args.errors:
         split = sentences.set_index("sentence")["split"]
         text = sentences.set_index("sentence")["text"]

@@ -58,8 +58,10 @@ def draw() -> pd.DataFrame:
     parts = []
     for corpus, size in SENTENCES.items():
         pairs = corpus_pairs(corpus)
-        sentences = pairs[["doc_id", "sentence_id"]].drop_duplicates().sort_values(
-            ["doc_id", "sentence_id"]
+        sentences = (
+            pairs[["doc_id", "sentence_id"]]
+            .drop_duplicates()
+            .sort_values(["doc_id", "sentence_id"])
         )
         chosen = sentences.sample(min(size, len(sentences)), random_state=SEED)
         picked = pairs.merge(chosen, on=["doc_id", "sentence_id"])
@@ -69,7 +71,9 @@ def draw() -> pd.DataFrame:
     sample = sample.assign(
         split=[
             split_of(c, d, int(s))
-            for c, d, s in zip(sample["corpus"], sample["doc_id"], sample["sentence_id"], strict=True)
+            for c, d, s in zip(
+                sample["corpus"], sample["doc_id"], sample["sentence_id"], strict=True
+            )
         ]
     )
     return sample[[*KEY, "split", "actor", "weapon", "sentence"]]
@@ -79,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     sample = draw()
     path = HERE / "sample.csv"
     sample.to_csv(path, index=False, lineterminator="\n")
-    print(f"{len(sample)} pairs in {sample[['corpus', 'doc_id', 'sentence_id']].drop_duplicates().shape[0]} sentences -> {path}")
+    sentences = len(sample[["corpus", "doc_id", "sentence_id"]].drop_duplicates())
+    print(f"{len(sample)} pairs in {sentences} sentences -> {path}")
     return 0
 
 
