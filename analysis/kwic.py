@@ -18,7 +18,14 @@ import pandas as pd
 
 from analysis.corpus import unique_documents
 from analysis.errors import InputError
-from analysis.periods import canonical_freq, in_window, period_label, period_of, period_start
+from analysis.periods import (
+    canonical_freq,
+    in_window,
+    in_window_or_undated,
+    period_label,
+    period_of,
+    period_start,
+)
 from analysis.schema import FIELDS, require_columns
 from analysis.text.sentences import sentences_around
 from analysis.timeline import select_entities
@@ -236,7 +243,8 @@ def evidence_anchor(entity_id: str, period: Any = None, freq: str = "W") -> str:
     sides agree. The entity id is kept when it is made of letters, digits, ``-`` and ``_``;
     any other id is reduced to those characters and given a short hash, so two ids never share
     an anchor. The period is written as :func:`analysis.periods.period_label` does (the start
-    day of a day or week, 2025-07, 2025Q3, 2025); NaT gives "undated".
+    day of a day or week, 2025-07, 2025Q3, 2025) for the period that contains ``period``; NaT
+    gives "undated".
     """
     key = str(entity_id)
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", key).strip("-") or "entity"
@@ -244,7 +252,8 @@ def evidence_anchor(entity_id: str, period: Any = None, freq: str = "W") -> str:
         slug += "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
     if period is None:
         return f"ev-{slug}"
-    return f"ev-{slug}-{period_label(period, freq)}"
+    start = pd.NaT if pd.isna(period) else period_of(period, freq)
+    return f"ev-{slug}-{period_label(start, freq)}"
 
 
 SAMPLE_COLUMNS = [
@@ -267,6 +276,7 @@ def evidence_sample(
     end: Any = None,
     per_period: int = 3,
     periods: int | None = None,
+    undated: bool = True,
     width: int = 60,
 ) -> pd.DataFrame:
     """The evidence behind a chart: a few sentences for each entity and period, peaks first.
@@ -285,6 +295,8 @@ def evidence_sample(
     per_period : rows kept for each entity and period.
     periods : keep only the ``periods`` periods with most mentions of each entity (its peaks);
         None keeps every period with a mention, so every linked point has its anchor.
+    undated : keep the mentions in undated documents as one more group (period NaT, anchor
+        ``...-undated``), ranked after every dated period: a bar chart counts them too.
     width : as in :func:`evidence`.
 
     Returns
@@ -292,7 +304,7 @@ def evidence_sample(
     frame with the :func:`evidence` columns and entity_id, period (Timestamp, period start),
     period_mentions (mentions of the entity in that period), period_rank (1 = its peak),
     anchor (:func:`evidence_anchor`); ordered by entity (most mentions first), period_rank,
-    then date. Undated mentions are left out (no chart places them). ``attrs``: freq.
+    then date. ``attrs``: freq.
     """
     _check_width(width)
     if per_period < 1:
@@ -301,18 +313,24 @@ def evidence_sample(
         raise InputError(f"periods: must be 1 or more or None, got {periods}")
     unique = unique_text_documents(documents)
     frame = _located(mentions, unique, entities)
-    frame = frame.loc[in_window(frame["date"], start, end)]
-    frame = frame.assign(period=period_start(frame["date"], freq))
+    keep = in_window_or_undated if undated else in_window
+    frame = frame.loc[keep(frame["date"], start, end)]
+    frame = frame.assign(
+        period=period_start(frame["date"], freq), _undated=frame["date"].isna().astype(int)
+    )
     group = ["entity_id", "period"]
     frame = frame.assign(
-        period_mentions=frame.groupby(group)["doc_id"].transform("size"),
-        _in_doc=frame.groupby([*group, "doc_id"]).cumcount(),
+        period_mentions=frame.groupby(group, dropna=False)["doc_id"].transform("size"),
+        _in_doc=frame.groupby([*group, "doc_id"], dropna=False).cumcount(),
         _order=np.arange(len(frame)),
         _entity_total=frame.groupby("entity_id")["doc_id"].transform("size"),
     )
     peaks = (
         frame.drop_duplicates(group)
-        .sort_values(["entity_id", "period_mentions", "period"], ascending=[True, False, True])
+        .sort_values(
+            ["entity_id", "_undated", "period_mentions", "period"],
+            ascending=[True, True, False, True],
+        )
         .assign(period_rank=lambda d: d.groupby("entity_id").cumcount() + 1)[
             [*group, "period_rank"]
         ]
@@ -326,7 +344,7 @@ def evidence_sample(
             ascending=[False, True, True, True, True],
             kind="stable",
         )
-        .groupby(group, sort=False)
+        .groupby(group, sort=False, dropna=False)
         .head(per_period)
         .sort_values(
             ["_entity_total", "entity_id", "period_rank", "_order"],

@@ -6,6 +6,7 @@ checks that ``text[start:end] == surface`` and that its sentence_id indexes ``se
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pandas as pd
@@ -418,3 +419,112 @@ def test_whitehouse_evidence_shows_what_was_counted(whitehouse_path):
         "request",
         "none",
     }
+
+
+# --- word boundaries, evidence by period, anchors -----------------------------------------------
+
+
+def test_context_is_cut_between_words_never_inside_one():
+    from analysis.kwic import _left_context, _right_context
+
+    text = "Trump sends Patriot missiles to Ukraine today"
+    # before "Patriot" (offset 12): "Trump sends " — 10 characters would cut "Trump"
+    assert _left_context(text, 12, 10) == " sends "
+    assert _left_context(text, 12, 6) == "sends "  # the cut falls on the space: kept
+    assert _left_context(text, 12, 30) == "Trump sends "  # shorter than the width: all of it
+    # after "Patriot" (offset 19): " missiles to Ukraine today"
+    assert _right_context(text, 19, 10) == " missiles "
+    assert _right_context(text, 19, 13) == " missiles to "  # "to U" would cut "Ukraine"
+    assert _right_context(text, 19, 5) == " "  # "missiles" does not fit: left out whole
+    assert _right_context("a supercalifragilistic word", 1, 8) == " "
+
+
+def test_evidence_sample_covers_each_entitys_peaks_first(mentions, documents):
+    from analysis.kwic import evidence_sample
+
+    sample = evidence_sample(mentions, documents, entities="trump", freq="W", per_period=2)
+    # Trump, dated: A title + A text + K text in the week of 30 June (3), B in that of 14 July
+    # (1); D is a copy of K. The peak comes first, whatever the dates; two rows of the peak,
+    # from two documents (A, K) before a second row of A.
+    assert sample["period"].tolist() == [T("2025-06-30"), T("2025-06-30"), T("2025-07-14")]
+    assert sample["period_rank"].tolist() == [1, 1, 2]
+    assert sample["period_mentions"].tolist() == [3, 3, 1]
+    assert list(zip(sample["doc_id"], sample["field"], strict=True)) == [
+        ("A", "title"),
+        ("K", "text"),
+        ("B", "text"),
+    ]
+    assert sample["anchor"].tolist() == ["ev-trump-2025-06-30"] * 2 + ["ev-trump-2025-07-14"]
+    peaks = evidence_sample(mentions, documents, freq="W", periods=1, per_period=9, undated=False)
+    # one period per entity: its busiest; the undated document C is left out
+    assert peaks.groupby("entity_id")["period"].nunique().max() == 1
+    assert "C" not in set(peaks["doc_id"])
+    # with undated=True (the default) C is one more group, after the dated periods
+    russia = evidence_sample(mentions, documents, entities="russia", freq="W")
+    assert russia["anchor"].tolist() == ["ev-russia-2025-06-30", "ev-russia-undated"]
+    assert russia["period_rank"].tolist() == [1, 2]
+    assert set(peaks.loc[peaks["entity_id"] == "ukraine", "period"]) == {T("2025-06-30")}
+    window = evidence_sample(mentions, documents, freq="W", start="2025-07-10", undated=False)
+    assert set(window["doc_id"]) == {"B"}
+    with pytest.raises(InputError, match="per_period"):
+        evidence_sample(mentions, documents, per_period=0)
+
+
+def test_evidence_anchor_is_safe_and_never_shared():
+    from analysis.kwic import evidence_anchor
+
+    assert evidence_anchor("patriot") == "ev-patriot"
+    assert evidence_anchor("patriot", "2025-07-09", "W") == "ev-patriot-2025-07-07"
+    assert evidence_anchor("patriot", "2025-07-09", "M") == "ev-patriot-2025-07"
+    assert evidence_anchor("patriot", "2025-07-09", "Q") == "ev-patriot-2025Q3"
+    odd = evidence_anchor('x" onclick="y')
+    assert re.fullmatch(r"ev-x-onclick-y-[0-9a-f]{6}", odd)
+    assert evidence_anchor("a b") != evidence_anchor("a-b") != evidence_anchor("a/b")
+
+
+def test_evidence_by_period_anchors_every_linked_point(mentions, documents):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis import plots
+    from analysis.kwic import evidence_sample
+    from analysis.report.html import evidence_by_period
+    from analysis.timeline import corpus_over_time, mentions_over_time
+
+    series = mentions_over_time(mentions, documents, freq="W")
+    corpus = corpus_over_time(documents, freq="W")
+    fig = plots.plot_timeline_with_corpus(series, corpus, links=True, classes=["drone"])
+    hrefs = set(re.findall(r'<a xlink:href="#([^"]+)"', plots.svg_links(fig)))
+    markup = str(evidence_by_period(evidence_sample(mentions, documents, freq="W")))
+    ids = set(re.findall(r' id="([^"]+)"', markup))
+    assert "ev-trump-2025-06-30" in hrefs and "ev-patriot-2025-07-14" in hrefs
+    assert hrefs <= ids  # every link lands
+    top = plots.plot_top_entities(mentions, links=True, classes=["drone"])
+    bars = set(re.findall(r'<a xlink:href="#([^"]+)"', plots.svg_links(top)))
+    assert bars and bars <= ids
+    matplotlib.pyplot.close("all")
+
+
+def test_evidence_rows_link_the_article_name_the_outlet_and_show_the_title_once(
+    mentions, documents
+):
+    from analysis.kwic import evidence_sample
+    from analysis.report.html import evidence_by_period
+
+    documents = documents.assign(
+        source=["Outlet <A>", "", "", "Wire", "Wire"],
+        title=["<script>alert(1)</script>", "", "", "", ""],
+        url=["https://example.org/A", "javascript:alert(1)", "", "", ""],
+    )
+    sample = evidence_sample(mentions, documents, entities="trump", freq="W", per_period=3)
+    markup = str(evidence_by_period(sample))
+    assert '<a href="https://example.org/A">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in markup
+    assert "javascript:" not in markup and "<script>" not in markup
+    assert "Outlet &lt;A&gt;" in markup and "Wire" in markup
+    # A's title and text mentions are in one period: the title is written once, then
+    # "same article"
+    assert markup.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 1
+    assert "same article" in markup
+    assert '<tbody id="ev-trump-2025-06-30">' in markup
+    assert "the week of 2025-06-30: 3 mentions" in markup
+    assert "no mentions in this selection" in str(evidence_by_period(sample.iloc[0:0]))
