@@ -72,7 +72,8 @@ def load_corpus(
         One row per document with columns ``doc_id`` (str, unique), ``date``
         (datetime64[ns] calendar day, NaT when unknown), ``date_source`` ("header", "html",
         "metadata", "field" or "missing"), ``date_note`` (what to know about the date: ambiguous,
-        two-digit year, its time zone, taken from a URL ...; "" when nothing), ``title``, ``text``, ``source``, ``url``, ``path`` (the file, or
+        two-digit year, its time zone, taken from a URL ...; "" when nothing), ``title``,
+        ``text``, ``source``, ``url``, ``path`` (the file, or
         a table's own ``path`` column), ``n_words`` (whitespace-separated tokens of title and
         text), ``duplicate_of`` (doc_id of the canonical copy, "" when unique) and ``warnings``
         ("; "-joined, "" when none); sorted by date (NaT last) then doc_id, index 0..n-1.

@@ -25,8 +25,8 @@ _YEAR_ONLY = re.compile(r"\d{4}(-\d{1,2})?")
 _FIRST_DAY, _LAST_DAY = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-04-01")
 _NUMERIC_DAY = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\b")
 _TWO_DIGIT_YEAR = re.compile(
-    r"\s*(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2}|[A-Za-z]{3,9}\.? \d{1,2},? '?\d{2}|\d{1,2} [A-Za-z]{3,9}\.? '?\d{2})"
-    r"(?:$|[^\d])"
+    r"\s*(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2}"
+    r"|[A-Za-z]{3,9}\.? \d{1,2},? '?\d{2}|\d{1,2} [A-Za-z]{3,9}\.? '?\d{2})(?:$|[^\d])"
 )
 _OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)\s*$"
 _ZONE_GIVEN = re.compile(_OFFSET + r"|^\d{8}T\d{4,6}Z$")  # GDELT: 20250301T101500Z
@@ -137,7 +137,7 @@ def _zone_note(value: str, shown: str) -> str:
         return ""
     offset = stamp.utcoffset()
     if not offset:
-        return f"time {stamp:%H:%M} in UTC: the day in UTC ({shown}); the outlet's own zone is not given"
+        return f"time {stamp:%H:%M} in UTC: the day in UTC ({shown}); the outlet's zone not given"
     zone = stamp.strftime("%z")
     zone = f"UTC{zone[:3]}:{zone[3:]}"
     utc_day = stamp.tz_convert("UTC").strftime("%Y-%m-%d")
