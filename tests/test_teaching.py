@@ -28,7 +28,7 @@ IDS = [
 EDITABLE = LESSONS + EXERCISES
 EDITABLE_IDS = IDS[: len(EDITABLE)]
 SOURCES = sorted((FOLDER / "src").glob("*.py"))  # the py:percent files build.py reads
-TAGS = {"parameters", "answer", "exercise", "solution"}  # the tags of notebooks/teaching/README.md
+TAGS = {"parameters", "answer", "exercise", "solution", "hint"}  # see notebooks/teaching/README.md
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -277,6 +277,58 @@ def test_exercises_hold_no_solution_code(path):
     solution_rest = [c.source for c in solution.cells[1:] if "answer" not in tags(c)]
     remaining = iter(solution_rest)
     assert all(any(source == other for other in remaining) for source in exercise_rest)
+
+
+PANDAS_METHODS = {"loc", "iloc", "value_counts", "sum", "max", "min", "groupby", "query", "isin"}
+
+
+def needs_pandas(code: str) -> bool:
+    """An answer that indexes a frame or calls one of its methods (not one of our functions)."""
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Subscript):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in PANDAS_METHODS:
+            return True
+    return False
+
+
+def skeleton(source: str) -> str:
+    """The commented-out skeleton of an exercise cell (after its "Skeleton:" note), uncommented."""
+    lines = source.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("# Skeleton:")]
+    if not starts:
+        return ""
+    body = [line for line in lines[starts[0] + 2 :] if line.startswith("#")]
+    return "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in body)
+
+
+def compact(code: str) -> str:
+    return re.sub(r",([)\]}])", r"\1", re.sub(r"\s", "", code))
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[path.stem for path in EXERCISES])
+def test_every_exercise_has_a_hint_and_a_skeleton_where_it_needs_pandas(path):
+    cells = read(path).cells
+    solved = [c for c in code_cells(read(solution_of(path))) if "answer" in tags(c)]
+    answers = [i for i, cell in enumerate(cells) if "answer" in tags(cell)]
+    assert len(answers) == len(solved) >= 4
+    with_skeleton = 0
+    for index, solution in zip(answers, solved, strict=True):
+        exercise, hint = cells[index], cells[index - 1]
+        assert "hint" in tags(hint) and hint.cell_type == "markdown", exercise.source[:60]
+        assert hint.source.startswith("<details><summary><b>Hint</b>")
+        assert hint.source.endswith("</details>") and len(hint.source) > 80
+        code = skeleton(exercise.source)
+        if code:
+            with_skeleton += 1
+            assert "___" in code
+            ast.parse(code)  # blanks are names: the skeleton is Python once uncommented
+        if needs_pandas(solution.source):
+            assert code, f"a skeleton with blanks for: {solution.source[:60]}"
+            # Filling in the blanks gives the solution (spaces and trailing commas aside).
+            pattern = ".+?".join(re.escape(part) for part in compact(code).split("___"))
+            assert re.fullmatch(pattern, compact(solution.source)), code
+    assert with_skeleton >= 2
 
 
 # --- execution ----------------------------------------------------------------------------------

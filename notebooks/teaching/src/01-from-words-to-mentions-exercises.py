@@ -58,10 +58,21 @@ f"{len(documents)} documents, {len(mentions)} mentions"
 # ### Exercise 1. Which written forms count as Zelensky?
 #
 # List the surface forms of the entity `zelensky` in the corpus and how often each occurs.
-# *Hint:* filter `mentions` on `entity_id`, then use `value_counts()` on `surface`.
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Filter `mentions` on the column `entity_id`, keep the column `surface`, then count with
+# `value_counts()`. `frame.loc[rows, column]` does both at once: the rows are a condition such as
+# `frame["entity_id"] == "zelensky"`.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: list the surface forms of zelensky with their counts
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# mentions.loc[mentions[___] == "zelensky", ___].value_counts()
 ...
 
 # %% tags=["solution", "answer"]
@@ -78,10 +89,23 @@ mentions.loc[mentions["entity_id"] == "zelensky", "surface"].value_counts()
 #
 # Write two sentences that mention Zelensky with two different spellings and the Patriot system
 # once in the plural. Before running, write down how many mentions of each entity you expect; then
-# find the mentions and highlight them. *Hint:* `example_documents`, `find_mentions`, `highlight`.
+# find the mentions and highlight them.
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `example_documents([...])` turns a list of sentences (strings in quotes) into documents;
+# `find_mentions(mine, gazetteer)` finds their mentions; `highlight(mine, found)` marks them in the
+# text.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: write your sentences, then find and highlight their mentions
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# mine = example_documents(["___", "___"])
+# highlight(mine, find_mentions(mine, ___))
 ...
 
 # %% tags=["solution", "answer"]
@@ -104,11 +128,23 @@ highlight(mine, find_mentions(mine, gazetteer))
 #
 # Seed `001` writes "ammunication" (sic), and no alias matches it. Add it as an alias of the
 # entity `munitions` with `gazetteer_with`, find the mentions again, and compare the counts
-# before and after with `compare_counts`. *Hint:* an addition is written as in a YAML file:
-# `{"id": "munitions", "aliases": ["..."]}`.
+# before and after with `compare_counts`.
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# An addition is written as in a YAML file: `{"id": "munitions", "aliases": ["..."]}`.
+# `gazetteer_with(addition)` gives a new gazetteer; pass it to `find_mentions(documents,
+# new_gazetteer)`, then compare the old and the new mentions with `compare_counts(old, new)`.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: add the alias, find the mentions again and compare the counts
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# fixed = gazetteer_with({"id": "munitions", "aliases": [___]})
+# compare_counts(mentions, find_mentions(documents, ___))
 ...
 
 # %% tags=["solution", "answer"]
@@ -124,11 +160,23 @@ compare_counts(mentions, find_mentions(documents, fixed))
 # ### Exercise 4. Metonyms: which way?
 #
 # Switch metonyms on, and list the metonym mentions with their document, surface and entity.
-# For each one, decide from the text whether it stands for a government. *Hint:* the `metonym`
-# column is True on those rows; `value_counts()` on a few columns counts their combinations.
+# For each one, decide from the text whether it stands for a government.
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `find_mentions(documents, gazetteer, metonyms=True)` switches them on. The `metonym` column is
+# True on those rows, so it can select them by itself: `frame.loc[frame["metonym"], [columns]]`;
+# `value_counts()` on a few columns counts their combinations.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: find the mentions with metonyms on and list the metonym rows
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# with_metonyms = find_mentions(documents, gazetteer, metonyms=___)
+# with_metonyms.loc[with_metonyms[___], ["doc_id", "surface", ___]].value_counts()
 ...
 
 # %% tags=["solution", "answer"]
@@ -149,8 +197,22 @@ with_metonyms.loc[with_metonyms["metonym"], ["doc_id", "surface", "entity"]].val
 # newspaper ...). Run `extract` and look at both `result.mentions` and `result.excluded`. What
 # would you add to the gazetteer's exclusions?
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Make documents of your sentences with `example_documents`, then `result = extract(odd,
+# gazetteer)`; `highlight(odd, result.mentions, excluded=result.excluded)` shows what was counted
+# and what an exclusion removed.
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: write your sentences and run extract on them
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# odd = example_documents(["___", "___"])
+# result = extract(odd, gazetteer)
+# highlight(odd, result.mentions, excluded=___)
 ...
 
 # %% tags=["solution", "answer"]

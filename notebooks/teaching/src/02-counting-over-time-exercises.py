@@ -52,11 +52,22 @@ f"{len(documents)} documents, {len(mentions)} mentions"
 # ### Exercise 1. Empty weeks
 #
 # Make the corpus-size table by week (`freq="W"`). How many weeks between the first and the last
-# dated article have no documents at all? *Hint:* `corpus_over_time`, then count the rows where
-# `documents` is 0.
+# dated article have no documents at all?
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `corpus_over_time(documents, freq="W")` gives one row per week; `table["documents"] == 0` is True
+# for the empty weeks, and `.sum()` counts the True values.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: build the weekly table and count the weeks without documents
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# weekly = corpus_over_time(documents, freq=___)
+# int((weekly[___] == 0).sum())
 ...
 
 # %% tags=["solution", "answer"]
@@ -72,6 +83,14 @@ int((weekly["documents"] == 0).sum())
 #
 # Show NATO's monthly values under the three normalisations. In which month is NATO more
 # prominent per 1,000 words, and by how much? What does the share of documents tell you?
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `normalisation_table` shows the three normalisations of one entity side by side (lesson 2 uses
+# it); give it the mentions, the documents, the entity's name and `freq`.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: show the three normalisations for NATO by month
@@ -89,11 +108,22 @@ normalisation_table(mentions, documents, "NATO", freq="M")
 # %% [markdown]
 # ### Exercise 3. What is in the undated group?
 #
-# Which entities are mentioned in the undated article, and how often? *Hint:* `mentions_over_time`,
-# then keep the rows where `undated` is True and `mentions` is above 0.
+# Which entities are mentioned in the undated article, and how often?
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `mentions_over_time(mentions, documents, freq="M")`, then keep the rows where `undated` is True
+# and `mentions` is above 0: two conditions joined with `&`, each in brackets.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: list the entities of the undated group with their mentions
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# series = mentions_over_time(mentions, documents, freq="M")
+# series.loc[series[___] & (series[___] > 0), ["entity", "kind", "mentions"]]
 ...
 
 # %% tags=["solution", "answer"]
@@ -110,10 +140,21 @@ series.loc[series["undated"] & (series["mentions"] > 0), ["entity", "kind", "men
 #
 # Pretend the undated article was published on 2025-07-11, the day of the first article. Show
 # Donald Trump's monthly values under the three normalisations. Which month changes, and why is
-# the result wrong? *Hint:* `pretend_dated` and `normalisation_table`.
+# the result wrong?
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `pretend_dated(documents, "2025-07-11")` gives the documents with the undated one dated; pass that
+# to `normalisation_table` instead of `documents`.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: date the undated article and show Trump's three normalisations
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# normalisation_table(mentions, pretend_dated(documents, ___), "Donald Trump", freq="M")
 ...
 
 # %% tags=["solution", "answer"]
@@ -129,6 +170,14 @@ normalisation_table(mentions, pretend_dated(documents, "2025-07-11"), "Donald Tr
 #
 # Recompute the monthly corpus size with `min_documents=1`. Which periods are still flagged? Is
 # the chart more trustworthy now?
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `min_documents` is a keyword of `corpus_over_time`, as `freq` is; then look at the `low_volume`
+# column.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: recompute the monthly corpus size with min_documents=1

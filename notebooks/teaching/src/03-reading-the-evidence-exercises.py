@@ -58,8 +58,20 @@ f"{len(documents)} documents, {len(mentions)} mentions, {len(pairs)} actor-weapo
 # Show the KWIC rows of the Javelin (entity id `javelin`) with 30 characters of context, then read
 # the whole sentence. In what role does the Javelin appear: delivered, used, or something else?
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `evidence(mentions, documents, entity="javelin", width=30)` gives the rows; `html_table(rows,
+# columns=[...])` shows the columns you name, `"sentence"` among them.
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: show the Javelin's evidence with its sentences
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# javelin = evidence(mentions, documents, entity="javelin", width=___)
+# html_table(javelin, columns=["date", "left", "keyword", "right", ___])
 ...
 
 # %% tags=["solution", "answer"]
@@ -76,12 +88,25 @@ html_table(javelin, columns=["date", "left", "keyword", "right", "sentence"])
 # ### Exercise 2. Check the number
 #
 # How many mentions does Donald Trump have in the last month of the monthly chart (August 2025 for
-# the seeds)? List the rows behind that value and check that there are as many. *Hint:* the last
-# month is `series["period"].max()`; then `value_at`, and `evidence` with that `period`; compare
-# the two numbers side by side.
+# the seeds)? List the rows behind that value and check that there are as many.
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# The last month is `series["period"].max()`; `value_at(series, "Donald Trump", last)` gives its row
+# on the chart, and `evidence(..., period=last, freq=freq)` the rows behind it; `len(rows)` counts
+# them. Put the two numbers side by side in a dictionary.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: compare the value on the chart with the number of evidence rows
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# last = series["period"].___()
+# checked = evidence(mentions, documents, entity="Donald Trump", period=___, freq=freq)
+# value = value_at(series, "Donald Trump", last)[___].iloc[0]
+# {"month": f"{last:%Y-%m}", "on the chart": int(value), "evidence rows": len(___)}
 ...
 
 # %% tags=["solution", "answer"]
@@ -101,8 +126,19 @@ value = value_at(series, "Donald Trump", last)["mentions"].iloc[0]
 # Show the pairs whose action class is `buy/sell`, with their sentences. In each, who buys and who
 # sells?
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Keep the rows of `pairs` whose column `action_class` equals `"buy/sell"` (`pairs[pairs[column] ==
+# value]`), then show them with `html_table` and the column `sentence`.
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: show the buy/sell pairs with their sentences
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# html_table(pairs[pairs[___] == "buy/sell"], columns=["actor", "weapon", "verb", ___])
 ...
 
 # %% tags=["solution", "answer"]
@@ -124,6 +160,14 @@ html_table(
 # Count the pairs per action class with `cooccurrence_summary(pairs, by=["action_class"])`. What
 # share of pairs has no action word (`none`)?
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Run `cooccurrence_summary(pairs, by=["action_class"])` as it is written in the task; the share of
+# `none` is its count divided by the number of pairs, `len(pairs)`.
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: count the pairs per action class
 ...
@@ -141,8 +185,23 @@ cooccurrence_summary(pairs, by=["action_class"])
 # Find a pair whose verb is not the actor's action at all. Look at Ukraine's pairs, or pick your
 # own actor. Which rule of the verb linking failed?
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Keep one actor's rows (`pairs[pairs["actor"] == "Ukraine"]`) and show the columns weapon, verb,
+# action_class and sentence; read each verb against its sentence: who does it?
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: list one actor's pairs with verb and sentence
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# html_table(
+#     pairs[pairs[___] == ___],
+#     columns=["weapon", "verb", "action_class", "sentence"],
+#     limit=30,
+# )
 ...
 
 # %% tags=["solution", "answer"]

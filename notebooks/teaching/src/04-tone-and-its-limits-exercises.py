@@ -54,11 +54,22 @@ f"{len(documents)} documents, {len(by_entity)} entities with a tone"
 # ### Exercise 1. Fool the lexicon
 #
 # Write one sentence about the war that VADER scores *positive* although the news is bad, and one
-# it scores *negative* although the news is good. *Hint:* `explain_tone` shows which words moved
-# the score.
+# it scores *negative* although the news is good.
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `explain_tone([...])` takes a list of sentences and shows, for each, the score and the words of
+# the lexicon that moved it; show it with `html_table`.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: write your two sentences and score them
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# mine = ["___", "___"]
+# html_table(explain_tone(mine))
 ...
 
 # %% tags=["solution", "answer"]
@@ -79,8 +90,18 @@ html_table(explain_tone(mine))
 # Which entities' tone rests on fewer than 3 sentences? Show them with their score and
 # `n_sentences`.
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Keep the rows of `by_entity` where `n_sentences` is below 3 (`frame.loc[condition, [columns]]`).
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: keep the entities with fewer than 3 sentences
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# by_entity.loc[by_entity[___] < ___, ["entity", "kind", "compound", "n_sentences"]]
 ...
 
 # %% tags=["solution", "answer"]
@@ -95,10 +116,25 @@ by_entity.loc[by_entity["n_sentences"] < 3, ["entity", "kind", "compound", "n_se
 # ### Exercise 3. Russia's tone
 #
 # Read the sentences behind Russia's tone. Is the negative score about Russia, or about the war in
-# general? *Hint:* `tone_sentences`.
+# general?
+
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `tone_sentences(mentions, documents, "Russia")` lists the sentences and their scores;
+# `html_table(rows, columns=["date", "compound", "sentence"], limit=20)` shows them.
+#
+# </details>
 
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: list the sentences behind Russia's tone
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# html_table(
+#     tone_sentences(mentions, documents, ___),
+#     columns=["date", "compound", "sentence"],
+#     limit=20,
+# )
 ...
 
 # %% tags=["solution", "answer"]
@@ -120,8 +156,20 @@ html_table(
 # Compute the tone per month (`freq="M"`) and keep the rows of Donald Trump. How many sentences is
 # each value based on? Would you report the change from July to August?
 
+# %% [markdown] tags=["hint"]
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `tone(mentions, documents, freq="M")` gives one row per entity and month; keep Donald Trump's rows
+# with `frame[frame["entity"] == "Donald Trump"]` and read `n_sentences`.
+#
+# </details>
+
 # %% tags=["exercise", "answer"]
 # CHANGE THIS: compute the monthly tone and keep Donald Trump's rows
+# Skeleton: fill in each ___, remove the "# " at the start of its lines (select them and
+# press Ctrl+/), and delete the ... at the end.
+# by_month = tone(mentions, documents, freq=___)
+# by_month[by_month[___] == "Donald Trump"]
 ...
 
 # %% tags=["solution", "answer"]
