@@ -53,7 +53,12 @@ __all__ = [
     "PALETTE",
     "load_events",
     "plot_cooccurrence",
+    "class_entity_ids",
+    "drawn_entities",
+    "plain",
     "plot_corpus_size",
+    "plot_small_multiples",
+    "svg_links",
     "plot_heatmap",
     "plot_mentions_over_time",
     "plot_timeline_with_corpus",
@@ -550,6 +555,27 @@ def _dated_ranking(series: pd.DataFrame) -> tuple[pd.Index, int]:
     return kept, int(undated_only)
 
 
+def drawn_entities(
+    series: pd.DataFrame,
+    *,
+    top_n: int = 8,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+) -> list[str]:
+    """The ids of the entities a time chart of ``series`` draws on their own, in its order.
+
+    What to pass to ``analysis.kwic.evidence_sample(entities=...)`` so that the evidence
+    below a chart covers exactly its lines or panels (classes and undated-only entities are
+    left out as the chart leaves them out).
+    """
+    if series.empty:
+        return []
+    kept, _ = _without_classes(series, include_classes, classes)
+    ranked, _ = _dated_ranking(kept) if not kept.empty else (pd.Index([]), 0)
+    ids = _entity_ids(kept)
+    return [str(ids.get(name, name)) for name in ranked[:top_n]]
+
+
 def _undated_only_note(count: int) -> str | None:
     if not count:
         return None
@@ -776,7 +802,7 @@ def plot_mentions_over_time(
                     freq,
                     links,
                     colour,
-                    16 if len(wide) <= 60 else 7,
+                    16 if len(wide) <= 60 else 12,
                 )
             handles.append(line)
             labels.append(_truncate(name))
@@ -1374,43 +1400,37 @@ ROLE_METHOD = (
     "pairs resolved, the other {unknown} are 'role unknown' and not drawn; ? = agent not "
     "stated; hatched = denied ('did not send', 'refused to supply')."
 )
-_STATEMENT = ["agent", "action", "weapon", "recipient", "source", "negated"]
 
 
-def _role_statements(pairs: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
-    """Statements agent -> action -> weapon (-> recipient), counted once per sentence.
+def _role_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """Bars of the action chart: label, action, negated, count; pairs resolved and all pairs."""
+    from analysis.pairs import action_statements
 
-    Returns the statements (label, action, negated, count), the pairs resolved and all pairs.
-    Pairs of one sentence that resolve to the same statement (the agent's and the
-    recipient's) count once.
-    """
-    resolved = pairs.loc[pairs["actor_role"].ne("unknown") & pairs["action"].ne(NO_ACTION)]
-    keys = [c for c in ("doc_id", "field", "sentence_id") if c in resolved.columns]
-    unique = resolved.astype({"sentence_id": "object"}).drop_duplicates([*keys, *_STATEMENT])
-    negated = unique["negated"].astype(bool)
-    agent = unique["agent"].where(unique["agent"].ne(""), "?")
+    statements = action_statements(frame) if "actor_role" in frame.columns else frame
+    agent = statements["agent"].where(statements["agent"].ne(""), "?")
+    negated = statements["negated"].astype(bool)
     label = (
         agent.map(lambda a: _truncate(a, 22))
         + " → "
         + np.where(negated, "NOT ", "")
-        + unique["action"]
+        + statements["action"]
         + " → "
-        + unique["weapon"].map(lambda w: _truncate(w, 22))
-        + np.where(unique["recipient"].ne(""), " → " + unique["recipient"].map(_truncate), "")
+        + statements["weapon"].map(lambda w: _truncate(w, 22))
         + np.where(
-            unique["source"].ne("") & unique["agent"].eq(""),
-            " (from " + unique["source"].map(_truncate) + ")",
+            statements["recipient"].ne(""), " → " + statements["recipient"].map(_truncate), ""
+        )
+        + np.where(
+            statements["source"].ne("") & statements["agent"].eq(""),
+            " (from " + statements["source"].map(_truncate) + ")",
             "",
         )
     )
-    statements = (
-        pd.DataFrame({"label": label, "action": unique["action"], "negated": negated})
-        .groupby(["label", "action", "negated"], as_index=False)
-        .size()
-        .rename(columns={"size": "count"})
-        .sort_values(["count", "label"], ascending=[False, True], kind="stable")
-    )
-    return statements, len(resolved), len(pairs)
+    bars = pd.DataFrame(
+        {"label": label, "action": statements["action"], "negated": negated,
+         "count": statements["count"]}
+    )  # fmt: skip
+    attrs = statements.attrs
+    return bars, int(attrs.get("resolved", len(bars))), int(attrs.get("pairs", len(bars)))
 
 
 def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -> Axes:
@@ -1467,18 +1487,19 @@ def plot_cooccurrence(
     """Who does what with which weapon: agent -> action -> weapon (-> recipient), as bars.
 
     Given the pairs of ``cooccurrence`` (with their roles: actor_role, agent, action,
-    recipient, source, negated), each bar is a statement "agent -> action -> weapon (->
-    recipient)" resolved by the rules of :func:`analysis.actions.pair_roles`, counted once per
-    sentence; denied actions ("did not send") are hatched and read "NOT"; pairs whose role
-    the rules cannot resolve are not drawn, and a line under the chart says how many and how
-    it was computed. Given a ``cooccurrence_summary`` without roles, the older chart: pairs
-    split by the nearest action word, which does not say who acts.
+    recipient, source, negated) or their ``action_statements``, each bar is a statement
+    "agent -> action -> weapon (-> recipient)" resolved by the rules of
+    :func:`analysis.actions.pair_roles`, counted once per sentence; denied actions ("did not
+    send") are hatched and read "NOT"; pairs whose role the rules cannot resolve are not
+    drawn, and a line under the chart says how many and how it was computed. Given a
+    ``cooccurrence_summary`` without roles, the older chart: pairs split by the nearest
+    action word, which does not say who acts.
 
     Parameters
     ----------
     summary : DataFrame
-        The pairs of ``cooccurrence`` (preferred), or a ``cooccurrence_summary``: actor,
-        weapon, action_class and a count column.
+        The pairs of ``cooccurrence`` or their ``action_statements`` (preferred), or a
+        ``cooccurrence_summary``: actor, weapon, action_class and a count column.
     top_n : int
         Bars shown, by count.
     title : str, optional
@@ -1489,7 +1510,7 @@ def plot_cooccurrence(
     Axes
     """
     with _styled():
-        if "actor_role" in summary.columns:
+        if "actor_role" in summary.columns or "agent" in summary.columns:
             return _plot_action_roles(summary, top_n, title, ax)
         scope = summary.attrs.get("scope", "sentence")
         if summary.empty:

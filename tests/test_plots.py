@@ -835,3 +835,19 @@ def test_weekly_tone_over_years_is_regrouped_by_the_span_rule():
     # January 2021 has the weeks of 4, 11, 18 and 25: +0.5 x3, -0.5 x1, +0.5 x3, -0.5 x1
     first = ax.get_lines()[0].get_ydata()[0]
     assert first == pytest.approx((0.5 * 3 - 0.5 + 0.5 * 3 - 0.5) / 8)
+
+
+def test_drawn_entities_are_the_ids_of_the_lines_in_order():
+    series = make_series(
+        {
+            "Weapons (generic)": [9, 9, 0, 9],
+            "Stinger": [0, 0, 0, 0],
+            "Patriot": [1, 0, 0, 1],
+            "Javelin": [3, 1, 0, 0],
+        },  # fmt: skip
+        undated={"Stinger": 9},
+    )
+    series = series.assign(entity_id=series["entity_id"].replace({"weapons (generic)": "weapons"}))
+    assert plots.drawn_entities(series) == ["javelin", "patriot"]
+    assert plots.drawn_entities(series, top_n=1, include_classes=True) == ["weapons"]
+    assert plots.drawn_entities(series.iloc[0:0]) == []
