@@ -7,7 +7,17 @@ Any of the types may be gzipped (``.jsonl.gz``). Adding a format is one module w
 
 from __future__ import annotations
 
-from analysis.corpus.readers import delimited, feeds, html, jsonfiles, parquet, text, warc
+from analysis.corpus.readers import (
+    delimited,
+    docx,
+    feeds,
+    html,
+    jsonfiles,
+    parquet,
+    rtf,
+    text,
+    warc,
+)
 from analysis.corpus.readers.base import (
     RAW_COLUMNS,
     Reader,
@@ -42,3 +52,5 @@ register_reader([".parquet"], parquet.read_parquet)
 register_reader([".html", ".htm"], html.read_html)
 register_reader([".rss", ".atom", ".xml"], feeds.read_feed)
 register_reader([".warc", ".arc"], warc.read_warc)
+register_reader([".docx"], docx.read_docx)
+register_reader([".rtf"], rtf.read_rtf)
