@@ -84,6 +84,7 @@ def url_is_file(url: str) -> bool:
     """Whether ``url`` names an existing file (False on any error reaching it)."""
     try:
         fs, path = filesystem(url)
+        fs.invalidate_cache(path)  # another process may have written it since we last looked
         return bool(fs.isfile(path))
     except (OSError, ValueError):
         return False

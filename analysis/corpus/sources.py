@@ -343,6 +343,7 @@ def _url_kind(fs, root: str, url: str) -> str | None:
         if url.endswith("/"):
             return "folder"
         return "file" if fs.exists(root) else None
+    fs.invalidate_cache(root)  # listings cached earlier in this process may be stale
     if fs.isfile(root):
         return "file"
     if fs.isdir(root):
