@@ -52,13 +52,19 @@ def filesystem(url: str, options: dict | None = None):
     """(fsspec filesystem, path inside it) for ``url``; ``options`` as from
     :func:`storage_options` (default: this process's configuration)."""
     import fsspec
+    from fsspec.core import url_to_fs
+
+    from analysis.errors import InputError
 
     protocol = url.split("://", 1)[0]
-    if options is None:
-        from fsspec.core import url_to_fs
-
-        return url_to_fs(url)
-    fs = fsspec.filesystem(protocol, **options)
+    try:
+        if options is None:
+            return url_to_fs(url)
+        fs = fsspec.filesystem(protocol, **options)
+    except ImportError as error:  # e.g. gs:// without gcsfs: "Install gcsfs to access ..."
+        raise InputError(f"{url}: {error}") from None
+    except ValueError as error:  # "Protocol not known: foo"
+        raise InputError(f"{url}: {error}") from None
     return fs, fs._strip_protocol(url)
 
 

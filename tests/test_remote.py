@@ -221,3 +221,15 @@ def test_local_paths_are_not_urls(tmp_path):
     assert not is_url(Path("s3:/b/k")) and not is_url("relative/s3://")
     assert join("s3://b/store/", "_manifest.json") == "s3://b/store/_manifest.json"
     assert join(tmp_path, "x") == tmp_path / "x"
+
+
+def test_an_unknown_or_missing_file_system_is_an_input_error():
+    import importlib.util
+
+    with pytest.raises(InputError, match=r"^foo://bucket/x: Protocol not known: foo$"):
+        load_corpus("foo://bucket/x")
+    with pytest.raises(InputError, match=r"^foo://b/s/_manifest\.json: Protocol not known: foo$"):
+        store.read_corpus_store("foo://b/s")
+    if importlib.util.find_spec("gcsfs") is None:
+        with pytest.raises(InputError, match=r"^gs://bucket/x: .*install gcsfs"):
+            load_corpus("gs://bucket/x")

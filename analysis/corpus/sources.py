@@ -180,6 +180,8 @@ class Collector:
         try:
             fs, root = filesystem(url)
             kind = _url_kind(fs, root, url)
+        except InputError:
+            raise
         except (OSError, ValueError, ImportError) as error:
             raise InputError(f"{url}: cannot be reached ({_reason(error)})") from None
         if kind is None:
