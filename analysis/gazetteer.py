@@ -151,6 +151,10 @@ def _as_tuple(value, *, where: str, name: str, problems: list[str]) -> tuple[str
     return tuple(dict.fromkeys(items))
 
 
+_HIDDEN = ("Cc", "Cf", "Co", "Cs")  # controls, format (zero-width, direction), private, surrogates
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a letter or a digit of any script
+
+
 def _describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
 
@@ -174,13 +178,13 @@ def _entry_text(item, *, where: str, problems: list[str], number: int = 0) -> st
         return None
     # Invisible characters (zero-width space and joiners, soft hyphen, BOM, the direction marks
     # and overrides) would make an alias that looks right and matches nothing.
-    hidden = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")]
+    hidden = [] if text.isprintable() else [c for c in text if unicodedata.category(c) in _HIDDEN]
     if hidden:
         problems.append(
             f"{at} {text!r} contains {_describe(hidden[0])}, an invisible character; remove it"
         )
         return None
-    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+    if not _LETTER_OR_DIGIT.search(text):
         problems.append(f"{at} {text!r} has no letter or digit; it would match punctuation")
         return None
     return text
@@ -389,14 +393,19 @@ def _alias_growth(root: yaml.Node, path: Path) -> int:
     return size[id(root)] - len(size)
 
 
+_ANCHOR = re.compile(r"(?<![^\s\[{,])&\S")
+"""What may start a YAML anchor (``&name`` after a space or a flow indicator); a false hit
+only costs the walk."""
+
+
 def _parse_yaml(text: str, path: Path):
     loader = _LineLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        # Aliases need anchors: a file without "&" (the shipped ones) skips the walk.
-        if "&" in text and (growth := _alias_growth(node, path)) > MAX_ALIAS_EXPANSION:
+        # Aliases need anchors: a file without one ("AT&T" is none) skips the walk.
+        if _ANCHOR.search(text) and (growth := _alias_growth(node, path)) > MAX_ALIAS_EXPANSION:
             raise InputError(
                 f"{path}: YAML aliases would expand the file by {growth:,} nodes, more than the "
                 f"limit of {MAX_ALIAS_EXPANSION:,}; write the lists out instead of nesting anchors"
