@@ -71,6 +71,19 @@ def test_links_are_followed_once_and_loops_and_broken_links_listed(tmp_path):
     assert len(documents) + len(documents.attrs["excluded"]) == 10
 
 
+def test_a_folder_of_nothing_but_bad_links_says_why(tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(InputError) as caught:
+        load(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path}: no files to load (expected .txt, .md")
+    assert message.endswith(
+        f"hidden files are skipped); 2 excluded, first {tmp_path / 'gone'}: "
+        f"broken link (to {tmp_path / 'nowhere'})"
+    )
+
+
 def test_unreadable_entries_are_exclusions(tmp_path, monkeypatch):
     root = tmp_path / "corpus"
     (root / "locked").mkdir(parents=True)

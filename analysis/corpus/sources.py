@@ -90,11 +90,17 @@ class Collector:
             raise InputError(f"{path}: no such file or folder")
 
     def _add_folder(self, folder: Path) -> None:
+        before = len(self.excluded)
         paths = self._walk(folder)
         if not paths:
+            skipped = self.excluded[before:]
             raise InputError(
                 f"{folder}: no files to load ({known_types()}; hidden files are skipped)"
-                + (f"; {len(self.excluded)} entries excluded" if self.excluded else "")
+                + (
+                    f"; {len(skipped)} excluded, first {skipped[0]['path']}: {skipped[0]['reason']}"
+                    if skipped
+                    else ""
+                )
             )
         with progress.bar(len(paths), f"reading {folder.name}", unit="file") as shown:
             for path in paths:
