@@ -269,3 +269,44 @@ def cooccurrence_summary(
     )
     summary.attrs.update(scope=pairs.attrs.get("scope", "sentence"))
     return summary
+
+
+STATEMENT_COLUMNS = ["agent", "action", "weapon", "recipient", "source", "negated"]
+
+
+def action_statements(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Who does what with which weapon: the pairs whose role was resolved, as statements.
+
+    A statement is agent, action, weapon, recipient, source, negated (see
+    :func:`analysis.actions.pair_roles`); the pairs of one sentence that resolve to the same
+    statement (the agent's pair and the recipient's) count once. Pairs whose actor_role is
+    "unknown" or whose action is "none" are left out and counted in ``attrs``.
+
+    Returns
+    -------
+    frame: the statement columns, count (sentences), documents (distinct doc_id); ordered by
+    count descending, then by the statement; ``attrs``: pairs (all), resolved (pairs with a
+    role), scope.
+    """
+    require_columns(pairs, ["doc_id", "actor_role", *STATEMENT_COLUMNS], "pairs")
+    resolved = pairs.loc[pairs["actor_role"].ne("unknown") & pairs["action"].ne(NO_ACTION)]
+    keys = [c for c in ("doc_id", "field", "sentence_id") if c in resolved.columns]
+    unique = resolved.astype({c: "object" for c in keys}).drop_duplicates(
+        [*keys, *STATEMENT_COLUMNS]
+    )
+    statements = (
+        unique.astype({"negated": bool})
+        .groupby(STATEMENT_COLUMNS, dropna=False)
+        .agg(count=("doc_id", "size"), documents=("doc_id", "nunique"))
+        .reset_index()
+        .sort_values(
+            ["count", "documents", *STATEMENT_COLUMNS],
+            ascending=[False, False] + [True] * len(STATEMENT_COLUMNS),
+            kind="stable",
+        )
+        .reset_index(drop=True)
+    )
+    statements.attrs.update(
+        pairs=len(pairs), resolved=len(resolved), scope=pairs.attrs.get("scope", "sentence")
+    )
+    return statements
