@@ -147,17 +147,19 @@ def test_the_renderer_reads_the_marked_warning_from_the_outputs():
 
 
 def test_class_entities_are_out_of_the_top_lists_unless_asked_for():
+    # hand-made: three mentions of the class "Weapons (generic)", two of the Patriot system
     mentions = pd.DataFrame(
         {
             "doc_id": ["a"] * 5,
-            "entity": ["Weapons (generic)"] * 3 + ["Patriot"] * 2,
+            "entity_id": ["weapons"] * 3 + ["patriot"] * 2,
+            "entity": ["Weapons (generic)"] * 3 + ["Patriot (MIM-104)"] * 2,
             "kind": ["weapon"] * 5,
-            "category": ["generic"] * 3 + ["air defence"] * 2,
         }
     )
     context = report.report_context(str(NOTEBOOK_CORPUS))
+    assert "weapons" in context.class_ids and "patriot" not in context.class_ids
     context.mentions = mentions
-    assert context.top_entities(1) == ["Patriot"]
+    assert context.top_entities(1) == ["Patriot (MIM-104)"]
     context.include_classes = True
     assert context.top_entities(1) == ["Weapons (generic)"]
 
@@ -449,3 +451,24 @@ def test_no_kernel_starts_once_the_batch_is_stopped():
             asyncio.run(kernels.PatientKernelManager(kernel_name="python3").start_kernel())
     finally:
         kernels.allow_starts()
+
+
+# --- an all-undated corpus ------------------------------------------------------------------
+
+
+def test_an_all_undated_corpus_gives_a_summary_and_charts_not_a_traceback(tmp_path):
+    from analysis.plots import plot_corpus_size, plot_timeline_with_corpus, show
+
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ukraine asks for Patriot systems.\n\nNATO meets.\n")
+    (folder / "b.txt").write_text("NATO discusses HIMARS for Ukraine.\n")
+    context = report.report_context(str(folder))
+    assert "2</strong> selected (none dated, 2 undated)" in context.summary().markup
+    for figure, data in (
+        (plot_corpus_size(context.corpus_size), context.corpus_size),
+        (plot_timeline_with_corpus(context.series, context.corpus_size), context.series),
+    ):
+        assert context.chart(show(figure), data, "chart").markup.startswith(
+            '<div class="nm-chart">'
+        )

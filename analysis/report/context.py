@@ -26,7 +26,6 @@ from analysis.store import corpus_hash  # the store's hash: the same corpus, the
 
 KWIC_WIDTH = 40  # characters of context each side: a KWIC row stays on one screen line
 KINDS = ("actor", "weapon")  # schema.KINDS, checked by tests/test_report_pipeline.py
-CLASS_CATEGORY = "generic"  # "Weapons (generic)": a class of things, not one named thing
 WARNING_ATTRIBUTE = "data-nm-warning"
 """Marks a report whose selection matched nothing; the renderer reads it from the outputs."""
 
@@ -152,13 +151,22 @@ class ReportContext:
             problems.append("no mentions at all in this selection")
         return problems
 
+    @cached_property
+    def class_ids(self) -> frozenset[str]:
+        """Ids of the gazetteer's class entities ("Weapons (generic)", "Drones" ...), as the
+        charts define them (:func:`analysis.plots.class_entity_ids`)."""
+        from analysis.plots import class_entity_ids
+
+        return class_entity_ids(self.gazetteer.entities)
+
     @property
     def ranked_mentions(self) -> pd.DataFrame:
-        """The mentions that compete for "top" places: class entities ("Weapons (generic)")
-        are left out unless the ``include_classes`` parameter brings them back."""
-        if self.include_classes or "category" not in self.mentions.columns:
+        """The mentions that compete for "top" places: class entities are left out unless the
+        ``include_classes`` parameter brings them back."""
+        if self.include_classes or "entity_id" not in self.mentions.columns:
             return self.mentions
-        return self.mentions[self.mentions["category"] != CLASS_CATEGORY].reset_index(drop=True)
+        keep = ~self.mentions["entity_id"].isin(self.class_ids)
+        return self.mentions[keep].reset_index(drop=True)
 
     @cached_property
     def corpus_sha256(self) -> str:
