@@ -496,7 +496,8 @@ def bench_warc() -> None:
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
             result = pool.submit(_read_archive, str(path)).result()
     print(
-        f"  read_warc: {size / result['seconds']:.1f} MB/s of archive "
+        f"  read_warc: {size / result['seconds']:.1f} MB/s of archive wall-clock, "
+        f"{size / result['cpu_seconds']:.1f} MB/s per core (CPU) "
         f"({result['documents'] / result['seconds']:.1f} pages/s, cpu {result['cpu_seconds']:.0f} s"
         f" of {result['seconds']:.0f} s); {result['documents']:,} documents, "
         f"{result['excluded']:,} exclusions (the PNGs)\n"

@@ -62,7 +62,7 @@ def test_news_page_with_json_ld_and_og_tags():
     assert page.title == "Kyiv power grid holds after overnight strikes"
     # datePublished 2024-10-29T23:59:00-04:00: the day in the outlet's own zone, not UTC's 30th
     assert page.date == "2024-10-29"
-    assert page.notes == ["date from JSON-LD datePublished"]
+    assert (page.date_note, page.notes) == ("date from JSON-LD datePublished", [])
     assert page.outlet == "The Riverside Ledger"  # og:site_name before the JSON-LD publisher
     assert page.url == "https://www.riversideledger.example/world/kyiv-grid-holds"
     assert page.language == "en-GB"
@@ -77,7 +77,7 @@ def test_declared_windows_1252_page_with_publisher_and_og_url():
     page = parse_page((WEB / "meta_cp1252.htm").read_bytes())
     assert page.title == "Caf\u00e9 owners in Riga count the cost of energy prices"
     assert page.date == "2023-02-14"
-    assert page.notes == ["date from the meta tag 'article:published_time'"]
+    assert page.date_note == "date from the meta tag 'article:published_time'"
     assert page.outlet == "Baltic Wire"  # JSON-LD publisher inside @graph
     assert page.url == "https://balticwire.example/economy/riga-cafes"
     assert "\u201cWe switch the ovens off at three now,\u201d said the owner" in page.text
@@ -91,7 +91,7 @@ def test_date_from_the_url_and_outlet_from_the_host():
         "Harbour authority approves new grain terminal",
         "2023-05-17",
     )
-    assert page.notes == ["date from the URL path"]
+    assert page.date_note == "date from the URL path"
     assert page.outlet == "news.portcity.example"
     assert page.url == "https://news.portcity.example/2023/05/17/harbour-grain-terminal/"
     assert "Construction is due to start in the autumn" in page.text
@@ -101,7 +101,7 @@ def test_date_from_the_url_and_outlet_from_the_host():
 def test_date_from_a_time_element_and_title_without_the_outlet():
     page = parse_page((WEB / "time_only.html").read_bytes())
     assert page.title == "Volunteers reopen flooded library"
-    assert (page.date, page.notes) == ("2022-03-01", ["date from a <time> element"])
+    assert (page.date, page.date_note) == ("2022-03-01", "date from a <time> element")
     assert (page.outlet, page.url, page.language) == ("Valley Courier", "", "en-US")
     _no_furniture(page.text)
 
@@ -140,7 +140,8 @@ def test_a_folder_of_pages_loads_with_dates_outlets_and_exclusions(tmp_path):
     assert by_id.loc["url_date_gz", "date"] == pd.Timestamp("2023-05-17")  # gzipped page
     assert set(documents["date_source"]) == {"html"}
     assert by_id.loc["ledger_jsonld", "source"] == "The Riverside Ledger"
-    assert by_id.loc["ledger_jsonld", "warnings"] == "date from JSON-LD datePublished"
+    assert by_id.loc["ledger_jsonld", "date_note"] == "date from JSON-LD datePublished"
+    assert set(documents["warnings"]) == {""}  # a clue is not a warning
     assert _reasons(documents) == {
         ("no_article.html", None): "no article text",
         ("broken_image.html", None): "binary content, not a web page",
@@ -193,6 +194,7 @@ def test_atom_published_then_updated_in_the_entry_zone(tmp_path):
     assert library["url"] == "https://valleycourier.example/local/library-reopens"
     assert bridge["title"] == "Bridge repairs finish early"  # type="html" title, tags removed
     assert bridge["date"] == pd.Timestamp("2022-03-01")  # 23:30 -08:00, the 2nd in UTC
+    assert bridge["date_note"] == "the item's updated date (none published)"
     assert set(documents["source"]) == {"Valley Courier"}
 
 
@@ -284,7 +286,7 @@ def test_warc_html_responses_become_documents(tmp_path, name):
     assert (ledger["source"], ledger["url"]) == ("The Riverside Ledger", LEDGER_URI)
     assert zurich["title"] == "Z\u00fcrich gr\u00fc\u00dft die Welt"  # the one <h1>
     assert zurich["date"] == pd.Timestamp("2025-06-30")  # WARC-Date: no date in the page
-    assert zurich["warnings"] == "no date in the page: the capture date was used"
+    assert zurich["date_note"] == "no date in the page: the capture date was used"
     assert zurich["date_source"] == "html"
     assert (zurich["source"], zurich["url"]) == ("Zeitung am See", ZURICH_URI)
     assert "\u201eWir sind eine offene Stadt\u201c, sagte sie" in zurich["text"]

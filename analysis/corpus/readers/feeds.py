@@ -46,7 +46,7 @@ def read_feed(source: Source) -> list[dict]:
         if not text:
             source.exclude(display, row, "no article text")
             continue
-        date, date_notes = _item_date(entry)
+        date, date_note = _item_date(entry)
         records.append(
             {
                 "base_id": f"{base}:{row}",
@@ -58,7 +58,8 @@ def read_feed(source: Source) -> list[dict]:
                 "date_origin": "field" if date else "",
                 "source": outlet,
                 "url": entry.get("link", ""),
-                "notes": notes + date_notes,
+                "notes": list(notes),
+                "date_note": date_note,
             }
         )
     if not parsed.entries:
@@ -100,20 +101,21 @@ def _plain(value: str) -> str:
     return " ".join(fragment_text(value).split()) if "<" in value else " ".join(value.split())
 
 
-def _item_date(entry) -> tuple[str, list[str]]:
-    """The item's published (else updated) date as ``YYYY-MM-DD`` in its own time zone."""
+def _item_date(entry) -> tuple[str, str]:
+    """The item's published (else updated) date as ``YYYY-MM-DD`` in its own time zone, and
+    its ``date_note``."""
     for key in ("published", "updated", "created"):
         raw = (entry.get(key) or "").strip()
         if not raw:
             continue
         day = _local_day(raw)
         if day:
-            return day, []
+            return day, "" if key == "published" else f"the item's {key} date (none published)"
         parsed = entry.get(f"{key}_parsed")
         if parsed:  # feedparser read a spelling we do not: its UTC day
-            return time.strftime("%Y-%m-%d", parsed), [f"date {raw!r} read as a UTC day"]
-        return raw, []  # left to the common date rules, which warn when it is no date
-    return "", []
+            return time.strftime("%Y-%m-%d", parsed), f"date {raw!r} read as a UTC day"
+        return raw, ""  # left to the common date rules, which warn when it is no date
+    return "", ""
 
 
 def _local_day(raw: str) -> str:

@@ -5,8 +5,8 @@ language); the feed and web-archive readers use it too, so a page reads the same
 found. The body is trafilatura's, with precision-oriented settings (``favor_precision``, no
 comments, no cross-page deduplication; the benchmark ``bench_web`` measures them against
 trafilatura's defaults). The date is htmldate's, from markup only (meta tags, JSON-LD, ``<time>``
-and date elements, the URL path), never a date guessed from running text; the note says which
-clue gave it. A page without article text, or bytes that are not a page, is an exclusion.
+and date elements, the URL path), never a date guessed from running text; ``date_note`` says
+which clue gave it. A page without article text, or bytes that are not a page, is an exclusion.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ class NotAnArticle(ValueError):
 
 @dataclass
 class Page:
-    """One page's article. ``date`` is ``YYYY-MM-DD`` or ""; ``notes`` are warnings."""
+    """One page's article. ``date`` is ``YYYY-MM-DD`` or "", ``date_note`` the clue that gave
+    it; ``notes`` are warnings (a charset that was wrong ...)."""
 
     title: str
     text: str
@@ -55,6 +56,7 @@ class Page:
     outlet: str
     url: str
     language: str
+    date_note: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -86,6 +88,7 @@ def page_record(page: Page, *, base_id: str, path: str, row: int) -> dict:
         "source": page.outlet,
         "url": page.url,
         "notes": page.notes,
+        "date_note": page.date_note,
     }
 
 
@@ -108,11 +111,9 @@ def parse_page(
     page_url = _page_url(tree, meta, url)
     outlet = _outlet(meta, articles, page_url or url)
     date, clue = _page_date(tree, meta, articles, page_url)
-    if date:
-        notes.append(f"date from {clue}")
-    elif fallback_date:
-        date = fallback_date
-        notes.append("no date in the page: the capture date was used")
+    date_note = f"date from {clue}" if date else ""
+    if not date and fallback_date:
+        date, date_note = fallback_date, "no date in the page: the capture date was used"
     extracted = bare_extraction(tree, url=page_url or None, options=_extractor())
     title = _title(tree, meta, articles, outlet)
     body = _paragraphs(getattr(extracted, "text", None) or "", title)
@@ -125,6 +126,7 @@ def parse_page(
         outlet=outlet,
         url=page_url,
         language=_language(tree, meta, articles),
+        date_note=date_note,
         notes=notes,
     )
 
