@@ -37,6 +37,18 @@ def _defuse(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
+def _defuse_column(column: pd.Series) -> pd.Series:
+    if not pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column):
+        return column.map(_defuse)  # mixed values: text cells one by one, others untouched
+    # A text column (Arrow-backed): the same rule, vectorised.
+    risky = column.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+    if risky.any():
+        column = column.where(~risky, "'" + column)
+    if column.str.contains("\r", regex=False).fillna(False).any():
+        column = column.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    return column
+
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
 
@@ -51,11 +63,9 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(frame[column])
         or pd.api.types.is_string_dtype(frame[column])
     ]
-    safe = (
-        frame.assign(**{str(column): frame[column].map(_defuse) for column in text_columns})
-        if text_columns
-        else frame.copy()
-    )
+    safe = frame.copy(deep=False)  # copy-on-write: only the defused columns are new
+    for column in text_columns:
+        safe[column] = _defuse_column(frame[column])
     return safe.rename(columns=lambda column: _defuse(str(column)))
 
 
