@@ -596,36 +596,35 @@ def _linked(anchor: str, links: bool | Collection[str]) -> str | None:
     return None
 
 
-def _link_points(
-    ax: Axes,
+def _point_linker(
     x: pd.DatetimeIndex,
-    y: np.ndarray,
-    mentions: np.ndarray,
-    entity_id: object,
-    periods: pd.DatetimeIndex,
+    wide: pd.DataFrame,
+    counts: pd.DataFrame,
+    ids: dict[str, object],
     freq: str | None,
     links: bool | Collection[str],
-    colour: str,
-    size: float,
-) -> None:
-    """Markers on the points with mentions, each a link to its evidence (SVG output)."""
-    urls = [
-        _linked(_anchor_of(entity_id, period, freq), links) if count > 0 else None
-        for period, count in zip(periods, mentions, strict=True)
-    ]
-    keep = np.array([url is not None and np.isfinite(v) for url, v in zip(urls, y, strict=True)])
-    if not keep.any():
-        return
-    points = ax.scatter(
-        np.asarray(x)[keep],
-        y[keep],
-        s=size,
-        color=colour,
-        zorder=10,
-        clip_on=False,
-        linewidths=0,
-    )
-    points.set_urls([url for url, k in zip(urls, keep, strict=True) if k])
+):
+    """A function ``(ax, name, colour, size)`` that puts linked markers on ``name``'s points
+    with mentions, each an SVG link to its evidence; nothing when ``links`` is False."""
+
+    def link(ax: Axes, name: str, colour: str, size: float) -> None:
+        if links is False:
+            return
+        y = wide[name].to_numpy()
+        urls = [
+            _linked(_anchor_of(ids.get(name, name), period, freq), links) if count > 0 else None
+            for period, count in zip(wide.index, counts[name].to_numpy(), strict=True)
+        ]
+        keep = np.array([u is not None and np.isfinite(v) for u, v in zip(urls, y, strict=True)])
+        if not keep.any():
+            return
+        points = ax.scatter(
+            np.asarray(x)[keep], y[keep], s=size, color=colour, zorder=10, clip_on=False,
+            linewidths=0,
+        )  # fmt: skip
+        points.set_urls([url for url, k in zip(urls, keep, strict=True) if k])
+
+    return link
 
 
 def svg_links(figure: Figure | Axes) -> str:
@@ -769,8 +768,8 @@ def plot_mentions_over_time(
         top, rest = ranked[:top_n], ranked[top_n:]
         wide = _wide_values(dated, ranked, corpus)
         counts = _wide_values(dated, ranked, corpus, "mentions").fillna(0)
-        ids = _entity_ids(kept)
         x = _centres(wide.index, freq)
+        link = _point_linker(x, wide, counts, _entity_ids(kept), freq, links)
         marker = "o" if len(wide) <= 60 and links is False else None
 
         low = _low_volume_periods(series, corpus)
@@ -791,19 +790,7 @@ def plot_mentions_over_time(
                 clip_on=False,  # a zero sits on the axis: show the whole marker
                 zorder=3 + len(top) - index,  # where lines meet, the most mentioned is on top
             )
-            if links is not False:
-                _link_points(
-                    ax,
-                    x,
-                    wide[name].to_numpy(),
-                    counts[name].to_numpy(),
-                    ids.get(name, name),
-                    wide.index,
-                    freq,
-                    links,
-                    colour,
-                    16 if len(wide) <= 60 else 12,
-                )
+            link(ax, name, colour, 16 if len(wide) <= 60 else 12)
             handles.append(line)
             labels.append(_truncate(name))
         if len(rest) and normalize != "share_of_docs":
@@ -933,27 +920,15 @@ def plot_small_multiples(
         )
         wide = _wide_values(dated, ranked, corpus)
         counts = _wide_values(dated, ranked, corpus, "mentions").fillna(0)
-        ids = _entity_ids(kept)
         x = _centres(wide.index, freq)
+        link = _point_linker(x, wide, counts, _entity_ids(kept), freq, links)
         top_value = float(np.nanmax(wide[list(top)].to_numpy())) if len(top) else 1.0
         for ax, name in zip(axes, top, strict=False):
             values = wide[name].to_numpy()
             ax.fill_between(x, values, color=PALETTE[0], alpha=0.25, linewidth=0)
             ax.plot(x, values, color=PALETTE[0], linewidth=1.4)
             _mark_isolated(ax, x, values, PALETTE[0])
-            if links is not False:
-                _link_points(
-                    ax,
-                    x,
-                    wide[name].to_numpy(),
-                    counts[name].to_numpy(),
-                    ids.get(name, name),
-                    wide.index,
-                    freq,
-                    links,
-                    PALETTE[0],
-                    10 if len(wide) <= 60 else 5,
-                )
+            link(ax, name, PALETTE[0], 10 if len(wide) <= 60 else 5)
             ax.set_ylim(0, top_value * 1.08 or 1)
             ax.set_title(_truncate(name, 34), fontsize="medium")
         if other_panel:
