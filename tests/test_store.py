@@ -39,6 +39,7 @@ def documents(texts: dict[str, tuple[str | None, str, str]]) -> pd.DataFrame:
             "date_source": pd.array(
                 ["header" if d else "missing" for d, _, _ in texts.values()], dtype="str"
             ),
+            "date_note": pd.array([""] * len(texts), dtype="str"),
             "title": pd.array([t for _, t, _ in texts.values()], dtype="str"),
             "text": pd.array([x for _, _, x in texts.values()], dtype="str"),
             "source": pd.array([""] * len(texts), dtype="str"),
