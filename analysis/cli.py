@@ -436,7 +436,13 @@ def _add_report(subparsers) -> None:
     )
     parser.add_argument("--out", help=f"output folder (default: {config.REPORTS_DIR})")
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: 2)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="kernels run at once, each rendering its share of the reports in turn (default: 1; "
+        "each kernel holds the corpus in memory)",
+    )
     chosen = parser.add_argument_group(
         "selection", "given to every report, over the registry's values (default: the registry's)"
     )
