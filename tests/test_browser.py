@@ -111,6 +111,26 @@ def test_untrusted_markup_shows_as_text(rendered, browser):
 def test_index_links_to_every_report(rendered, browser):
     page = Watched(browser, rendered / "index.html").page
     links = page.eval_on_selector_all("table a", "links => links.map(a => a.getAttribute('href'))")
-    assert links == [f"{name}.html" for name in REPORT_NAMES[:-1]]
+    pages = [link for link in links if link.endswith(".html")]  # the others: data folders
+    assert pages == [f"{name}.html" for name in REPORT_NAMES[:-1]]
     assert page.locator(".status-failed").count() == 0
     page.close()
+
+
+def test_data_links_are_visible_and_reach_their_files(rendered, browser):
+    page = Watched(browser, rendered / "mentions-over-time.html").page
+    links = page.locator("p.nm-data a")
+    assert links.count() >= 4  # mentions, the two charts, the evidence
+    for number in range(links.count()):
+        link = links.nth(number)
+        assert link.is_visible()
+        target = page.evaluate("a => a.href", link.element_handle())
+        href = link.get_attribute("href")
+        assert target == (rendered / href).resolve().as_uri()
+        assert (rendered / href).is_file() and (rendered / href).stat().st_size > 0
+    index = Watched(browser, rendered / "index.html").page
+    folders = index.eval_on_selector_all("td.data > a", "links => links.map(a => a.href)")
+    assert len(folders) == len(REPORT_NAMES) - 1
+    assert all(Path(folder.removeprefix("file://")).is_dir() for folder in folders)
+    page.close()
+    index.close()
