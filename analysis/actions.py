@@ -249,10 +249,12 @@ _PREPOSITION_ROLES = {
     "at": {"attack": "target"},
     "against": {"attack": "target"},
     "on": {"attack": "target"},
-    "by": dict.fromkeys(
-        ("deliver", "pledge", "buy/sell", "request", "attack", "pause", "intercept"), "agent"
-    ),
+    "by": {**dict.fromkeys(
+        ("deliver", "pledge", "buy/sell", "request", "attack", "pause", "intercept", "use"),
+        "agent"), "receive": "recipient"},
 }  # fmt: skip
+_PREPOSITION_ROLES["from"]["receive"] = "source"
+_PREPOSITION_ROLES["against"]["use"] = "target"
 # An actor right after an active verb (its object): "provide Ukraine with", "attacked Kyiv".
 _OBJECT_ROLES = {"deliver": "recipient", "pledge": "recipient", "attack": "target"}
 _OBJECT_NOT_RECIPIENT = frozenset("buy bought purchase procure".split())
@@ -320,6 +322,13 @@ class _Clause:
             if i is not None and self.tokens[i].mention < 0:
                 # After a possessive ("Germany's delivery") the word is a noun too.
                 nominal = nominal or self.possessive_before(i) or self.noun_like(i)
+                # "missile strikes", "drone attacks": after a weapon the word is a noun.
+                previous = self.tokens[i - 1] if i > 0 else None
+                word = self.tokens[i].word
+                if previous is not None and previous.mention >= 0 and not (
+                    word.endswith(("ed", "ing")) or word in _PARTICIPLES
+                ):  # but "missiles provided by" is a participle
+                    nominal = nominal or self.mentions[previous.mention][2] == "weapon"
                 self.hits.append((i, verb, action, nominal))
 
     def possessive_end(self, mention: int) -> bool:
@@ -462,6 +471,8 @@ def _role_before(clause: _Clause, actor: int, hit, actors: list[int]) -> tuple[s
         role = {"deliver": "recipient", "pledge": "recipient", "attack": "target"}.get(action)
         return (role, "passive subject") if role else (ROLE_UNKNOWN, "")
     rule = "coordinated subject" if len(group) > 1 else "subject"
+    if action == "receive":  # "Ukraine received Patriots": the subject is the recipient
+        return "recipient", rule
     return "agent", rule
 
 

@@ -10,6 +10,7 @@ import pytest
 from analysis import plots
 from analysis.actions import ROLE_UNKNOWN, clause_of, pair_roles
 from analysis.errors import InputError
+from analysis.pairs import action_statements
 
 
 def roles_of(sentence: str, marks: list[tuple[str, str]], actor: str, weapon: str):
@@ -70,6 +71,15 @@ CASES = [
     ("The United States has provided Ukraine with hundreds of air defense missiles.",
      [("United States", A), ("Ukraine", A), ("air defense missiles", W)], "Ukraine",
      "air defense missiles", "recipient", "United States", "Ukraine", "", False),
+    ("Ukraine received Patriot batteries from Germany.",
+     [("Ukraine", A), ("Patriot batteries", W), ("Germany", A)], "Germany",
+     "Patriot batteries", "source", "", "Ukraine", "Germany", False),
+    ("Russia has used more cruise missiles against Ukraine.",
+     [("Russia", A), ("cruise missiles", W), ("Ukraine", A)], "Ukraine", "cruise missiles",
+     "target", "Russia", "Ukraine", "", False),
+    ("President Biden authorized the sending of F-16s to Ukraine.",
+     [("Biden", A), ("F-16s", W), ("Ukraine", A)], "Biden", "F-16s",
+     "agent", "Biden", "Ukraine", "", False),
 ]  # fmt: skip
 
 
@@ -176,3 +186,17 @@ def test_action_chart_without_resolved_roles_says_so():
     shown = " ".join(t.get_text() for t in ax.texts)
     assert "No actor-weapon pair with a resolved role" in shown
     assert "0 of 6" in shown.replace("\n", " ")
+
+
+def test_action_statements_count_a_sentence_once():
+    statements = action_statements(role_pairs())
+    first = statements.iloc[0]
+    assert (first["agent"], first["action"], first["weapon"], first["recipient"]) == (
+        "Germany",
+        "deliver",
+        "Patriot",
+        "Ukraine",
+    )
+    assert (first["count"], first["documents"]) == (2, 2)  # sentences a (two pairs) and b
+    assert len(statements) == 3 and statements.attrs["resolved"] == 5
+    assert statements.attrs["pairs"] == 6
