@@ -1,7 +1,9 @@
 """Mentions of gazetteer entities in documents: the fast, exact extractor.
 
-A normalised byte view of each field (whitespace and ``[brackets]`` as one space, curly
-punctuation as ASCII; every byte keeps its original offset) is searched by Aho-Corasick automata
+A normalised byte view of each field (whitespace and ``[brackets]`` as one space, a blank line
+as a paragraph mark that no alias spans, non-ASCII characters by Unicode category: punctuation,
+symbols and spaces of any script end a word, invisible characters are read through, letters with
+diacritics fold; every byte keeps its original offset) is searched by Aho-Corasick automata
 (ahocorasick-rs): one for aliases in any case, one for case-sensitive forms. Candidates must be
 whole words, fit their case rule (weapons may take a plural), and win leftmost-longest against
 overlapping aliases and exclusion phrases; what an exclusion wins is listed, not counted.
@@ -45,79 +47,144 @@ CHUNK_BYTES = 1 << 20
 
 # --- the matching view -------------------------------------------------------------------------
 
+# Bytes of a UTF-8 character, by its lead byte.
+_CHAR_BYTES = np.ones(256, dtype=np.int64)
+_CHAR_BYTES[0xC0:0xE0], _CHAR_BYTES[0xE0:0xF0], _CHAR_BYTES[0xF0:] = 2, 3, 4
+
+
 # bytes.translate runs at memory speed, several times faster than a numpy lookup table.
 _VIEW = bytes.maketrans(b"\t\n\x0b\x0c\r[]", b"       ")
-# Third byte of U+2000..U+203F (UTF-8 e2 80 xx): hyphens -> "-", single quotes -> "'",
-# double quotes -> '"', everything else there (dashes, spaces, bullets, ellipsis) -> " ".
-_GENERAL_PUNCTUATION = np.full(256, 32, dtype=np.uint8)
-_GENERAL_PUNCTUATION[[0x90, 0x91]] = ord("-")
-_GENERAL_PUNCTUATION[[0x98, 0x99, 0x9B]] = ord("'")
-_GENERAL_PUNCTUATION[[0x9C, 0x9D, 0x9F]] = ord('"')
+PARAGRAPH_BREAK = 0x1E
+"""View byte of a paragraph break (a blank line): no alias spans it and it ends a word."""
 _WORD = np.zeros(256, dtype=bool)
 _WORD[ord("a") : ord("z") + 1] = True
 _WORD[ord("A") : ord("Z") + 1] = True
 _WORD[ord("0") : ord("9") + 1] = True
-_WORD[0x80:] = True  # the bytes of other non-ASCII characters (letters in other scripts)
+_WORD[0x80:] = True  # the bytes of letters and digits of other scripts, kept as written
+
+# What the view makes of each non-ASCII character, by code point (``_character_actions``).
+_KEEP, _DROP = 0, 1  # otherwise: the ASCII byte that stands for the whole character
 
 
-def _fold_table() -> np.ndarray:
-    """ASCII letter for each two-byte UTF-8 letter that folds to one (0 where none does).
+@lru_cache(maxsize=1)
+def _character_actions() -> np.ndarray:
+    """One byte per code point of the Basic Multilingual Plane, by Unicode category.
 
-    Latin letters with diacritics fold to their base ("Erdoğan" -> "Erdogan", "Zełenski" ->
-    "Zelenski"), and the Cyrillic letters that look Latin fold to it ("Т-90М" typed with
-    Cyrillic Т and М -> "T-90M"), so one alias matches every spelling of that kind.
+    Letters, digits and marks of other scripts are kept as written (word bytes). Letters with
+    diacritics fold to their Latin base ("Erdoğan" -> "Erdogan", "Zełenski" -> "Zelenski"), and
+    Cyrillic letters that look Latin fold to it ("Т-90М" typed with Cyrillic Т and М), so one
+    alias matches every spelling of that kind. Invisible characters (format characters: zero
+    width space and joiners, soft hyphen, byte order mark, direction marks; combining accents)
+    are dropped, so "NA\u200bTO" and a decomposed "é" match. Hyphens read "-", quotes "'" and
+    '"'; every other punctuation mark, symbol or space ("«NATO»", "©NATO", "NATO°") is a space,
+    so a word ends there whatever the character.
     """
-    table = np.zeros((256, 256), dtype=np.uint8)
+    actions = np.full(0x10000, 32, dtype=np.uint8)
     special = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i"}
-    for code in range(0xC0, 0x180):
+    special.update(zip("АВЕКМНОРСТХаеорсху", "ABEKMHOPCTXaeopcxy", strict=True))
+    for code in range(0x80, 0x10000):
         char = chr(code)
-        base = special.get(char) or unicodedata.normalize("NFD", char)[0]
-        if base.isascii() and base.isalpha():
-            lead, cont = char.encode("utf-8")
-            table[lead, cont] = ord(base)
-    for cyrillic, latin in zip("АВЕКМНОРСТХаеорсху", "ABEKMHOPCTXaeopcxy", strict=True):
-        lead, cont = cyrillic.encode("utf-8")
-        table[lead, cont] = ord(latin)
-    return table
+        category = unicodedata.category(char)
+        if category == "Cf" or 0x300 <= code < 0x370 or 0xFE00 <= code < 0xFE10:
+            actions[code] = _DROP
+        elif category[0] in "LNM":
+            base = special.get(char)
+            if base is None and code < 0x250:
+                base = unicodedata.normalize("NFD", char)[0]
+            folds = base is not None and base.isascii() and base.isalpha()
+            actions[code] = ord(base) if folds else _KEEP
+        elif category in ("Pi", "Pf"):
+            actions[code] = ord('"')
+        elif category == "Zp":
+            actions[code] = PARAGRAPH_BREAK
+    actions[[0x2010, 0x2011]] = ord("-")
+    actions[[0x2018, 0x2019, 0x201B, 0x2039, 0x203A]] = ord("'")
+    actions[[0x201C, 0x201D, 0x201F]] = ord('"')
+    return actions
 
 
-_FOLD = _fold_table()
+def _supplementary_actions(code: np.ndarray) -> np.ndarray:
+    """Characters beyond the BMP: emoji and symbols are spaces, tags and variation selectors
+    are dropped, letters of other planes kept."""
+    actions = np.zeros(len(code), dtype=np.uint8)
+    actions[(code >= 0x1F000) & (code < 0x20000)] = 32
+    actions[(code >= 0xE0000) & (code < 0xE1000)] = _DROP
+    return actions
+
+
+def _paragraph_breaks(buffer: np.ndarray, mapped: np.ndarray) -> None:
+    """Mark the second newline of each blank line ("\\n\\n", "\\r\\n\\r\\n", "\\n  \\n")."""
+    newlines = np.flatnonzero(buffer == 10)
+    if len(newlines) < 2:
+        return
+    first, second = newlines[:-1], newlines[1:]
+    gap = second - first - 1
+    blank = gap == 0
+    for width in (1, 2, 3, 4):
+        candidates = np.flatnonzero(gap == width)
+        if not candidates.size:
+            continue
+        only_space = np.ones(len(candidates), dtype=bool)
+        for k in range(1, width + 1):
+            byte = buffer[first[candidates] + k]
+            only_space &= (byte == 32) | (byte == 9) | (byte == 13)
+        blank[candidates[only_space]] = True
+    mapped[second[blank]] = PARAGRAPH_BREAK
 
 
 def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """The normalised view of UTF-8 bytes, and for each view byte its original byte index."""
+    """The normalised view of UTF-8 bytes, and for each view byte its original byte index.
+
+    Whitespace runs read as one space, a blank line as :data:`PARAGRAPH_BREAK`, and each
+    non-ASCII character as :func:`_character_actions` says; each view byte keeps the offset of
+    the character it stands for, so matches map back to the text as written.
+    """
     mapped = np.frombuffer(bytearray(buffer.tobytes().translate(_VIEW)), dtype=np.uint8)
-    drop = np.zeros(len(buffer), dtype=bool)
-    lead = np.flatnonzero(buffer[:-2] == 0xE2)
+    _paragraph_breaks(buffer, mapped)
+    n = len(buffer)
+    drop = np.zeros(n, dtype=bool)
+    invisible = False
+    lead = np.flatnonzero(buffer >= 0xC2)  # the lead bytes of non-ASCII characters
     if lead.size:
-        lead = lead[(buffer[lead + 1] == 0x80) | (buffer[lead + 1] == 0x81)]
-        punctuation = np.where(buffer[lead + 1] == 0x80, _GENERAL_PUNCTUATION[buffer[lead + 2]], 32)
-        # The two continuation bytes take the lead's value, so that space runs still collapse.
-        for offset in (0, 1, 2):
-            mapped[lead + offset] = punctuation
-        drop[lead + 1] = drop[lead + 2] = True
-    nbsp = np.flatnonzero(buffer[:-1] == 0xC2)
-    if nbsp.size:
-        nbsp = nbsp[buffer[nbsp + 1] == 0xA0]
-        mapped[nbsp] = mapped[nbsp + 1] = 32
-        drop[nbsp + 1] = True
-    # Two-byte letters that fold to ASCII (lead bytes C3-C5 Latin, D0-D1 Cyrillic).
-    two = np.flatnonzero((buffer[:-1] >= 0xC3) & (buffer[:-1] <= 0xD1))
-    if two.size:
-        folded = _FOLD[buffer[two], buffer[two + 1]]
-        two, folded = two[folded > 0], folded[folded > 0]
-        mapped[two] = folded
-        drop[two + 1] = True
+        first = buffer[lead].astype(np.int64)
+        width = _CHAR_BYTES[first]
+        whole = lead + width <= n  # a character cut at the end of the buffer is kept as is
+        lead, first, width = lead[whole], first[whole], width[whole]
+        c1, c2, c3 = (
+            buffer[np.minimum(lead + k, n - 1)].astype(np.int64) & 0x3F for k in (1, 2, 3)
+        )
+        code = np.where(
+            width == 2, ((first & 0x1F) << 6) | c1, ((first & 0x0F) << 12) | (c1 << 6) | c2
+        )
+        four = width == 4
+        action = _character_actions()[np.where(four, 0, code)]
+        if four.any():
+            code4 = ((first[four] & 0x07) << 18) | (c1[four] << 12) | (c2[four] << 6) | c3[four]
+            action[four] = _supplementary_actions(code4)
+        changed = action != _KEEP
+        lead, width, action = lead[changed], width[changed], action[changed]
+        mapped[lead] = action
+        for k in (1, 2, 3):  # continuation bytes take the lead's value, so space runs collapse
+            longer = width > k
+            mapped[lead[longer] + k] = action[longer]
+            drop[lead[longer] + k] = True
+        gone = action == _DROP
+        if gone.any():
+            drop[lead[gone]] = invisible = True
+    if invisible:
+        # Drop the invisible characters first, so that the spaces around them still collapse.
+        kept = np.flatnonzero(~drop)
+        view = mapped[kept]
+        space = view == 32
+        run = np.zeros(len(view), dtype=bool)
+        run[1:] = space[1:] & space[:-1]
+        index = kept[~run].astype(np.int32)
+        return view[~run].tobytes(), index
     space = mapped == 32
     drop[1:] |= space[1:] & space[:-1]
     # int32 halves the largest temporary; slices are far below 2 GiB (CHUNK_BYTES).
     index = np.flatnonzero(~drop).astype(np.int32)
     return mapped[index].tobytes(), index
-
-
-# Bytes of a UTF-8 character, by its lead byte.
-_CHAR_BYTES = np.ones(256, dtype=np.int64)
-_CHAR_BYTES[0xC0:0xE0], _CHAR_BYTES[0xE0:0xF0], _CHAR_BYTES[0xF0:] = 2, 3, 4
 
 
 def _char_stop(buffer: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -452,8 +519,12 @@ def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, match
 
 
 # What lies around a mention, as bits (so that the sense rules read the text only where they
-# may apply): the next word starts with a capital, with a lower-case letter, or "of " precedes.
-NEXT_CAPITAL, NEXT_LOWER, AFTER_OF = 1, 2, 4
+# may apply): the next word starts with a capital, the next word may be a state's government
+# ("government", "authorities", "administration", "regime"), or "of " precedes.
+NEXT_CAPITAL, NEXT_GOVERNMENT, AFTER_OF = 1, 2, 4
+_GOVERNMENT_WORDS = np.array(
+    [int.from_bytes(word, "little") for word in (b"gov", b"aut", b"adm", b"reg")]
+)
 
 
 def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -462,7 +533,10 @@ def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np
     following = view[np.minimum(end + 1, n - 1)]
     spaced = ((gap == 32) | (gap == 45)) & (end + 1 < n)
     hints = np.where(spaced & (following >= 65) & (following <= 90), NEXT_CAPITAL, 0)
-    hints |= np.where(spaced & (following >= 97) & (following <= 122), NEXT_LOWER, 0)
+    three = following.astype(np.int64)
+    for k in (1, 2):
+        three |= view[np.minimum(end + 1 + k, n - 1)].astype(np.int64) << (8 * k)
+    hints |= np.where(spaced & np.isin(three, _GOVERNMENT_WORDS), NEXT_GOVERNMENT, 0)
     of = (start >= 3) & (view[np.maximum(start - 3, 0)] | 0x20 == 111)
     of &= (view[np.maximum(start - 2, 0)] | 0x20 == 102) & (view[np.maximum(start - 1, 0)] == 32)
     hints |= np.where(of, AFTER_OF, 0)
@@ -635,9 +709,15 @@ def _scan_slice(
             sink["excluded_by"] = result["excluded_by_pattern"]
         else:
             field_first = first_non_space(buffer, doc_starts[:-1])[doc]
-            sink["sentence_id"] = sentence_ids(
-                boundaries(buffer, doc_starts[:-1]), field_first, begin
-            )
+            bounds = boundaries(buffer, doc_starts[:-1])
+            sink["sentence_id"] = sentence_ids(bounds, field_first, begin)
+            # The sentence's span, for the context rules: from the last boundary at or before
+            # the mention (never before the field's first word) to the next or the field's end.
+            after = np.searchsorted(bounds, begin, side="right")
+            marks = np.concatenate([[0], bounds, [len(buffer)]])
+            opening, closing = marks[after], marks[after + 1]
+            sink["sentence_start"] = to_chars(np.maximum(opening, field_first)) - doc_char
+            sink["sentence_end"] = to_chars(np.minimum(closing, doc_starts[doc + 1])) - doc_char
             sink["variant"] = result["variant"]
             sink["hints"] = result["hints"]
     return found, lost
@@ -673,7 +753,8 @@ def _scan_field(
             parts.append(part)
             shown.update(size)
     results = []
-    for position, extras in ((0, ("sentence_id", "variant", "hints")), (1, ("excluded_by",))):
+    sentence = ("sentence_id", "sentence_start", "sentence_end")
+    for position, extras in ((0, (*sentence, "variant", "hints")), (1, ("excluded_by",))):
         chunks = [part[position] for part in parts if part[position]]
         columns = {
             c: np.concatenate([chunk[c] for chunk in chunks])
@@ -857,14 +938,12 @@ def _decide_senses(
     """The found mentions the sense rules keep (spans grown where a system took its class
     noun), and those they refuse with their reasons."""
     found["match"] = found.pop("variant").astype(np.int64)
-    cache: dict[tuple[int, int], str] = {}
+    # Columns taken once: each frame column access deep-copies the frame's attrs.
+    columns = [docs[name].to_numpy(dtype=object) for name in names]
 
     def text(row: int, field: int) -> str:
-        key = (row, field)
-        if key not in cache:
-            value = docs[names[field]].iloc[row]
-            cache[key] = value if isinstance(value, str) else ""
-        return cache[key]
+        value = columns[field][row]
+        return value if isinstance(value, str) else ""
 
     entity = matcher.entity[found["pattern"]]
     decisions = decide(found, entity, matcher.alias, matcher.entities, text, len(names))
