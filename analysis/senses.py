@@ -106,25 +106,40 @@ def compile_rules(entities) -> list[_Rule]:
 
 def _context(
     rule: _Rule, indices: np.ndarray, found: dict, text: Callable[[int, int], str], n_fields: int
-) -> list[str]:
-    """The text each rule looks at, one string per mention of ``indices``."""
+) -> tuple[list[int], list[str]]:
+    """The texts a rule looks at: for each mention of ``indices`` the number of its text in the
+    list of distinct texts (mentions of one sentence or document share theirs, and the rule is
+    tried once per text)."""
     rows, fields = found["row"][indices], found["field"][indices]
     starts, ends = found["start"][indices], found["end"][indices]
-    if rule.within == "document":
-        documents = {r: "\n".join(text(r, f) for f in range(n_fields)) for r in set(rows.tolist())}
-        return [documents[r] for r in rows.tolist()]
     if rule.within == "next":
-        return [text(r, f)[e : e + _REACH] for r, f, e in zip(rows, fields, ends, strict=True)]
+        texts = [text(r, f)[e : e + _REACH] for r, f, e in zip(rows, fields, ends, strict=True)]
+        return list(range(len(texts))), texts
     if rule.within == "previous":
-        return [
+        texts = [
             text(r, f)[max(0, s - _REACH) : s] for r, f, s in zip(rows, fields, starts, strict=True)
         ]
-    keys = list(dict.fromkeys(zip(rows.tolist(), fields.tolist(), strict=True)))
-    position = {key: number for number, key in enumerate(keys)}
-    texts = [text(r, f) for r, f in keys]
-    which = np.array([position[k] for k in zip(rows.tolist(), fields.tolist(), strict=True)])
-    begin, stop = sentences_around(texts, which, starts.astype(np.int64))
-    return [texts[w][b:e] for w, b, e in zip(which.tolist(), begin, stop, strict=True)]
+        return list(range(len(texts))), texts
+    if rule.within == "document":
+        keys = rows.tolist()
+        distinct = list(dict.fromkeys(keys))
+        texts = ["\n".join(text(r, f) for f in range(n_fields)) for r in distinct]
+    elif "sentence_start" in found:  # the extractor found each mention's sentence already
+        begin, stop = found["sentence_start"][indices], found["sentence_end"][indices]
+        keys = list(zip(rows.tolist(), fields.tolist(), begin.tolist(), stop.tolist(), strict=True))
+        distinct = list(dict.fromkeys(keys))
+        texts = [text(r, f)[b:e] for r, f, b, e in distinct]
+    else:
+        fields_of = list(dict.fromkeys(zip(rows.tolist(), fields.tolist(), strict=True)))
+        position = {key: number for number, key in enumerate(fields_of)}
+        sources = [text(r, f) for r, f in fields_of]
+        which = np.array([position[k] for k in zip(rows.tolist(), fields.tolist(), strict=True)])
+        begin, stop = sentences_around(sources, which, starts.astype(np.int64))
+        keys = list(zip(which.tolist(), begin.tolist(), stop.tolist(), strict=True))
+        distinct = list(dict.fromkeys(keys))
+        texts = [sources[w][b:e] for w, b, e in distinct]
+    number = {key: i for i, key in enumerate(distinct)}
+    return [number[key] for key in keys], texts
 
 
 def _matches(rule: _Rule, context: str) -> re.Match | None:
@@ -168,9 +183,10 @@ def decide(
             indices = indices[wanted]
         if not len(indices):
             continue
-        contexts = _context(rule, indices, found, text, n_fields)
-        for index, context in zip(indices.tolist(), contexts, strict=True):
-            hit = _matches(rule, context)
+        which, contexts = _context(rule, indices, found, text, n_fields)
+        hits = [_matches(rule, context) for context in contexts]
+        for index, number in zip(indices.tolist(), which, strict=True):
+            hit = hits[number]
             if rule.require and hit is None:
                 shown = ", ".join(rule.listed[:4]) + (" ..." if len(rule.listed) > 4 else "")
                 decisions.excluded.append((index, f"context: no {shown} in its {rule.within}"))

@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import progress
+from analysis.corpus.boilerplate import Spans
 from analysis.errors import InputError
 from analysis.files import (
     filesystem,
@@ -434,6 +435,8 @@ def read_corpus_store(directory: str | Path, *, columns: list[str] | None = None
             tables = [_read_table(path, columns) for path in files]
             frame = _restore(pa.concat_tables(tables).to_pandas(), manifest["dtypes"])
     frame.attrs = dict(manifest.get("attrs", {}))
+    if "boilerplate_spans" in frame.attrs:  # shared, not deep-copied by every pandas operation
+        frame.attrs["boilerplate_spans"] = Spans(frame.attrs["boilerplate_spans"])
     return frame
 
 

@@ -22,6 +22,21 @@ MIN_CHARS = 40
 _SHOWN = 200  # characters of a boilerplate paragraph kept in attrs
 
 
+class Spans(dict):
+    """``attrs["boilerplate_spans"]``: doc_id -> [start, end) spans, read-only by convention.
+
+    pandas deep-copies a frame's attrs on nearly every operation (each column taken, each
+    filter); the spans of a large corpus would cost a tenth of a second every time, so this
+    mapping is shared, not copied.
+    """
+
+    def __deepcopy__(self, memo) -> Spans:
+        return self
+
+    def __reduce__(self):  # pickles (to dask workers) as a plain dict of spans, rebuilt here
+        return (Spans, (dict(self),))
+
+
 def find_boilerplate(documents: pd.DataFrame) -> tuple[list[dict], dict[str, list[list[int]]]]:
     """Boilerplate paragraphs and where they are.
 
@@ -37,7 +52,7 @@ def find_boilerplate(documents: pd.DataFrame) -> tuple[list[dict], dict[str, lis
     """
     unique = documents.loc[documents["duplicate_of"] == ""]
     if len(unique) < MIN_DOCUMENTS:
-        return [], {}
+        return [], Spans()
     texts = pa.array(unique["text"].fillna(""), from_pandas=True, type=pa.large_string())
     parts = pc.split_pattern(texts, "\n\n")
     lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
@@ -55,7 +70,7 @@ def find_boilerplate(documents: pd.DataFrame) -> tuple[list[dict], dict[str, lis
     counted = table.group_by(["source", "paragraph"]).aggregate([("doc", "count_distinct")])
     repeated = counted.filter(pc.greater_equal(counted["doc_count_distinct"], MIN_DOCUMENTS))
     if not repeated.num_rows:
-        return [], {}
+        return [], Spans()
     repeated = repeated.sort_by([("doc_count_distinct", "descending"), ("paragraph", "ascending")])
     listed = [
         {"source": source, "text": paragraph[:_SHOWN], "documents": int(n)}
@@ -77,4 +92,4 @@ def find_boilerplate(documents: pd.DataFrame) -> tuple[list[dict], dict[str, lis
         text, at = text_of[row], -1
         while (at := text.find(paragraph, at + 1)) >= 0:
             spans.setdefault(ids[row], []).append([at, at + len(paragraph)])
-    return listed, {doc_id: sorted(found) for doc_id, found in sorted(spans.items())}
+    return listed, Spans({doc_id: sorted(found) for doc_id, found in sorted(spans.items())})
