@@ -472,3 +472,30 @@ def test_an_all_undated_corpus_gives_a_summary_and_charts_not_a_traceback(tmp_pa
         assert context.chart(show(figure), data, "chart").markup.startswith(
             '<div class="nm-chart">'
         )
+
+
+@pytest.mark.notebooks
+def test_reports_sharing_a_kernel_do_not_see_each_others_variables(tmp_path):
+    def notebook(name: str, body: str) -> None:
+        parameters = new_code_cell('corpus: str = ""  # the corpus')
+        parameters.metadata["tags"] = ["parameters"]
+        made = new_notebook(cells=[new_code_cell("import os"), parameters, new_code_cell(body)])
+        made.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(made, tmp_path / name)
+
+    notebook("set.ipynb", "leak = 'from the first report'\nprint(os.getpid())")
+    notebook("look.ipynb", "print('leak' in dir(), os.getpid())")
+    registry = tmp_path / "reports.yml"
+    registry.write_text(
+        "reports:\n"
+        "  - {name: first, notebook: set.ipynb}\n"
+        "  - {name: second, notebook: look.ipynb}\n"
+    )
+    results = report.render_reports(NOTEBOOK_CORPUS, registry=registry, out=tmp_path / "out")
+    assert [result.status for result in results] == ["ok", "ok"]
+    first = re.search(r"<pre>(\d+)", results[0].path.read_text()).group(1)
+    assert f"False {first}" in results[1].path.read_text()  # same kernel, clean namespace

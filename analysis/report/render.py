@@ -555,6 +555,31 @@ def stop_kernel(manager: Any) -> None:
             manager.kill_now()
 
 
+RESET_CODE = (
+    "get_ipython().reset(new_session=False)\n"
+    "import gc as _gc; _gc.collect()\n"
+    "from analysis.memory import release as _release; _release()\n"
+    "del _gc, _release\n"
+)
+"""Run between two reports in one kernel: the previous report's variables and output history
+go (the batch's inputs, kept by :mod:`analysis.report.context`, stay), and so does their memory."""
+
+
+def _reset_namespace(manager: Any) -> None:
+    import asyncio
+
+    async def reset() -> None:
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            await client.execute_interactive(RESET_CODE, store_history=False, timeout=60)
+        finally:
+            client.stop_channels()
+
+    asyncio.run(reset())
+
+
 def _worker(
     share: Sequence[ReportSpec],
     run: Any,
@@ -565,6 +590,7 @@ def _worker(
     """Run a share of the reports one after another in one kernel (started again if a
     report kills it), so that imports and the batch's inputs are loaded once per kernel."""
     manager = None
+    used = False
     try:
         for spec in share:
             if stop.is_set():
@@ -573,6 +599,9 @@ def _worker(
                 if manager is None or not _kernel_alive(manager):
                     stop_kernel(manager)
                     manager = start_kernel(folder)
+                elif used:
+                    _reset_namespace(manager)
+                used = True
                 done.put(run(spec, manager))
             except Exception as failure:  # noqa: BLE001 - e.g. no kernel could start
                 done.put(failure)
