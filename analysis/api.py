@@ -19,8 +19,9 @@ import pandas as pd
 from analysis import corpus as _corpus
 from analysis import store as _store
 from analysis.engines import check_engine, get_engine
+from analysis.errors import InputError
 from analysis.files import set_storage_options as set_storage_options  # re-exported
-from analysis.gazetteer import Gazetteer, load_gazetteer
+from analysis.gazetteer import Gazetteer, load_gazetteer, with_near_names
 from analysis.timeline import MIN_DOCUMENTS
 
 
@@ -80,6 +81,7 @@ def find_mentions(
     metonyms: bool = False,
     include_duplicates: bool = False,
     include_boilerplate: bool = False,
+    fuzzy: bool = False,
     engine: str = "pandas",
     client=None,
 ) -> pd.DataFrame:
@@ -93,6 +95,9 @@ def find_mentions(
     include_duplicates : also scan documents flagged as duplicates.
     include_boilerplate : also count mentions in boilerplate (paragraphs repeated across a
         source, found at load time and listed in ``documents.attrs["boilerplate"]``).
+    fuzzy : also count spellings near a long name (the near-name pass,
+        :func:`analysis.discovery.near_names`: "Zelanski" for Zelensky); such rows have
+        ``match == "fuzzy"``. Needs a documents frame (the corpus's words are read first).
     engine, client : see the module docstring; the results are identical.
 
     Returns
@@ -101,6 +106,13 @@ def find_mentions(
     into ``sentence_spans(documents[field])``), start, end (``text[start:end] == surface``),
     surface, entity_id, entity, kind, category, metonym, match.
     """
+    if fuzzy:
+        from analysis.discovery import near_names  # nltk's collocations: imported when asked
+
+        if not isinstance(documents, pd.DataFrame):
+            raise InputError(f"{documents}: fuzzy=True needs a documents frame (load_corpus)")
+        gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+        gazetteer = with_near_names(gazetteer, near_names(documents, gazetteer))
     return get_engine(engine).find_mentions(
         documents, gazetteer, metonyms=metonyms, include_duplicates=include_duplicates,
         include_boilerplate=include_boilerplate, client=client,

@@ -839,6 +839,52 @@ def near_misses(
     )
 
 
+NEAR_NAME_LENGTH = 8
+"""Letters a name must have before a near-name pass may count a spelling near it."""
+
+
+def near_names(documents: pd.DataFrame, gazetteer=None) -> list[tuple[str, str]]:
+    """Spellings to count as mentions of a long name: the near-name pass.
+
+    Of the :func:`near_misses`, only a capitalised spelling one edit from a one-word alias of
+    at least :data:`NEAR_NAME_LENGTH` letters that the entity has as a whole, or two edits from
+    one of ten letters or more ("Zelanski", "Zelnski" for Zelensky; "Stoltenbreg"); never a
+    short name, where a real word is too close, nor a demonym of a place ("Mauritian"). Names
+    sit near other names ("Radcliffe", "Dominic"), so the extractor counts such a spelling only
+    in a document that names the entity exactly too (:mod:`analysis.senses`).
+    Returns (entity_id, spelling) pairs for :func:`analysis.gazetteer.with_near_names`.
+    """
+    entities = _entities(gazetteer)
+    misses = near_misses(documents, gazetteer)
+    if misses.empty:
+        return []
+    whole = {
+        (entity_id, alias)
+        for entity_id, aliases in zip(entities["id"], entities["aliases"], strict=True)
+        for alias in aliases or ()
+        if " " not in alias and len(alias) >= NEAR_NAME_LENGTH and alias[:1].isupper()
+    }
+    places = set(entities.loc[entities["category"].isin(["state", "region"]), "id"])
+    longer = np.maximum(misses["surface"].str.len(), misses["did_you_mean"].str.len())
+    edits = np.rint((1 - misses["similarity"]) * longer).astype(int)
+    chosen = misses.loc[
+        [
+            (entity_id, alias) in whole
+            and surface[:1].isupper()
+            and (n == 1 or (n == 2 and len(alias) >= 2 + NEAR_NAME_LENGTH))
+            and not (entity_id in places and surface.lower().endswith(_DEMONYM_ENDINGS))
+            for entity_id, alias, surface, n in zip(
+                misses["entity_id"], misses["did_you_mean"], misses["surface"], edits,
+                strict=True,
+            )
+        ]
+    ]
+    return sorted(zip(chosen["entity_id"], chosen["surface"], strict=True))
+
+
+_DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "an", "ans", "ine", "ines", "ese", "ish", "i")
+
+
 # --- comparing two groups -----------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ true`` replaces it). Problems are one-line InputErrors naming the file and the e
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import hashlib
 import io
@@ -103,6 +104,9 @@ class Gazetteer:
     sources: tuple[str, ...] = ()
     hash: str = ""
     notes: tuple[str, ...] = field(default=())
+    near_names: tuple[tuple[str, str], ...] = ()
+    """(entity_id, spelling) pairs a near-name pass found in a corpus: counted with ``match``
+    "fuzzy" (see :func:`with_near_names`)."""
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -853,3 +857,13 @@ def _titles_that_swallow(entities: pd.DataFrame) -> list[str]:
                     )
                     break
     return notes
+
+
+def with_near_names(gazetteer: Gazetteer, near_names: list[tuple[str, str]]) -> Gazetteer:
+    """The gazetteer plus spellings found near its names, matched as written (and in capitals)
+    and marked ``match == "fuzzy"``; its hash changes with them."""
+    pairs = tuple(sorted(set(gazetteer.near_names) | set(near_names)))
+    if pairs == gazetteer.near_names:
+        return gazetteer
+    digest = hashlib.sha256(repr((gazetteer.hash, pairs)).encode()).hexdigest()[:12]
+    return dataclasses.replace(gazetteer, near_names=pairs, hash=digest if gazetteer.hash else "")

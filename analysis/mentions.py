@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from types import SimpleNamespace
 
 import ahocorasick_rs
 import numpy as np
@@ -229,13 +230,17 @@ class Matcher:
     entities: pd.DataFrame
 
 
-def _case_forms(view: bytes, case: str, generated: bool) -> dict[bytes, bool] | None:
-    """The forms searched as written, each marked generated or not; None: any case."""
+# How a form matches, by its code in the automata (the order of schema.MATCH_KINDS).
+EXACT, VARIANT, FUZZY = (MATCH_KINDS.index(kind) for kind in ("exact", "variant", "fuzzy"))
+
+
+def _case_forms(view: bytes, case: str, kind: int) -> dict[bytes, int] | None:
+    """The forms searched as written, each with its match kind; None: any case."""
     if case == "insensitive" or (case == "auto" and view == view.lower()):
         return None
     if case == "sensitive":
-        return {view: generated}
-    return {view: generated, view.upper(): generated or view.upper() != view}
+        return {view: kind}
+    return {view: kind, view.upper(): max(kind, VARIANT if view.upper() != view else EXACT)}
 
 
 def compile_gazetteer(gazetteer: Gazetteer, *, metonyms: bool = False) -> Matcher:
@@ -261,7 +266,7 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
     patterns: dict[bytes, dict] = {}
     entities = gazetteer.entities.reset_index(drop=True)
 
-    def add(alias, row, entity, *, plural, metonym, label=""):
+    def add(alias, row, entity, *, plural, metonym, label="", fuzzy=EXACT):
         for form, generated in _alias_forms(normalise_alias(alias), entity):
             view = _view_of(form)
             if not view:
@@ -279,14 +284,16 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
                 }
             elif row == -1 and entry["entity"] != -1:
                 continue  # an exclusion that is also an alias: the alias takes the span
-            forms = _case_forms(view, entity.case, generated)
+            kind = max(VARIANT if generated else EXACT, fuzzy)
+            forms = _case_forms(view, entity.case, kind)
             if forms is None:
-                entry["any_case"] = generated and entry["any_case"] is not False
+                known = entry["any_case"]
+                entry["any_case"] = kind if known is None else min(known, kind)
             else:
                 if entity.title_case and row != -1 and (title := title_case_form(form)):
-                    forms.setdefault(_view_of(title), True)
-                for written, is_generated in forms.items():
-                    entry["forms"][written] = entry["forms"].get(written, True) and is_generated
+                    forms.setdefault(_view_of(title), VARIANT)
+                for written, kind in forms.items():
+                    entry["forms"][written] = min(entry["forms"].get(written, FUZZY), kind)
 
     for row, entity in enumerate(entities.itertuples(index=False)):
         plural = entity.kind == "weapon"
@@ -299,6 +306,14 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
         plain = entity._replace(transliterated=False, title_case=False)
         for phrase in entity.exclusions:
             add(phrase, -1, plain, plural=False, metonym=False, label=phrase)
+    # Spellings a near-name pass found: as written and in capitals, never over an alias.
+    row_of = {entity_id: row for row, entity_id in enumerate(entities["id"])}
+    for entity_id, spelling in gazetteer.near_names:
+        if entity_id in row_of and _view_of(spelling).lower() not in patterns:
+            entity = entities.iloc[row_of[entity_id]]
+            near = SimpleNamespace(case="auto", transliterated=False, title_case=False)
+            add(spelling, row_of[entity_id], near, plural=entity["kind"] == "weapon",
+                metonym=False, fuzzy=FUZZY)  # fmt: skip
 
     keys = list(patterns)
     values = [patterns[k] for k in keys]
@@ -325,10 +340,10 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
     return Matcher(
         any_case=automaton(any_case),
         any_case_ids=np.array([p for _, p, _ in any_case], dtype=np.int64),
-        any_case_variant=np.array([g for _, _, g in any_case], dtype=bool),
+        any_case_variant=np.array([g for _, _, g in any_case], dtype=np.int8),
         exact=automaton(exact),
         exact_ids=np.array([p for _, p, _ in exact], dtype=np.int64),
-        exact_variant=np.array([g for _, _, g in exact], dtype=bool),
+        exact_variant=np.array([g for _, _, g in exact], dtype=np.int8),
         entity=np.array([v["entity"] for v in values], dtype=np.int64),
         plural=np.array([v["plural"] for v in values], dtype=bool),
         metonym=np.array([v["metonym"] for v in values], dtype=bool),

@@ -196,9 +196,31 @@ def decide(
                     (index, f"context: {hit.group(0)!r} in its {rule.within}")
                 )
                 decisions.keep[index] = False
+    _near_names_beside_the_name(found, entity, entities, decisions)
     _names_inside_names(found, entity, entities, text, decisions)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
+
+
+FUZZY = 2  # the match code of a spelling from the near-name pass (schema.MATCH_KINDS)
+
+
+def _near_names_beside_the_name(found: dict, entity: np.ndarray, entities, decisions: Decisions):
+    """A near spelling ("Zelanski") counts only in a document that names the entity exactly
+    or by a generated variant too: names sit near other names ("Radcliffe", "Dominic")."""
+    match = found.get("match")
+    if match is None or not (match == FUZZY).any():
+        return
+    rows = found["row"]
+    named = {(r, e) for r, e, m in zip(rows.tolist(), entity.tolist(), match.tolist(),
+                                        strict=True) if m != FUZZY}  # fmt: skip
+    names = entities["name"].to_numpy()
+    for index in np.flatnonzero((match == FUZZY) & decisions.keep).tolist():
+        if (int(rows[index]), int(entity[index])) not in named:
+            decisions.keep[index] = False
+            decisions.excluded.append(
+                (index, f"near name: {names[entity[index]]} not named exactly in the document")
+            )
 
 
 def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisions: Decisions):
