@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import yaml
 from nltk.stem import PorterStemmer
@@ -94,6 +95,20 @@ def action_words(
     after a determiner ("the transfer"), where the word names the action as a noun.
     """
     lexicon = lexicon or load_action_lexicon()
+    _LEXICONS.setdefault(id(lexicon), lexicon)
+    found = _action_words(sentence, id(lexicon))
+    if not offset:
+        return list(found)
+    return [(start + offset, end + offset, *rest) for start, end, *rest in found]
+
+
+_LEXICONS: dict[int, ActionLexicon] = {}
+
+
+@lru_cache(maxsize=4096)
+def _action_words(sentence: str, lexicon_id: int) -> tuple[tuple[int, int, str, str, bool], ...]:
+    # One pass per sentence: link_verb and pair_roles read the same sentence for each pair.
+    lexicon = _LEXICONS[lexicon_id]
     tokens = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(sentence)]
     found = []
     for i, (start, end, word) in enumerate(tokens):
@@ -116,8 +131,8 @@ def action_words(
             action = None
         if action is not None:
             nominal = i > 0 and tokens[i - 1][2] in DETERMINERS
-            found.append((start + offset, verb_end + offset, collapse(verb), action, nominal))
-    return found
+            found.append((start, verb_end, collapse(verb), action, nominal))
+    return tuple(found)
 
 
 def _token_distance(sentence: str, a: int, b: int) -> int:
@@ -260,8 +275,7 @@ _OBJECT_ROLES = {"deliver": "recipient", "pledge": "recipient", "attack": "targe
 _OBJECT_NOT_RECIPIENT = frozenset("buy bought purchase procure".split())
 
 
-@dataclass(frozen=True)
-class Roles:
+class Roles(NamedTuple):
     """The roles of one actor-weapon pair in its clause (see :func:`pair_roles`)."""
 
     actor_role: str  # this pair's actor: agent, recipient, target, source or unknown
@@ -277,8 +291,7 @@ class Roles:
 UNRESOLVED = Roles(ROLE_UNKNOWN, "", NO_ACTION, "", "", "", False, "")
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     word: str  # lower-cased
@@ -286,18 +299,23 @@ class _Token:
 
 
 def _tokens(sentence: str, spans: list[tuple[int, int]]) -> list[_Token]:
+    """Tokens with the index of the mention each overlaps (``spans`` sorted by start)."""
     tokens = []
+    j = 0
     for match in _TOKEN.finditer(sentence):
         start, end = match.span()
-        inside = next((i for i, (s, e) in enumerate(spans) if start < e and s < end), -1)
+        while j < len(spans) and spans[j][1] <= start:
+            j += 1  # mentions wholly before this token are done with
+        inside = next(
+            (
+                k
+                for k in range(j, min(j + 3, len(spans)))
+                if spans[k][0] < end and start < spans[k][1]
+            ),
+            -1,
+        )
         tokens.append(_Token(start, end, match.group().lower().replace("’", "'"), inside))
     return tokens
-
-
-def _mention_range(tokens: list[_Token], index: int) -> tuple[int, int]:
-    """First and last token positions of mention ``index`` (-1, -1 when no token)."""
-    where = [i for i, token in enumerate(tokens) if token.mention == index]
-    return (where[0], where[-1]) if where else (-1, -1)
 
 
 def _is_break(token: _Token, *, comma: bool) -> bool:
@@ -314,7 +332,11 @@ class _Clause:
         self.sentence = sentence
         self.mentions = mentions
         self.tokens = _tokens(sentence, [(s, e) for s, e, _, _ in mentions])
-        self.ranges = [_mention_range(self.tokens, i) for i in range(len(mentions))]
+        self.ranges = [(-1, -1)] * len(mentions)
+        for i, token in enumerate(self.tokens):
+            if token.mention >= 0:
+                first = self.ranges[token.mention][0]
+                self.ranges[token.mention] = (i if first < 0 else first, i)
         by_start = {token.start: i for i, token in enumerate(self.tokens)}
         self.hits: list[tuple[int, str, str, bool]] = []  # token index, verb, class, nominal
         for start, _end, verb, action, nominal in action_words(sentence, 0, lexicon):
@@ -325,8 +347,10 @@ class _Clause:
                 # "missile strikes", "drone attacks": after a weapon the word is a noun.
                 previous = self.tokens[i - 1] if i > 0 else None
                 word = self.tokens[i].word
-                if previous is not None and previous.mention >= 0 and not (
-                    word.endswith(("ed", "ing")) or word in _PARTICIPLES
+                if (
+                    previous is not None
+                    and previous.mention >= 0
+                    and not (word.endswith(("ed", "ing")) or word in _PARTICIPLES)
                 ):  # but "missiles provided by" is a participle
                     nominal = nominal or self.mentions[previous.mention][2] == "weapon"
                 self.hits.append((i, verb, action, nominal))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import astuple
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ from analysis.kwic import SentenceTexts, collapse, located_mentions, unique_text
 from analysis.schema import FIELDS, NO_ACTION, require_columns
 
 # The roles of each pair in its clause (analysis.actions.pair_roles).
-ROLE_COLUMNS = list(Roles.__dataclass_fields__)
+ROLE_COLUMNS = list(Roles._fields)
 PAIR_COLUMNS = [
     "doc_id",
     "date",
@@ -187,7 +186,7 @@ def cooccurrence(
                 lexicon=lexicon,
             )
             rows.append(
-                (row.field_a, row.sentence_id_a, verb, action, *astuple(roles),
+                (row.field_a, row.sentence_id_a, verb, action, *roles,
                  collapse(sentence_a))
             )  # fmt: skip
             continue
@@ -203,7 +202,7 @@ def cooccurrence(
             else (row.field_w, sentence_w, sentence_a)
         )
         joined = collapse(first).strip() + " … " + collapse(second).strip()
-        rows.append((field, pd.NA, "", NO_ACTION, *astuple(UNRESOLVED), joined))
+        rows.append((field, pd.NA, "", NO_ACTION, *UNRESOLVED, joined))
     labels = pd.DataFrame(
         rows,
         columns=["field", "sentence_id", "verb", "action_class", *ROLE_COLUMNS, "sentence"],
