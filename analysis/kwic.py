@@ -276,7 +276,7 @@ def evidence_sample(
     end: Any = None,
     per_period: int = 3,
     periods: int | None = None,
-    undated: bool = True,
+    undated: bool = False,
     width: int = 60,
 ) -> pd.DataFrame:
     """The evidence behind a chart: a few sentences for each entity and period, peaks first.
@@ -295,8 +295,9 @@ def evidence_sample(
     per_period : rows kept for each entity and period.
     periods : keep only the ``periods`` periods with most mentions of each entity (its peaks);
         None keeps every period with a mention, so every linked point has its anchor.
-    undated : keep the mentions in undated documents as one more group (period NaT, anchor
-        ``...-undated``), ranked after every dated period: a bar chart counts them too.
+    undated : also keep the mentions in undated documents, as one more group (period NaT,
+        anchor ``...-undated``) ranked after every dated period: a bar chart of totals counts
+        them, so its links need them; a time chart does not place them (the default).
     width : as in :func:`evidence`.
 
     Returns

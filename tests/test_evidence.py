@@ -455,16 +455,16 @@ def test_evidence_sample_covers_each_entitys_peaks_first(mentions, documents):
         ("B", "text"),
     ]
     assert sample["anchor"].tolist() == ["ev-trump-2025-06-30"] * 2 + ["ev-trump-2025-07-14"]
-    peaks = evidence_sample(mentions, documents, freq="W", periods=1, per_period=9, undated=False)
+    peaks = evidence_sample(mentions, documents, freq="W", periods=1, per_period=9)
     # one period per entity: its busiest; the undated document C is left out
     assert peaks.groupby("entity_id")["period"].nunique().max() == 1
     assert "C" not in set(peaks["doc_id"])
-    # with undated=True (the default) C is one more group, after the dated periods
-    russia = evidence_sample(mentions, documents, entities="russia", freq="W")
+    # with undated=True C is one more group, after the dated periods
+    russia = evidence_sample(mentions, documents, entities="russia", freq="W", undated=True)
     assert russia["anchor"].tolist() == ["ev-russia-2025-06-30", "ev-russia-undated"]
     assert russia["period_rank"].tolist() == [1, 2]
     assert set(peaks.loc[peaks["entity_id"] == "ukraine", "period"]) == {T("2025-06-30")}
-    window = evidence_sample(mentions, documents, freq="W", start="2025-07-10", undated=False)
+    window = evidence_sample(mentions, documents, freq="W", start="2025-07-10")
     assert set(window["doc_id"]) == {"B"}
     with pytest.raises(InputError, match="per_period"):
         evidence_sample(mentions, documents, per_period=0)
@@ -495,7 +495,8 @@ def test_evidence_by_period_anchors_every_linked_point(mentions, documents):
     corpus = corpus_over_time(documents, freq="W")
     fig = plots.plot_timeline_with_corpus(series, corpus, links=True, classes=["drone"])
     hrefs = set(re.findall(r'<a xlink:href="#([^"]+)"', plots.svg_links(fig)))
-    markup = str(evidence_by_period(evidence_sample(mentions, documents, freq="W")))
+    sample = evidence_sample(mentions, documents, freq="W", undated=True)  # bars count them
+    markup = str(evidence_by_period(sample))
     ids = set(re.findall(r' id="([^"]+)"', markup))
     assert "ev-trump-2025-06-30" in hrefs and "ev-patriot-2025-07-14" in hrefs
     assert hrefs <= ids  # every link lands
