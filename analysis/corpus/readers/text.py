@@ -128,16 +128,7 @@ def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[st
             notes.append("front matter has no closing '---', so it was read as text")
         else:
             body_start = min(closing.end() + 1, len(text))
-            loader = _FrontMatterLoader(text[after_first : closing.start()])
-            try:
-                loaded = loader.get_single_data()
-            except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-                problem = (str(error).splitlines() or [type(error).__name__])[0]
-                notes.append(f"front matter ignored: not valid YAML ({problem})")
-                loaded = None
-            finally:
-                loader.dispose()
-            notes.extend(loader.notes)
+            loaded = _load_front_matter(text[after_first : closing.start()], notes)
             if isinstance(loaded, dict):
                 meta = _front_matter_roles(loaded)
             elif loaded is not None:
@@ -152,7 +143,34 @@ def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[st
     return title, body, date_raw, {key: meta[key] for key in ("source", "url") if key in meta}
 
 
-class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: 5x faster
+_YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError, RecursionError)
+
+
+def _load_front_matter(source: str, notes: list[str]):
+    """The front matter's YAML (None when it is not YAML, with a note), read by libyaml when
+    installed (5x faster) and by PyYAML's own parser when libyaml refuses it (e.g. escaped
+    UTF-16 surrogate halves, which PyYAML keeps for :func:`repair_surrogates`)."""
+    loaders = [_PyFrontMatterLoader]
+    if _CFrontMatterLoader is not None:
+        loaders.insert(0, _CFrontMatterLoader)
+    for number, loader_class in enumerate(loaders, 1):
+        loader = loader_class(source)
+        try:
+            loaded = loader.get_single_data()
+        except _YAML_ERRORS as error:
+            if number < len(loaders):
+                continue
+            problem = (str(error).splitlines() or [type(error).__name__])[0]
+            notes.append(f"front matter ignored: not valid YAML ({problem})")
+            return None
+        finally:
+            loader.dispose()
+        notes.extend(loader.notes)
+        return loaded
+    return None
+
+
+class _FrontMatterRules:
     """YAML's safe loader, except that a value that looks like a date but is none
     (``updated: 2025-02-30``) is kept as text with a note naming its key, instead of aborting
     the load with "day is out of range for month"."""
@@ -184,9 +202,22 @@ class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # liby
         return super().construct_mapping(node, deep=deep)
 
 
-_FrontMatterLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_lenient_timestamp
+class _PyFrontMatterLoader(_FrontMatterRules, yaml.SafeLoader):
+    pass
+
+
+_PyFrontMatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FrontMatterRules.construct_lenient_timestamp
 )
+_CFrontMatterLoader = None
+if hasattr(yaml, "CSafeLoader"):
+
+    class _CFrontMatterLoader(_FrontMatterRules, yaml.CSafeLoader):  # noqa: F811
+        pass
+
+    _CFrontMatterLoader.add_constructor(
+        "tag:yaml.org,2002:timestamp", _FrontMatterRules.construct_lenient_timestamp
+    )
 
 
 def _front_matter_roles(loaded: dict) -> dict[str, str]:
