@@ -417,6 +417,8 @@ def test_whitehouse_evidence_shows_what_was_counted(whitehouse_path):
         "intercept",
         "attack",
         "request",
+        "receive",
+        "use",
         "none",
     }
 
