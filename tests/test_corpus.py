@@ -189,13 +189,13 @@ def test_mixed_folder_exclusions_are_listed_with_reasons():
         ("items.json", 2, "not a JSON object"),
         ("items.jsonl", 3, "not valid JSON"),
         ("items.jsonl", 4, "not a JSON object"),
-        ("notes.rtf", None, "unsupported file type '.rtf'"),
+        ("notes.odt", None, "unsupported file type '.odt'"),
     ]
 
 
 def test_counted_in_equals_counted_out_plus_exclusions():
     documents = load(MIXED)
-    # Inputs by hand: 5 text files + 2 CSV + 2 TSV + 4 JSONL + 2 JSON items + 1 .rtf = 16.
+    # Inputs by hand: 5 text files + 2 CSV + 2 TSV + 4 JSONL + 2 JSON items + 1 .odt = 16.
     assert len(documents) + len(documents.attrs["excluded"]) == 16
 
 
@@ -396,8 +396,8 @@ def test_empty_folder(tmp_path):
 
 
 def test_unsupported_file_given_by_name(tmp_path):
-    doc = write(tmp_path / "report.docx", "not really a docx")
-    with pytest.raises(InputError, match=r"report.docx: unsupported file type '.docx'"):
+    doc = write(tmp_path / "report.odt", "not really an OpenDocument file")
+    with pytest.raises(InputError, match=r"report.odt: unsupported file type '.odt'"):
         load(doc)
 
 
@@ -676,7 +676,7 @@ def test_summarize_corpus_on_the_mixed_fixture():
     assert "undated: 4 (c2, delta, items:2, rows:2)" in lines
     assert "documents with warnings: 1 (bad date 1)" in lines
     assert "excluded inputs: 4" in lines
-    assert any("unsupported file type '.rtf'" in line for line in lines)
+    assert any("unsupported file type '.odt'" in line for line in lines)
     assert len(lines) <= 25
 
 
