@@ -789,3 +789,12 @@ def test_surrogate_escapes_are_joined_or_flagged_never_a_crash(tmp_path):
         assert "replacement character U+FFFD" in documents.loc[doc_id, "warnings"]
     assert documents.loc["d", "warnings"] == ""
     assert "replacement character 3" in summarize_corpus(documents.reset_index())
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_default_limit_loads(tmp_path):
+    # The Kremlin releases hold articles of more than 128 KB in one cell.
+    body = "Zelensky met NATO. " * 10_000  # 190,000 characters
+    (tmp_path / "long.csv").write_text(f"id,date,text\nk1,2022-03-01,{body}\n", encoding="utf-8")
+    documents = load(tmp_path / "long.csv")
+    assert documents["doc_id"].tolist() == ["k1"]
+    assert documents["text"].iloc[0] == body

@@ -16,6 +16,8 @@ from analysis.corpus.readers.base import Source, decoded_text, stem
 from analysis.corpus.readers.columns import as_roles, table_records
 from analysis.errors import InputError
 
+_FIELD_LIMIT = 2**31 - 1  # the largest the csv module accepts on every platform
+
 
 def read_csv(source: Source) -> pd.DataFrame:
     """A ``.csv`` file: one document per data row (row counting from 1)."""
@@ -30,6 +32,7 @@ def read_tsv(source: Source) -> pd.DataFrame:
 def _read_delimited(source: Source, separator: str) -> pd.DataFrame:
     text, note = decoded_text(source)
     display = source.display
+    csv.field_size_limit(_FIELD_LIMIT)  # an article's text is one cell: far over csv's 128 KB
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     try:
         header = next(reader, None)
