@@ -103,7 +103,7 @@ def test_all_notebooks_take_the_same_parameters():
     assert all(value == first for value in names.values()), names
     assert {"corpus", "freq", "normalize", "top_n", "engine"} <= set(first)
     freq = signatures[IDS[0]]["freq"]
-    assert freq["inferred_type_name"] == "str" and freq["default"] == '"W"'
+    assert freq["inferred_type_name"] == "str" and freq["default"] == '"auto"'
 
 
 # --- execution ------------------------------------------------------------------------------

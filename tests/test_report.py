@@ -30,7 +30,7 @@ def test_default_registry_names_existing_notebooks_and_expands_batches():
         assert (config.NOTEBOOKS_DIR / spec.notebook).exists(), spec.notebook
     actors = next(spec for spec in specs if spec.name == "mentions-actors")
     assert actors.parameters["kinds"] == ["actor"]
-    assert actors.parameters["freq"] == "W"  # from defaults
+    assert actors.parameters["freq"] == "auto"  # from defaults: chosen from the span
 
 
 def write_registry(tmp_path: Path, text: str) -> Path:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.engines import check_engine
-from analysis.periods import in_window_or_undated
+from analysis.periods import in_window_or_undated, resolve_freq
 from analysis.report.exports import export_frame, with_data
 from analysis.report.html import Html, escape, footer, html_table, kwic_table
 from analysis.store import corpus_hash  # the store's hash: the same corpus, the same digest
@@ -82,13 +82,15 @@ class ReportContext:
         self.top_n = int(parameters.get("top_n") or 8)
         if corpus_sha256:
             self.__dict__["corpus_sha256"] = corpus_sha256  # the store's manifest knows it
-        self.freq = str(parameters.get("freq") or "W")
         self.normalize = str(parameters.get("normalize") or "count")
         self.start = parameters.get("start") or None
         self.end = parameters.get("end") or None
         self.entities = _text_list(parameters.get("entities"))
         self.kinds = _text_list(parameters.get("kinds"))
         self.selection = self._select_documents(documents)
+        # "auto" (or empty): the frequency the span calls for (periods.auto_freq)
+        self.freq = resolve_freq(parameters.get("freq"), self.selection["date"], self.start,
+                                 self.end)  # fmt: skip
         self.mentions = self._select_mentions(all_mentions)
         self.unmatched = self._unmatched()
         self.notes: list[str] = []

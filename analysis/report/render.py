@@ -487,14 +487,14 @@ def _no_progress_bars_in_kernels():
 
 def _check_selection(selection: dict[str, Any] | None) -> dict[str, Any]:
     """The command line's selection parameters, checked before anything loads."""
-    from analysis.periods import parse_freq
+    from analysis.periods import resolve_freq
 
     chosen = {k: v for k, v in (selection or {}).items() if v is not None}
     unknown = set(chosen) - set(SELECTION_PARAMETERS)
     if unknown:
         raise InputError(f"report parameters: unknown {', '.join(sorted(unknown))}")
     if chosen.get("freq"):
-        parse_freq(chosen["freq"])
+        resolve_freq(chosen["freq"])  # "auto" or a known frequency, else a one-line error
     if "top_n" in chosen and int(chosen["top_n"]) < 1:
         raise InputError(f"top_n: {chosen['top_n']} (expected a whole number >= 1)")
     return chosen
