@@ -45,6 +45,7 @@ _EXPORTS = (
 _NO_TEXT = "{} export: no article text, only the title is searched"
 _GDELT_DAY = "seendate: the day GDELT first saw the article (UTC), not the outlet's own date"
 _TRUNCATED = r"\s*(?:\u2026|\.\.\.)?\s*\[\+(\d+) chars\]\s*$"  # NewsAPI's cut-off content
+_TRUNCATED_REACH = 64  # characters at a text's end that may hold it
 
 
 def export_shape(columns: Iterable[str]) -> str:
@@ -243,13 +244,17 @@ def table_records(roles: pd.DataFrame, *, display: str, stem: str, note: str) ->
 def _export_rules(roles: pd.DataFrame, text: pd.Series, notes: list[list[str]]):
     """An export's text and notes: NewsAPI's "... [+2481 chars]" cut off the text with a note
     on the document; an export without article text gets a note saying only titles count."""
-    cut = text.str.extract(_TRUNCATED, expand=False)
-    for position in np.flatnonzero(cut.notna().to_numpy()):
+    # Only a text's last characters can hold the marker: searching whole articles for it
+    # took 13 s on 14k White House texts.
+    cut = text.str[-_TRUNCATED_REACH:].str.extract(_TRUNCATED, expand=False)
+    marked = cut.notna().to_numpy()
+    for position in np.flatnonzero(marked):
         notes[position].append(
             f"text truncated by the export: {cut.iloc[position]} more characters not included"
         )
-    if cut.notna().any():
-        text = text.str.replace(_TRUNCATED, "", regex=True)
+    if marked.any():
+        text = text.copy()
+        text[marked] = text[marked].str.replace(_TRUNCATED, "", regex=True)
     if "text" not in roles.columns and roles.attrs.get("shape"):
         for row_notes in notes:
             row_notes.append(_NO_TEXT.format(roles.attrs["shape"]))
