@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.plots import plot_timeline_with_corpus, show
 from analysis.report.context import ReportContext
-from analysis.report.html import Html, evidence_by_period, footer
+from analysis.report.html import Html, evidence_by_period
 from analysis.timeline import corpus_over_time, mentions_over_time
 
 FREQUENCIES = (("day", "D"), ("week", "W"), ("month", "M"))
@@ -319,14 +319,8 @@ class Explorer:
 
     def footer_html(self) -> Html:
         """The reproducibility footer with the widgets' current values as parameters."""
-        context = self.context
-        return footer(
+        return self.context.footer(
             self.parameters,
-            corpus=str(context.source),
-            documents=len(context.documents),
-            corpus_sha256=context.corpus_sha256,
-            gazetteer_hash=context.gazetteer.hash,
-            gazetteer_sources=context.gazetteer.sources,
             status="interactive view: the parameters are the controls' current values",
         )
 

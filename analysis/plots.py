@@ -1408,6 +1408,20 @@ def _role_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     return bars, int(attrs.get("resolved", len(bars))), int(attrs.get("pairs", len(bars)))
 
 
+def _finish_action_bars(ax, labels: list[str], totals, scope: str) -> None:
+    """The horizontal action bars' labels, totals, axes and legend (both action charts)."""
+    for row, total in enumerate(totals):
+        ax.text(total, row, f" {total:,.0f}", va="center", fontsize="small")
+    ax.set_yticks(np.arange(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(x=0.1)
+    ax.set_xlabel(f"{scope}s")
+    ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
 def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -> Axes:
     scope = pairs.attrs.get("scope", "sentence")
     statements, resolved, total = _role_statements(pairs)
@@ -1435,16 +1449,7 @@ def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -
                     edgecolor=colours[action], hatch="///" if negated else None,
                     label=f"not {action}" if negated else action,
                 )  # fmt: skip
-    for row, total_count in enumerate(shown["count"]):
-        ax.text(total_count, row, f" {total_count:,.0f}", va="center", fontsize="small")
-    ax.set_yticks(y, list(shown["label"]))
-    ax.set_ylim(len(shown) - 0.5, -0.5)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.margins(x=0.1)
-    ax.set_xlabel(f"{scope}s")
-    ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _finish_action_bars(ax, list(shown["label"]), shown["count"], scope)
     _set_title(
         ax, title + (f" (top {top_n} of {len(statements)})" if len(statements) > top_n else "")
     )
@@ -1530,16 +1535,7 @@ def plot_cooccurrence(
             colour = OTHER_COLOUR if action == NO_ACTION_LABEL else PALETTE[index % len(PALETTE)]
             ax.barh(y, values, left=left, height=0.7, color=colour, label=action)
             left += values
-        for row, total in enumerate(left):
-            ax.text(total, row, f" {total:,.0f}", va="center", fontsize="small")
-        ax.set_yticks(y, list(wide.index))
-        ax.set_ylim(len(wide) - 0.5, -0.5)
-        ax.grid(axis="y", visible=False)
-        ax.grid(axis="x", visible=True)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.margins(x=0.1)
-        ax.set_xlabel(f"{scope}s")
-        ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        _finish_action_bars(ax, list(wide.index), left, scope)
         _set_title(ax, title)
         return ax
 

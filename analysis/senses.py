@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.schema import MATCH_KINDS
 from analysis.text.sentences import sentences_around
 
 _REACH = 80  # characters looked at before or after a mention for ``within: next/previous``
@@ -202,7 +203,7 @@ def decide(
     return decisions
 
 
-FUZZY = 2  # the match code of a spelling from the near-name pass (schema.MATCH_KINDS)
+FUZZY = MATCH_KINDS.index("fuzzy")  # the match code of a spelling from the near-name pass
 
 
 def _near_names_beside_the_name(found: dict, entity: np.ndarray, entities, decisions: Decisions):

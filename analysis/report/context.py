@@ -328,15 +328,17 @@ class ReportContext:
         shown = kwic_table(rows, limit=limit, caption=f"{len(rows):,} {what}")
         return Html(shown.markup + self.export(rows, name, label="all the evidence").markup)
 
-    def footer(self) -> Html:
-        """The reproducibility footer of this report."""
+    def footer(self, parameters: dict[str, Any] | None = None, **extra: Any) -> Html:
+        """The reproducibility footer of this report (``parameters``: other values than the
+        report's, as the explorer's controls; ``extra`` goes to :func:`html.footer`)."""
         return footer(
-            self.parameters,
+            self.parameters if parameters is None else parameters,
             corpus=str(self.source),
             documents=len(self.documents),
             corpus_sha256=self.corpus_sha256,
             gazetteer_hash=self.gazetteer.hash,
             gazetteer_sources=self.gazetteer.sources,
+            **extra,
         )
 
 
