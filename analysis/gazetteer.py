@@ -39,7 +39,7 @@ words right after or right before it ("US military" + "aid"; "assault" + "weapon
 
 ENTITY_KEYS = (
     "id", "name", "kind", "category", "parent", "aliases", "case", "exclusions", "metonyms",
-    "wikidata", "transliterated", "title_case", "context", "replace",
+    "wikidata", "transliterated", "title_case", "context", "shared", "domains", "replace",
 )  # fmt: skip
 CONTEXT_KEYS = ("aliases", "require", "veto", "within")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
@@ -329,8 +329,9 @@ def _entity_from_mapping(raw, *, path: str, number: int, problems: list[str]) ->
             problems.append(f"{where}: field {key!r} must be one value, got {raw[key]!r:.60}")
             continue
         record[key] = normalise_alias(raw[key])
-    for key in ("aliases", "exclusions", "metonyms"):
+    for key in ("aliases", "exclusions", "metonyms", "shared", "domains"):
         record[key] = _as_tuple(raw.get(key), where=where, name=key, problems=problems)
+    record["domains"] = tuple(d.lower().lstrip(".") for d in record["domains"])
     if raw.get("wikidata") not in (None, ""):
         wikidata = str(raw["wikidata"]).strip()
         if _WIKIDATA.fullmatch(wikidata):
@@ -622,8 +623,8 @@ def _merge(
                     "title_case"):  # fmt: skip
             if key in record:
                 merged[key] = record[key]
-        for key in ("aliases", "exclusions", "metonyms"):
-            merged[key] = tuple(dict.fromkeys(old[key] + record[key]))
+        for key in ("aliases", "exclusions", "metonyms", "shared", "domains"):
+            merged[key] = tuple(dict.fromkeys(old.get(key, ()) + record.get(key, ())))
         # Rules are dicts (not hashable): kept in order, a repeated one once.
         merged["context"] = tuple(
             {
@@ -675,6 +676,21 @@ def _validate(records: dict[str, dict], problems: list[str]) -> None:
                         f"{where}: alias {variant!r} is claimed by both {owner!r} and {entity_id!r}"
                     )
                 claimed[key] = entity_id
+    family = {i: (r["category"], r["parent"]) for i, r in records.items()}
+    for entity_id, record in records.items():
+        record.setdefault("shared", ())
+        record.setdefault("domains", ())
+        for alias in record["shared"]:
+            owner = claimed.get(alias.casefold())
+            if owner is not None:
+                problems.append(
+                    f"{record['_where']}: shared alias {alias!r} is also an alias of {owner!r}"
+                )
+        if record["shared"] and not owner_state(entity_id, family):
+            problems.append(
+                f"{record['_where']}: shared aliases need an owner: a 'parent' chain that reaches "
+                "a state"
+            )
     for record in records.values():
         parent = record["parent"]
         if parent and parent not in records:
@@ -684,6 +700,20 @@ def _validate(records: dict[str, dict], problems: list[str]) -> None:
                 f"{record['_where']}: parent {parent!r} is a {records[parent].get('kind')}, "
                 f"not a {record.get('kind')}"
             )
+
+
+def owner_state(entity_id: str, family: dict[str, tuple[str, str]]) -> str:
+    """The state an entity belongs to: itself when it is one, else the first state up its
+    ``parent`` chain ("us-navy" -> "us-armed-forces" -> "united-states"); "" when none.
+    ``family`` maps each id to its (category, parent)."""
+    seen = set()
+    while entity_id in family and entity_id not in seen:
+        seen.add(entity_id)
+        category, parent = family[entity_id]
+        if category == "state":
+            return entity_id
+        entity_id = parent
+    return ""
 
 
 def load_gazetteer(
@@ -767,6 +797,8 @@ def _load(files: tuple[Path, ...], signature: tuple) -> Gazetteer:
             "transliterated": r["transliterated"],
             "title_case": r["title_case"],
             "context": tuple(r["context"]),
+            "shared": tuple(r["shared"]),
+            "domains": tuple(r["domains"]),
         }
         for r in sorted(records.values(), key=lambda r: r["id"])
     ]
@@ -812,7 +844,7 @@ def lint(gazetteer: Gazetteer) -> list[str]:
             notes.append(f"{row.id}: category {row.category!r} is not a standard {row.kind} one")
         if not row.category:
             notes.append(f"{row.id}: no category")
-        aliases_folded = [a.casefold() for a in row.aliases + row.metonyms]
+        aliases_folded = [a.casefold() for a in row.aliases + row.metonyms + tuple(row.shared)]
         for phrase in row.exclusions:
             if not any(a in phrase.casefold() for a in aliases_folded):
                 notes.append(f"{row.id}: exclusion {phrase!r} contains none of its aliases")

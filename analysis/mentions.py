@@ -214,7 +214,9 @@ class Matcher:
     (a mention's ``match`` is then "variant"). ``entity[p]`` is the row of ``entities`` for
     pattern p, or -1 for an exclusion phrase; ``plural[p]`` whether "-s"/"-es" may follow;
     ``metonym[p]`` whether it is a metonym alias; ``alias[p]`` the alias it comes from (the
-    exclusion phrase for an exclusion, listed in the excluded table).
+    exclusion phrase for an exclusion, listed in the excluded table). ``family[p]`` lists the
+    entities sharing pattern p ("Navy": the US, Russian, Ukrainian navies), of which the sense
+    rules choose one by the mention's owner state.
     """
 
     any_case: ahocorasick_rs.BytesAhoCorasick | None
@@ -228,6 +230,7 @@ class Matcher:
     metonym: np.ndarray
     alias: tuple
     entities: pd.DataFrame
+    family: dict[int, tuple[int, ...]]
 
 
 # How a form matches, by its code in the automata (the order of schema.MATCH_KINDS).
@@ -266,13 +269,20 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
     patterns: dict[bytes, dict] = {}
     entities = gazetteer.entities.reset_index(drop=True)
 
-    def add(alias, row, entity, *, plural, metonym, label="", fuzzy=EXACT):
+    def add(alias, row, entity, *, plural, metonym, label="", fuzzy=EXACT, shared=False):
         for form, generated in _alias_forms(normalise_alias(alias), entity):
             view = _view_of(form)
             if not view:
                 continue
             key = view.lower()
             entry = patterns.get(key)
+            if shared:
+                members = family.setdefault(key, [])
+                if row in members:
+                    continue  # another form of this alias already added it
+                members.append(row)
+                if entry is not None:
+                    continue  # the first member's pattern stands for the family
             if entry is None or (entry["entity"] == -1 and row != -1):
                 entry = patterns[key] = {
                     "entity": row,
@@ -302,6 +312,13 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
         if metonyms:
             for alias in entity.metonyms:
                 add(alias, row, entity, plural=False, metonym=True)
+    family: dict[bytes, list[int]] = {}
+    for row, entity in enumerate(entities.itertuples(index=False)):
+        # Shared names are capitalised: "Navy", "Senate" as written or in capitals, never
+        # "navy" (whatever case rule the entity's own aliases follow).
+        named = entity._replace(case="auto")
+        for alias in getattr(entity, "shared", None) or ():
+            add(alias, row, named, plural=False, metonym=False, shared=True)
     for entity in entities.itertuples(index=False):
         plain = entity._replace(transliterated=False, title_case=False)
         for phrase in entity.exclusions:
@@ -349,6 +366,9 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
         metonym=np.array([v["metonym"] for v in values], dtype=bool),
         alias=tuple(v["alias"] for v in values),
         entities=entities,
+        family={
+            p: tuple(family[key]) for p, key in enumerate(keys) if key in family
+        },
     )
 
 
@@ -861,7 +881,7 @@ def extract(
     del scanned
     entities = matcher.entities
     found, refused = _decide_senses(found, docs, names, matcher)
-    entity_row = matcher.entity[found["pattern"]]
+    entity_row = found["entity"]
     if "date" in docs.columns:
         dates = docs["date"].astype("datetime64[ns]").to_numpy()
     else:
@@ -907,7 +927,7 @@ def extract(
                 "start": refused["start"],
                 "end": refused["end"],
                 "surface": pd.array(refused["surface"], dtype="str"),
-                "entity_id": _take_strings(entities["id"], matcher.entity[refused["pattern"]]),
+                "entity_id": _take_strings(entities["id"], refused["entity"]),
                 "excluded_by": pd.array(refused["reason"], dtype="str"),
             }
         )
@@ -961,7 +981,12 @@ def _decide_senses(
         return value if isinstance(value, str) else ""
 
     entity = matcher.entity[found["pattern"]]
-    decisions = decide(found, entity, matcher.alias, matcher.entities, text, len(names))
+    urls = docs["url"].to_numpy(dtype=object) if "url" in docs.columns else None
+    decisions = decide(
+        found, entity, matcher.alias, matcher.entities, text, len(names),
+        family=matcher.family, urls=urls,
+    )  # fmt: skip
+    found["entity"] = decisions.entity
     refused_at = np.array([i for i, _ in decisions.excluded], dtype=np.int64)
     refused = {c: v[refused_at] for c, v in found.items() if c != "surface"}
     refused["surface"] = found["surface"].take(pa.array(refused_at, pa.int64()))

@@ -65,6 +65,10 @@ ENTITY_COLUMNS = [
     "transliterated",  # True: transliteration variants of the aliases are generated
     "title_case",  # True: ALL-CAPS acronyms also match in title case ("Nato", "Himars")
     "context",  # tuple of rules {aliases, require, veto, within}: senses decided by context
+    "shared",  # tuple of aliases shared with the same body of other states ("Navy", "Senate"):
+    # counted as this entity only when the mention's owner state is this entity's state
+    "domains",  # tuple of a state's top-level web domains ("ru"; "gov", "mil"): a document
+    # published there has this state as its home (the owner of its bare "Navy", "Senate")
 ]
 
 KINDS = ("actor", "weapon")

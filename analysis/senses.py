@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.gazetteer import owner_state
 from analysis.schema import MATCH_KINDS
 from analysis.text.sentences import sentences_around
 
@@ -65,12 +66,14 @@ class Decisions:
 
     keep : mentions still counted.
     end : their end offsets (a system absorbing its class noun ends after the noun).
+    entity : their entities (a shared alias such as "Navy" takes its owner state's body).
     surfaces : new surfaces of the mentions whose span grew, by index.
     excluded : (index, reason) of every mention the rules refused.
     """
 
     keep: np.ndarray
     end: np.ndarray
+    entity: np.ndarray
     surfaces: dict[int, str] = field(default_factory=dict)
     excluded: list[tuple[int, str]] = field(default_factory=list)
 
@@ -159,6 +162,9 @@ def decide(
     entities,
     text: Callable[[int, int], str],
     n_fields: int,
+    *,
+    family: dict[int, tuple[int, ...]] | None = None,
+    urls: np.ndarray | None = None,
 ) -> Decisions:
     """Apply the rules to the found mentions.
 
@@ -171,9 +177,13 @@ def decide(
     entities : the gazetteer's entities frame (uses kind, parent, context).
     text : ``text(row, field)``, the field's text of a document.
     n_fields : how many fields a document has (a document rule reads them all).
+    family : the entities sharing each shared pattern ("Navy"), see :func:`_owners`.
+    urls : each document's url (its home state is read from the web domain), or None.
     """
     n = len(entity)
-    decisions = Decisions(keep=np.ones(n, dtype=bool), end=found["end"].copy())
+    decisions = Decisions(
+        keep=np.ones(n, dtype=bool), end=found["end"].copy(), entity=entity.copy()
+    )
     if not n:
         return decisions
     pattern_alias = np.array([a.casefold() for a in alias], dtype=object)
@@ -197,10 +207,148 @@ def decide(
                     (index, f"context: {hit.group(0)!r} in its {rule.within}")
                 )
                 decisions.keep[index] = False
+    if family:
+        _owners(found, family, entities, text, urls, decisions)
+    entity = decisions.entity
     _near_names_beside_the_name(found, entity, entities, decisions)
     _names_inside_names(found, entity, entities, text, decisions)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
+
+
+_POSSESSIVE_GAP = re.compile(r"(?:['’]s)?[ \t]+")  # "Ukraine's Navy", "Russia’s Armed Forces"
+# After the name: "Ministry of Justice of Lithuania".
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?=[A-Z])")
+_CAPITALISED = re.compile(r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*")
+# A capitalised word right before qualifies the name ("Royal Navy", "Lithuanian Defence
+# Ministry", "Salvation Army"), unless it is one of these.
+_WORD_BEFORE = re.compile(r"(?<![.!?:;\n])[ \t]([A-Z][\w'’\-]*)[ \t]+$")
+_DETERMINERS = frozenset(
+    "The A An Our Its Their His Her Your My This That These Those Both Each Every Whole Entire "
+    "And Or But Of In On At For With From To By As If When While Why How What Which Who Dear "
+    "Mr Mrs Ms Madam".split()
+)
+
+
+def _state_rows(entities) -> np.ndarray:
+    """For each entity, the row of the state it belongs to (itself for a state), or -1."""
+    ids = entities["id"].tolist()
+    family = dict(zip(ids, zip(entities["category"], entities["parent"], strict=True),
+                      strict=True))  # fmt: skip
+    row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    return np.array([row_of.get(owner_state(i, family), -1) for i in ids], dtype=np.int64)
+
+
+def home_state(url, domains: dict[str, int]) -> int:
+    """The state row of a url's top-level web domain ("http://en.kremlin.ru/..." -> Russia,
+    "https://www.whitehouse.gov/..." -> the United States), or -1."""
+    if not isinstance(url, str) or "." not in url:
+        return -1
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].rstrip(".")
+    return domains.get(host.rsplit(".", 1)[-1].lower(), -1) if "." in host else -1
+
+
+def _owners(found: dict, family: dict, entities, text, urls, decisions: Decisions) -> None:
+    """The owner of a shared alias ("Navy", "Senate", "the Defence Ministry"): the body of the
+    state the text points to, first of
+
+    1. the words around it: a state right before ("Ukraine's Navy") or after ("Ministry of
+       Justice of Lithuania"), or a qualifying capitalised word ("Royal Navy", "Lithuanian
+       Defence Ministry"): when that state has no such body here, the mention is not counted;
+    2. the document's home state, from its web domain: an official site names its own bodies
+       bare and qualifies the others' ("our Armed Forces" on kremlin.ru are Russia's);
+    3. the same body named in full in the document, the nearest before, else the first after
+       ("the U.S. Navy ... the Navy"; "the Polish Senate ... the Senate");
+    4. the state the document names most, when it is named more than any other;
+
+    otherwise the mention is not counted (listed as "owner unknown"): a bare "Senate" is never
+    given to the United States by default.
+    """
+    patterns = found["pattern"]
+    shared = np.isin(patterns, np.fromiter(family, dtype=np.int64, count=len(family)))
+    todo = np.flatnonzero(shared & decisions.keep)
+    if not todo.size:
+        return
+    state_of = _state_rows(entities)
+    is_state = (entities["category"] == "state").to_numpy()
+    domains = {}
+    for row, names in enumerate(entities.get("domains", ())):
+        for name in names if isinstance(names, tuple | list) else ():
+            domains.setdefault(name, row)
+    aliases = entities["aliases"].to_numpy()
+    members_of = {m for members in family.values() for m in members}
+    written = {a.casefold(): m for m in members_of for a in aliases[m]}
+    rows, fields, starts = found["row"], found["field"], found["start"]
+    entity = decisions.entity
+    for index in todo.tolist():
+        members = family[int(patterns[index])]
+        by_state = {int(state_of[m]): m for m in members}
+        row = int(rows[index])
+        lo, hi = np.searchsorted(rows, [row, row + 1])
+        doc = np.arange(lo, hi)
+        doc = doc[decisions.keep[doc] & ~shared[doc]]
+        source = text(row, int(fields[index]))
+        name = source[int(starts[index]) : int(found["end"][index])]
+        chosen, qualifier = _qualified(index, doc, found, entities, source, by_state, written,
+                                       is_state, decisions)  # fmt: skip
+        if qualifier:
+            decisions.keep[index] = False
+            decisions.excluded.append(
+                (index, f"owner unknown: {name} of {qualifier!r}, not in the gazetteer")
+            )
+            continue
+        if chosen < 0 and urls is not None:
+            chosen = by_state.get(home_state(urls[row], domains), -1)
+        if chosen < 0:
+            chosen = _named_in_document(index, doc, found, entity, members, is_state, by_state)
+        if chosen >= 0:
+            entity[index] = chosen
+        else:
+            decisions.keep[index] = False
+            decisions.excluded.append((index, f"owner unknown: no state named for {name!r}"))
+
+
+def _qualified(index, doc, found, entities, source, by_state, written, is_state, decisions):
+    """(member chosen or -1, what qualifies the name when no member fits or "") from the words
+    right around a shared name."""
+    entity, fields, starts = decisions.entity, found["field"], found["start"]
+    start, end = int(starts[index]), int(found["end"][index])
+    same_field = doc[fields[doc] == fields[index]]
+    before = same_field[starts[same_field] < start]
+    if before.size and is_state[entity[before[-1]]]:
+        last = int(before[-1])
+        if _POSSESSIVE_GAP.fullmatch(source[decisions.end[last] : start]):
+            chosen = by_state.get(int(entity[last]), -1)
+            return chosen, "" if chosen >= 0 else entities["name"].iloc[entity[last]]
+    of = _OF_AFTER.match(source, end)
+    if of:
+        after = same_field[starts[same_field] == of.end()]
+        if after.size and is_state[entity[after[0]]]:
+            chosen = by_state.get(int(entity[after[0]]), -1)
+            return chosen, "" if chosen >= 0 else entities["name"].iloc[entity[after[0]]]
+        return -1, _CAPITALISED.match(source, of.end()).group(0)
+    word = _WORD_BEFORE.search(source, max(0, start - 40), start)
+    if word and word.group(1) not in _DETERMINERS:
+        chosen = written.get(f"{word.group(1)} {source[start:end]}".casefold(), -1)
+        return chosen, "" if chosen >= 0 else word.group(1)  # "Ukrainian Army": an alias's case
+    return -1, ""
+
+
+def _named_in_document(index, doc, found, entity, members, is_state, by_state) -> int:
+    """The member named in full in the document nearest before the mention (else the first
+    after), or else the member of the state the document names most; -1 when none."""
+    fields, starts = found["field"], found["start"]
+    named = doc[np.isin(entity[doc], members)]
+    if named.size:
+        order = fields[named] * (1 << 40) + starts[named]
+        earlier = named[order < int(fields[index]) * (1 << 40) + int(starts[index])]
+        return int(entity[earlier[-1] if earlier.size else named[0]])
+    states = entity[doc][is_state[entity[doc]]]
+    if not states.size:
+        return -1
+    counts = np.bincount(states)
+    top = np.flatnonzero(counts == counts.max())
+    return by_state.get(int(top[0]), -1) if len(top) == 1 else -1
 
 
 FUZZY = MATCH_KINDS.index("fuzzy")  # the match code of a spelling from the near-name pass
