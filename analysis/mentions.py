@@ -133,14 +133,35 @@ def _paragraph_breaks(buffer: np.ndarray, mapped: np.ndarray) -> None:
     mapped[second[blank]] = PARAGRAPH_BREAK
 
 
-def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """The normalised view of UTF-8 bytes, and for each view byte its original byte index.
+class ViewPositions:
+    """Where the bytes of a matching view come from: ``positions[v]`` is the original byte
+    offset of view byte ``v`` (for an array of view positions).
+
+    Only the sorted offsets of the bytes the view leaves out are kept (a few per cent of a
+    text), not one offset per byte: a lookup is a binary search over them, and callers look up
+    only the positions of candidate matches.
+    """
+
+    __slots__ = ("_shift",)
+
+    def __init__(self, dropped: np.ndarray) -> None:
+        # How many kept bytes come before each dropped one: view position v lies after the
+        # dropped bytes whose count is at most v.
+        self._shift = dropped - np.arange(len(dropped), dtype=dropped.dtype)
+
+    def __getitem__(self, positions: np.ndarray) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        return positions + np.searchsorted(self._shift, positions, side="right")
+
+
+def matching_view(buffer: np.ndarray) -> tuple[bytes, ViewPositions]:
+    """The normalised view of UTF-8 bytes, and where each view byte comes from.
 
     Whitespace runs read as one space, a blank line as :data:`PARAGRAPH_BREAK`, and each
     non-ASCII character as :func:`_character_actions` says; each view byte keeps the offset of
     the character it stands for, so matches map back to the text as written.
     """
-    mapped = np.frombuffer(bytearray(buffer.tobytes().translate(_VIEW)), dtype=np.uint8)
+    mapped = np.frombuffer(bytearray(buffer).translate(_VIEW), dtype=np.uint8)
     _paragraph_breaks(buffer, mapped)
     n = len(buffer)
     drop = np.zeros(n, dtype=bool)
@@ -174,18 +195,17 @@ def matching_view(buffer: np.ndarray) -> tuple[bytes, np.ndarray]:
             drop[lead[gone]] = invisible = True
     if invisible:
         # Drop the invisible characters first, so that the spaces around them still collapse.
-        kept = np.flatnonzero(~drop)
-        view = mapped[kept]
-        space = view == 32
-        run = np.zeros(len(view), dtype=bool)
-        run[1:] = space[1:] & space[:-1]
-        index = kept[~run].astype(np.int32)
-        return view[~run].tobytes(), index
+        kept = mapped[~drop]
+        first_stage = np.flatnonzero(drop)
+        run = np.zeros(len(kept), dtype=bool)
+        space = kept == 32
+        np.logical_and(space[1:], space[:-1], out=run[1:])
+        second_stage = ViewPositions(first_stage)[np.flatnonzero(run)]
+        dropped = np.sort(np.concatenate([first_stage, second_stage]))
+        return kept[~run].tobytes(), ViewPositions(dropped)
     space = mapped == 32
     drop[1:] |= space[1:] & space[:-1]
-    # int32 halves the largest temporary; slices are far below 2 GiB (CHUNK_BYTES).
-    index = np.flatnonzero(~drop).astype(np.int32)
-    return mapped[index].tobytes(), index
+    return mapped[~drop].tobytes(), ViewPositions(np.flatnonzero(drop))
 
 
 def _char_stop(buffer: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -473,12 +493,7 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
     order = np.lexsort((variant, start - end, start))
     pattern, start, end, doc = pattern[order], start[order], end[order], doc[order]
     variant = variant[order]
-    kept = np.zeros(len(pattern), dtype=bool)
-    reach = -1
-    for i, (s, e) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
-        if s >= reach:
-            kept[i] = True
-            reach = e
+    kept = _leftmost_longest(start, end)
     blocker = matcher.entity[pattern] < 0
     winners = kept & ~blocker
     speakers = _speaker_labels(buffer, index, start, end, doc, doc_starts, winners)
@@ -518,6 +533,43 @@ def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[
             excluded_by_pattern=by,
         )
     return result
+
+
+_ROUNDS = 16  # overlapping spans decided at once, before a plain loop takes over
+
+
+def _leftmost_longest(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Which spans (sorted by start, longest first) a left-to-right pass keeps: each one that
+    starts at or after the end of the last one kept.
+
+    A span that starts after every earlier span has ended is kept whatever came before; within
+    a run of overlapping spans the pass is replayed in rounds over all runs at once: a span that
+    starts before the end of the last kept one is dropped, then the first undecided span after
+    it is kept. Runs that need more rounds (long chains of overlaps) take the plain loop.
+    """
+    n = len(start)
+    reach = np.empty(n, dtype=np.int64)
+    reach[:1] = start[:1]
+    np.maximum.accumulate(end[:-1], out=reach[1:])
+    kept = start >= reach
+    decided = kept.copy()
+    positions = np.arange(n)
+    for _ in range(_ROUNDS):
+        last = np.maximum.accumulate(np.where(kept, positions, 0))
+        decided |= start < end[last]
+        if decided.all():
+            return kept
+        count = np.cumsum(~decided)
+        following = ~decided & (count - count[last] == 1)
+        kept |= following
+        decided |= following
+    kept[:] = False
+    reach_so_far = -1
+    for i, (s, e) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
+        if s >= reach_so_far:
+            kept[i] = True
+            reach_so_far = e
+    return kept
 
 
 def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, matcher, right_ok):
@@ -602,7 +654,7 @@ TURNS_OF_A_TRANSCRIPT = 2
 
 def _speaker_labels(
     buffer: np.ndarray,
-    index: np.ndarray,
+    index: ViewPositions,
     start: np.ndarray,
     end: np.ndarray,
     doc: np.ndarray,
@@ -617,12 +669,10 @@ def _speaker_labels(
     "UKRAINE: ..." in an article is a mention.
     """
     found = np.flatnonzero(candidates)
-    if not found.size:
-        return found
-    data = buffer.tobytes()
+    empty = np.zeros(0, dtype=np.int64)
     colons = np.flatnonzero(buffer == 58)
-    if not colons.size:
-        return np.zeros(0, dtype=np.int64)
+    if not found.size or not colons.size:
+        return empty
     # A label's colon follows a letter, a full stop or a space and comes before a space or a
     # line end (not "10:30", not "https://").
     before = buffer[np.maximum(colons - 1, 0)]
@@ -630,29 +680,50 @@ def _speaker_labels(
     letter = ((before | 0x20) >= 97) & ((before | 0x20) <= 122)
     letter |= (before == 46) | (before == 32) | (before >= 128)
     spaced = (after == 32) | (after == 10) | (after == 9) | (colons + 1 == len(buffer))
-    turns = []
+    colons = colons[letter & spaced]
+    # Only a colon with a candidate in the reach before it can close a label around one, and
+    # the others of its document need reading only until the document counts as a transcript.
+    first, last = index[start[found]], index[end[found] - 1]  # sorted: candidates are
+    nearest = np.minimum(np.searchsorted(first, colons - _LABEL_REACH), len(first) - 1)
+    near = first[nearest] < colons
+    if not near.any():
+        return empty
+    data = buffer.tobytes()
     starts = doc_starts[:-1]
-    for colon in colons[letter & spaced].tolist():
-        begin = int(starts[np.searchsorted(starts, colon, side="right") - 1])
-        low = max(begin, colon - _LABEL_REACH)
-        window = data[low:colon]
-        m = _AFTER_A_BREAK.search(window)
-        if m is None and low == begin:
-            m = _AT_THE_START.match(window)
-        if m is not None:
-            turns.append((low + m.start(1), low + m.end(1)))
-    if len(turns) < TURNS_OF_A_TRANSCRIPT:
-        return np.zeros(0, dtype=np.int64)
+    colon_doc = np.searchsorted(starts, colons, side="right") - 1
+    labels: dict[int, list[tuple[int, int]]] = {}
+    for colon, owner in zip(colons[near].tolist(), colon_doc[near].tolist(), strict=True):
+        span = _label_before(data, colon, int(starts[owner]))
+        if span is not None:
+            labels.setdefault(owner, []).append(span)
+    turns = []
+    for owner, spans in labels.items():
+        count = len(spans)
+        lo, hi = np.searchsorted(colon_doc, [owner, owner + 1])
+        others = colons[lo:hi][~near[lo:hi]].tolist()
+        for colon in others if count < TURNS_OF_A_TRANSCRIPT else ():
+            count += _label_before(data, colon, int(starts[owner])) is not None
+            if count >= TURNS_OF_A_TRANSCRIPT:
+                break
+        if count >= TURNS_OF_A_TRANSCRIPT:
+            turns += spans
+    if not turns:
+        return empty
     spans = np.array(sorted(turns), dtype=np.int64)
-    owner = np.searchsorted(doc_starts, spans[:, 0], side="right") - 1
-    per_doc = np.bincount(owner, minlength=len(doc_starts))
-    spans = spans[per_doc[owner] >= TURNS_OF_A_TRANSCRIPT]
-    if not len(spans):
-        return np.zeros(0, dtype=np.int64)
-    first, last = index[start[found]], index[end[found] - 1]
     slot = np.searchsorted(spans[:, 0], first, side="right") - 1
     inside = (slot >= 0) & (last < spans[np.maximum(slot, 0), 1])
     return found[inside]
+
+
+def _label_before(data: bytes, colon: int, begin: int) -> tuple[int, int] | None:
+    """The span of the speaker's label that the colon at ``colon`` closes, if it closes one
+    (``begin``: where the colon's document starts)."""
+    low = max(begin, colon - _LABEL_REACH)
+    window = data[low:colon]
+    m = _AFTER_A_BREAK.search(window)
+    if m is None and low == begin:
+        m = _AT_THE_START.match(window)
+    return None if m is None else (low + m.start(1), low + m.end(1))
 
 
 # Mention columns looked up in the gazetteer: column -> entities column.

@@ -92,7 +92,7 @@ def boundaries(buffer: np.ndarray, doc_starts: np.ndarray | None = None) -> np.n
         curly = (
             (padded[after] == 0xE2)
             & (padded[np.minimum(after + 1, n + _PAD - 1)] == 0x80)
-            & np.isin(padded[np.minimum(after + 2, n + _PAD - 1)], (0x99, 0x9D))
+            & ((padded[np.minimum(after + 2, n + _PAD - 1)] | 0x04) == 0x9D)  # 99 or 9d
         )
         after = after + ascii_closer + 3 * curly
         after = np.minimum(after, n)
@@ -130,7 +130,7 @@ def boundaries(buffer: np.ndarray, doc_starts: np.ndarray | None = None) -> np.n
     blank = (line_start < n) & (padded[line_start] == 10)
     paragraph = np.minimum(_skip(padded, line_start[blank], _SPACE), n)
     bullet = (
-        np.isin(padded[line_start], (45, 42)) & (padded[line_start + 1] == 32)
+        ((padded[line_start] == 45) | (padded[line_start] == 42)) & (padded[line_start + 1] == 32)
         | (padded[line_start] == 0xE2)
         & (padded[line_start + 1] == 0x80)
         & (padded[line_start + 2] == 0xA2)
