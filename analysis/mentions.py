@@ -113,9 +113,8 @@ def _supplementary_actions(code: np.ndarray) -> np.ndarray:
     return actions
 
 
-def _paragraph_breaks(buffer: np.ndarray, mapped: np.ndarray) -> None:
+def _paragraph_breaks(buffer: np.ndarray, mapped: np.ndarray, newlines: np.ndarray) -> None:
     """Mark the second newline of each blank line ("\\n\\n", "\\r\\n\\r\\n", "\\n  \\n")."""
-    newlines = np.flatnonzero(buffer == 10)
     if len(newlines) < 2:
         return
     first, second = newlines[:-1], newlines[1:]
@@ -154,19 +153,24 @@ class ViewPositions:
         return positions + np.searchsorted(self._shift, positions, side="right")
 
 
-def matching_view(buffer: np.ndarray) -> tuple[bytes, ViewPositions]:
+def matching_view(
+    buffer: np.ndarray, newlines: np.ndarray | None = None, non_ascii: np.ndarray | None = None
+) -> tuple[bytes, ViewPositions]:
     """The normalised view of UTF-8 bytes, and where each view byte comes from.
 
     Whitespace runs read as one space, a blank line as :data:`PARAGRAPH_BREAK`, and each
     non-ASCII character as :func:`_character_actions` says; each view byte keeps the offset of
-    the character it stands for, so matches map back to the text as written.
+    the character it stands for, so matches map back to the text as written. ``newlines`` and
+    ``non_ascii`` (the offsets of the newlines and of the lead bytes of non-ASCII characters)
+    may be given when the caller has them.
     """
     mapped = np.frombuffer(bytearray(buffer).translate(_VIEW), dtype=np.uint8)
-    _paragraph_breaks(buffer, mapped)
+    newlines = np.flatnonzero(buffer == 10) if newlines is None else newlines
+    _paragraph_breaks(buffer, mapped, newlines)
     n = len(buffer)
     drop = np.zeros(n, dtype=bool)
     invisible = False
-    lead = np.flatnonzero(buffer >= 0xC2)  # the lead bytes of non-ASCII characters
+    lead = _non_ascii(buffer) if non_ascii is None else non_ascii
     if lead.size:
         first = buffer[lead].astype(np.int64)
         width = _CHAR_BYTES[first]
@@ -195,17 +199,36 @@ def matching_view(buffer: np.ndarray) -> tuple[bytes, ViewPositions]:
             drop[lead[gone]] = invisible = True
     if invisible:
         # Drop the invisible characters first, so that the spaces around them still collapse.
-        kept = mapped[~drop]
         first_stage = np.flatnonzero(drop)
-        run = np.zeros(len(kept), dtype=bool)
+        kept = np.frombuffer(bytearray(_without(mapped, first_stage)), dtype=np.uint8)
         space = kept == 32
-        np.logical_and(space[1:], space[:-1], out=run[1:])
-        second_stage = ViewPositions(first_stage)[np.flatnonzero(run)]
-        dropped = np.sort(np.concatenate([first_stage, second_stage]))
-        return kept[~run].tobytes(), ViewPositions(dropped)
+        run = np.flatnonzero(space[1:] & space[:-1]) + 1
+        dropped = np.sort(np.concatenate([first_stage, ViewPositions(first_stage)[run]]))
+        return _without(kept, run), ViewPositions(dropped)
     space = mapped == 32
     drop[1:] |= space[1:] & space[:-1]
-    return mapped[~drop].tobytes(), ViewPositions(np.flatnonzero(drop))
+    dropped = np.flatnonzero(drop)
+    return _without(mapped, dropped), ViewPositions(dropped)
+
+
+def _non_ascii(buffer: np.ndarray) -> np.ndarray:
+    """The offsets of the lead bytes of the non-ASCII characters in UTF-8 bytes."""
+    return np.flatnonzero(buffer >= 0xC2)
+
+
+def _without(values: np.ndarray, positions: np.ndarray) -> bytes:
+    """The bytes of ``values`` but those at ``positions`` (which it overwrites).
+
+    0xFF never occurs in UTF-8, so it marks the bytes to leave out and one ``bytes.replace``
+    removes them (several times faster than a boolean mask over every byte).
+    """
+    values[positions] = 0xFF
+    kept = values.tobytes().replace(b"\xff", b"")
+    if len(kept) != len(values) - len(positions):  # the text had 0xFF bytes of its own
+        mask = np.ones(len(values), dtype=bool)
+        mask[positions] = False
+        kept = values[mask].tobytes()
+    return kept
 
 
 def _char_stop(buffer: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -423,13 +446,20 @@ def _utf8_chunks(values: pd.Series) -> list[tuple[np.ndarray, np.ndarray, int]]:
     return result
 
 
-def _scan(buffer: np.ndarray, doc_starts: np.ndarray, matcher: Matcher) -> dict[str, np.ndarray]:
+def _scan(
+    buffer: np.ndarray,
+    doc_starts: np.ndarray,
+    matcher: Matcher,
+    newlines: np.ndarray | None = None,
+    non_ascii: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """Mentions in one slice of documents.
 
-    ``doc_starts`` holds the byte offset of each document in ``buffer`` plus the end offset.
-    Returns byte offsets, pattern ids, document numbers (into ``doc_starts``) and exclusions.
+    ``doc_starts`` holds the byte offset of each document in ``buffer`` plus the end offset
+    (``newlines``, ``non_ascii``: as for :func:`matching_view`). Returns byte offsets, pattern
+    ids, document numbers (into ``doc_starts``) and exclusions.
     """
-    view, index = matching_view(buffer)
+    view, index = matching_view(buffer, newlines, non_ascii)
     parts = []
     for automaton, ids, generated, haystack in (
         (matcher.any_case, matcher.any_case_ids, matcher.any_case_variant, view.lower()),
@@ -795,8 +825,10 @@ def _scan_slice(
     lost: dict = {}
     if len(buffer) == 0:
         return found, lost
-    result = _scan(buffer, doc_starts, matcher)
-    to_chars = char_positions(buffer)
+    # Found once, read by the view, the sentence boundaries and the character offsets.
+    newlines, non_ascii = np.flatnonzero(buffer == 10), _non_ascii(buffer)
+    result = _scan(buffer, doc_starts, matcher, newlines, non_ascii)
+    to_chars = char_positions(buffer, non_ascii)
     for prefix, sink in (("", found), ("excluded_", lost)):
         begin = result.get(f"{prefix}begin")
         if begin is None or not len(begin):
@@ -815,7 +847,7 @@ def _scan_slice(
             sink["excluded_by"] = result["excluded_by_pattern"]
         else:
             field_first = first_non_space(buffer, doc_starts[:-1])[doc]
-            bounds = boundaries(buffer, doc_starts[:-1])
+            bounds = boundaries(buffer, doc_starts[:-1], newlines)
             sink["sentence_id"] = sentence_ids(bounds, field_first, begin)
             # The sentence's span, for the context rules: from the last boundary at or before
             # the mention (never before the field's first word) to the next or the field's end.

@@ -34,6 +34,8 @@ _LOWER[ord("a") : ord("z") + 1] = True
 _CLOSERS = np.zeros(256, dtype=bool)
 _CLOSERS[[ord(c) for c in "\"')]"]] = True
 _PAD = 8  # bytes of padding so that look-ahead never runs off the end
+_CONTINUATION_BYTES = np.zeros(256, dtype=np.int64)  # after a lead byte of UTF-8
+_CONTINUATION_BYTES[0xC0:0xE0], _CONTINUATION_BYTES[0xE0:0xF0], _CONTINUATION_BYTES[0xF0:] = 1, 2, 3
 
 
 def _key(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -66,7 +68,9 @@ def _skip(buffer: np.ndarray, positions: np.ndarray, table: np.ndarray) -> np.nd
     return positions
 
 
-def boundaries(buffer: np.ndarray, doc_starts: np.ndarray | None = None) -> np.ndarray:
+def boundaries(
+    buffer: np.ndarray, doc_starts: np.ndarray | None = None, newlines: np.ndarray | None = None
+) -> np.ndarray:
     """Byte positions where a new sentence starts, sorted and unique.
 
     Parameters
@@ -75,6 +79,7 @@ def boundaries(buffer: np.ndarray, doc_starts: np.ndarray | None = None) -> np.n
     doc_starts : sorted byte offsets where each joined text begins; the look-back for an
         abbreviation never crosses into the previous text, so each text splits as it would
         alone.
+    newlines : the offsets of the newlines in ``buffer``, when the caller has them.
 
     Returns
     -------
@@ -125,7 +130,7 @@ def boundaries(buffer: np.ndarray, doc_starts: np.ndarray | None = None) -> np.n
     sentence_starts = start[~(single | abbreviation)]
 
     # 3. Paragraph breaks and bulleted lines.
-    newline = np.flatnonzero(buffer == 10)
+    newline = np.flatnonzero(buffer == 10) if newlines is None else newlines
     line_start = np.minimum(_skip(padded, newline + 1, _HSPACE), n)
     blank = (line_start < n) & (padded[line_start] == 10)
     paragraph = np.minimum(_skip(padded, line_start[blank], _SPACE), n)
@@ -146,11 +151,22 @@ def first_non_space(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return _skip(padded, np.asarray(positions, dtype=np.int64), _SPACE)
 
 
-def char_positions(buffer: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def char_positions(
+    buffer: np.ndarray, non_ascii: np.ndarray | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
     """A function turning byte offsets into ``buffer`` into character offsets (str indices).
 
-    The UTF-8 continuation bytes are located once; each call is then a binary search.
+    The UTF-8 continuation bytes are located once; each call is then a binary search. A
+    caller that has the offsets of the lead bytes of the non-ASCII characters (``non_ascii``,
+    the bytes >= 0xC2) passes them, and then converts only offsets on character edges.
     """
+    if non_ascii is not None:
+        if not len(non_ascii):
+            return lambda positions: positions
+        # Before a character edge lie all the continuation bytes of the characters before it.
+        before = np.zeros(len(non_ascii) + 1, dtype=np.int64)
+        np.cumsum(_CONTINUATION_BYTES[buffer[non_ascii]], out=before[1:])
+        return lambda positions: positions - before[np.searchsorted(non_ascii, positions)]
     if buffer.max(initial=0) < 0x80:
         return lambda positions: positions
     continuation = np.flatnonzero((buffer & 0xC0) == 0x80)
