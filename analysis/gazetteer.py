@@ -899,3 +899,55 @@ def with_near_names(gazetteer: Gazetteer, near_names: list[tuple[str, str]]) -> 
         return gazetteer
     digest = hashlib.sha256(repr((gazetteer.hash, pairs)).encode()).hexdigest()[:12]
     return dataclasses.replace(gazetteer, near_names=pairs, hash=digest if gazetteer.hash else "")
+
+
+# Names whose family name comes first ("Xi Jinping", "Kim Jong Un", "Wang Yi"), and titles that
+# open a name ("Pope Francis", "King Charles III"): no surname is taken from them.
+_FAMILY_NAME_FIRST = frozenset(
+    "Xi Li Wang Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Ma Hu Guo He Lin Gao Zhu Qin Dong "
+    "Wei Ding Cai Fu Tang Song Han Kim Lee Park Choi Jung Kang Cho Yoon Moon Ri Pak Jang Shin "
+    "Hun Nguyen Tran Pham No Choe So".split()
+)
+_TITLES = frozenset("Pope King Queen Prince Princess Crown Sheikh Emir Sultan Saint St.".split())
+_PARTICLES = frozenset(
+    "von van der den de da di del della le la al el "
+    "Von Van Der Den De Da Di Del Le La Al El".split()
+)
+_SUFFIXES = frozenset("Jr. Jr Sr. Sr II III IV".split())
+
+
+def surname_of(name: str) -> str:
+    """The surname by which a person's name is shortened in later mentions: "Liz Truss" ->
+    "Truss", "Ursula von der Leyen" -> "von der Leyen", "Donald Trump Jr." -> "Trump",
+    "George S. Patton" -> "Patton"; "" for one-word names, names whose family name comes first
+    ("Xi Jinping", "Lee Jae-myung") and names opening with a title ("Pope Francis")."""
+    tokens = [t for t in name.split() if t not in _SUFFIXES]
+    if len(tokens) < 2 or tokens[0] in _FAMILY_NAME_FIRST or tokens[0] in _TITLES:
+        return ""
+    if re.search(r"-[a-z]", tokens[-1]) or {"bin", "ibn"} & set(tokens):
+        return ""  # "Jae-myung", "Jong-un": a given name; "bin Salman": a father's name
+    first = len(tokens) - 1
+    while first > 1 and tokens[first - 1] in _PARTICLES:
+        first -= 1
+    surname = " ".join(tokens[first:])
+    return surname if surname[0].isupper() or " " in surname else ""
+
+
+def surnames(entities: pd.DataFrame) -> dict[str, tuple[int, ...]]:
+    """Surnames that may stand for a person named in full in the same document: each surname
+    (not an alias, shared name or exclusion of any entity) with the rows of the people whose
+    name ends with it ("Johnson": Boris Johnson, Mike Johnson)."""
+    taken = {
+        a.casefold()
+        for column in ("aliases", "metonyms", "exclusions", "shared")
+        if column in entities.columns
+        for values in entities[column]
+        for a in (values if isinstance(values, tuple | list) else ())
+    }
+    found: dict[str, list[int]] = {}
+    people = zip(entities["category"], entities["name"], strict=True)
+    for row, (category, name) in enumerate(people):
+        surname = surname_of(name) if category == "person" else ""
+        if len(surname) >= 3 and surname.casefold() not in taken:
+            found.setdefault(surname, []).append(row)
+    return {surname: tuple(rows) for surname, rows in found.items()}

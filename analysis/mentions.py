@@ -33,6 +33,7 @@ from analysis.gazetteer import (
     alias_variants,
     load_gazetteer,
     normalise_alias,
+    surnames,
     title_case_form,
     transliteration_variants,
 )
@@ -259,7 +260,8 @@ class Matcher:
     ``metonym[p]`` whether it is a metonym alias; ``alias[p]`` the alias it comes from (the
     exclusion phrase for an exclusion, listed in the excluded table). ``family[p]`` lists the
     entities sharing pattern p ("Navy": the US, Russian, Ukrainian navies), of which the sense
-    rules choose one by the mention's owner state.
+    rules choose one by the mention's owner state; ``surname`` holds the patterns of generated
+    surnames, whose family is the people of that surname (chosen by who is named in full).
     """
 
     any_case: ahocorasick_rs.BytesAhoCorasick | None
@@ -274,6 +276,7 @@ class Matcher:
     alias: tuple
     entities: pd.DataFrame
     family: dict[int, tuple[int, ...]]
+    surname: frozenset[int]
 
 
 # How a form matches, by its code in the automata (the order of schema.MATCH_KINDS).
@@ -312,14 +315,15 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
     patterns: dict[bytes, dict] = {}
     entities = gazetteer.entities.reset_index(drop=True)
 
-    def add(alias, row, entity, *, plural, metonym, label="", fuzzy=EXACT, shared=False):
+    def add(alias, row, entity, *, plural, metonym, label="", fuzzy=EXACT, shared=None):
         for form, generated in _alias_forms(normalise_alias(alias), entity):
             view = _view_of(form)
             if not view:
                 continue
             key = view.lower()
             entry = patterns.get(key)
-            if shared:
+            if shared is not None:
+                shared.add(key)
                 members = family.setdefault(key, [])
                 if row in members:
                     continue  # another form of this alias already added it
@@ -361,7 +365,18 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
         # "navy" (whatever case rule the entity's own aliases follow).
         named = entity._replace(case="auto")
         for alias in getattr(entity, "shared", None) or ():
-            add(alias, row, named, plural=False, metonym=False, shared=True)
+            add(alias, row, named, plural=False, metonym=False, shared=set())
+    # Surnames standing for a person named in full in the same document ("Truss" after "Liz
+    # Truss"): generated forms, as written only (never "MR. KIRBY:"), resolved by the senses.
+    surname_keys: set[bytes] = set()
+    for surname, rows in surnames(entities).items():
+        for row in rows:
+            written = SimpleNamespace(
+                case="sensitive", transliterated=entities["transliterated"].iloc[row],
+                title_case=False,
+            )  # fmt: skip
+            add(surname, row, written, plural=False, metonym=False, fuzzy=VARIANT,
+                shared=surname_keys)  # fmt: skip
     for entity in entities.itertuples(index=False):
         plain = entity._replace(transliterated=False, title_case=False)
         for phrase in entity.exclusions:
@@ -412,6 +427,7 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
         family={
             p: tuple(family[key]) for p, key in enumerate(keys) if key in family
         },
+        surname=frozenset(p for p, key in enumerate(keys) if key in surname_keys),
     )
 
 
@@ -1087,7 +1103,7 @@ def _decide_senses(
     urls = docs["url"].to_numpy(dtype=object) if "url" in docs.columns else None
     decisions = decide(
         found, entity, matcher.alias, matcher.entities, text, len(names),
-        family=matcher.family, urls=urls,
+        family=matcher.family, surnames=matcher.surname, urls=urls,
     )  # fmt: skip
     found["entity"] = decisions.entity
     refused_at = np.array([i for i, _ in decisions.excluded], dtype=np.int64)

@@ -164,6 +164,7 @@ def decide(
     n_fields: int,
     *,
     family: dict[int, tuple[int, ...]] | None = None,
+    surnames: frozenset[int] = frozenset(),
     urls: np.ndarray | None = None,
 ) -> Decisions:
     """Apply the rules to the found mentions.
@@ -177,7 +178,9 @@ def decide(
     entities : the gazetteer's entities frame (uses kind, parent, context).
     text : ``text(row, field)``, the field's text of a document.
     n_fields : how many fields a document has (a document rule reads them all).
-    family : the entities sharing each shared pattern ("Navy"), see :func:`_owners`.
+    family : the entities sharing each shared pattern ("Navy"), see :func:`_owners`, or each
+        generated surname ("Johnson"), see :func:`_surnames`.
+    surnames : the patterns of generated surnames.
     urls : each document's url (its home state is read from the web domain), or None.
     """
     n = len(entity)
@@ -208,7 +211,8 @@ def decide(
                 )
                 decisions.keep[index] = False
     if family:
-        _owners(found, family, entities, text, urls, decisions)
+        _owners(found, family, surnames, entities, text, urls, decisions)
+        _surnames(found, family, surnames, entities, text, decisions)
     entity = decisions.entity
     _near_names_beside_the_name(found, entity, entities, decisions)
     _names_inside_names(found, entity, entities, text, decisions)
@@ -248,7 +252,64 @@ def home_state(url, domains: dict[str, int]) -> int:
     return domains.get(host.rsplit(".", 1)[-1].lower(), -1) if "." in host else -1
 
 
-def _owners(found: dict, family: dict, entities, text, urls, decisions: Decisions) -> None:
+# Words that may stand right before a surname: titles and honorifics ("Mr. Sullivan",
+# "Secretary Austin"); any other capitalised word makes it part of another name.
+_TITLE_WORDS = frozenset(
+    "Mr Mrs Ms Dr Mr. Mrs. Ms. Dr. Madam Sir Lady Lord President Vice Prime Minister Secretary "
+    "Senator Sen. Rep. Representative Congressman Congresswoman Speaker Leader Governor Gov. "
+    "General Gen. Admiral Adm. Ambassador Chancellor Chairman Chairwoman Chair Director "
+    "Commissioner Deputy Colonel Col. Lieutenant Lt. Sergeant Sgt. Captain Capt. Major Maj. "
+    "Premier Judge Justice Attorney Mayor Commander Marshal Mister Professor Prof. Envoy "
+    "Spokesperson Spokesman Spokeswoman Adviser Advisor Coordinator Administrator The Q".split()
+)
+_NAME_BEFORE = re.compile(r"(?<![.!?:;\n])(?:^|[ \t])([A-Z][\w.'’\-]*)[ \t]+$")
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+
+
+def _surnames(found: dict, family: dict, surnames, entities, text, decisions) -> None:
+    """A bare surname ("Truss", "Johnson") counts as the person of that surname named in full
+    in the same document (title or text), the nearest before, else the first after; otherwise
+    it is not counted (a "Johnson" beside no Johnson is a word or another person), nor when a
+    given name sits right before it or a name right after ("Andrea Harris", "Austin Landis")."""
+    patterns = found["pattern"]
+    generated = np.isin(patterns, np.fromiter(surnames, dtype=np.int64, count=len(surnames)))
+    todo = np.flatnonzero(generated & decisions.keep)
+    rows, names = found["row"], entities["name"].to_numpy()
+    for index in todo.tolist():
+        members = family[int(patterns[index])]
+        row = int(rows[index])
+        source = text(row, int(found["field"][index]))
+        start, end = int(found["start"][index]), int(found["end"][index])
+        before = _NAME_BEFORE.search(source, max(0, start - 40), start)
+        if (before and before.group(1) not in _TITLE_WORDS) or _NAME_AFTER.match(source, end):
+            decisions.keep[index] = False
+            decisions.excluded.append((index, "surname: part of another name"))
+            continue
+        lo, hi = np.searchsorted(rows, [row, row + 1])
+        doc = np.arange(lo, hi)
+        doc = doc[decisions.keep[doc] & ~generated[doc]]
+        chosen = _nearest_named(index, doc, found, decisions.entity, members)
+        if chosen >= 0:
+            decisions.entity[index] = chosen
+        else:
+            decisions.keep[index] = False
+            who = " or ".join(names[m] for m in members)
+            decisions.excluded.append((index, f"surname: {who} not named in full in the document"))
+
+
+def _nearest_named(index, doc, found, entity, members) -> int:
+    """The member named in the document's mentions ``doc`` nearest before mention ``index``,
+    else the first after it; -1 when none is."""
+    fields, starts = found["field"], found["start"]
+    named = doc[np.isin(entity[doc], members)]
+    if not named.size:
+        return -1
+    order = fields[named] * (1 << 40) + starts[named]
+    earlier = named[order < int(fields[index]) * (1 << 40) + int(starts[index])]
+    return int(entity[earlier[-1] if earlier.size else named[0]])
+
+
+def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions) -> None:
     """The owner of a shared alias ("Navy", "Senate", "the Defence Ministry"): the body of the
     state the text points to, first of
 
@@ -266,7 +327,8 @@ def _owners(found: dict, family: dict, entities, text, urls, decisions: Decision
     """
     patterns = found["pattern"]
     shared = np.isin(patterns, np.fromiter(family, dtype=np.int64, count=len(family)))
-    todo = np.flatnonzero(shared & decisions.keep)
+    owned = shared & ~np.isin(patterns, np.fromiter(surnames, dtype=np.int64, count=len(surnames)))
+    todo = np.flatnonzero(owned & decisions.keep)
     if not todo.size:
         return
     state_of = _state_rows(entities)
@@ -337,12 +399,9 @@ def _qualified(index, doc, found, entities, source, by_state, written, is_state,
 def _named_in_document(index, doc, found, entity, members, is_state, by_state) -> int:
     """The member named in full in the document nearest before the mention (else the first
     after), or else the member of the state the document names most; -1 when none."""
-    fields, starts = found["field"], found["start"]
-    named = doc[np.isin(entity[doc], members)]
-    if named.size:
-        order = fields[named] * (1 << 40) + starts[named]
-        earlier = named[order < int(fields[index]) * (1 << 40) + int(starts[index])]
-        return int(entity[earlier[-1] if earlier.size else named[0]])
+    named = _nearest_named(index, doc, found, entity, members)
+    if named >= 0:
+        return named
     states = entity[doc][is_state[entity[doc]]]
     if not states.size:
         return -1
