@@ -216,6 +216,7 @@ def decide(
     entity = decisions.entity
     _near_names_beside_the_name(found, entity, entities, decisions)
     _names_inside_names(found, entity, entities, text, decisions)
+    _weapons_inside_names(found, entity, entities, text, decisions)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
 
@@ -455,6 +456,31 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
         ):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of an institution"))
+
+
+# A capitalised weapon word before one of these names a unit, a job, a body or an award, not
+# a weapon: "Submarine Officer", "Abrams Tank Battalion", "Strategic Missile Forces",
+# "Missile Defense Agency", "Air Defense Artillery School".
+_NAME_HEADS = re.compile(
+    r"[ \t\n]+(?:(?:Tank|Missile|Artillery|Defen[cs]e|Rocket|Aviation|Weapons?)[ \t\n]+){0,2}"
+    r"(?:Officers?|Agency|Command|Office|School|Cent(?:er|re)|Corps|Division|Program(?:me)?|"
+    r"Squadrons?|Wing|Brigades?|Battalions?|Regiments?|Associations?|Society|Museum|Memorial|"
+    r"Awards?|Medal|Directorate|Institute|Department|Badge|Forces|Force|Troops|Branch|Service|"
+    r"Systems Command|Commander|Group)\b"
+)
+
+
+def _weapons_inside_names(found: dict, entity: np.ndarray, entities, text, decisions) -> None:
+    """A capitalised weapon word opening the name of a unit, job, body or award."""
+    weapon = (entities["kind"] == "weapon").to_numpy()
+    for index in np.flatnonzero(decisions.keep & weapon[entity]).tolist():
+        row, where = int(found["row"][index]), int(found["field"][index])
+        source = text(row, where)
+        start, end = int(found["start"][index]), int(decisions.end[index])
+        if not source[start : start + 1].isupper() or not _NAME_HEADS.match(source, end):
+            continue
+        decisions.keep[index] = False
+        decisions.excluded.append((index, "inside the name of a unit, body, job or award"))
 
 
 def _ancestors(entities) -> np.ndarray:

@@ -342,6 +342,26 @@ def test_names_inside_names_are_not_counted():
     ]
 
 
+def test_weapon_words_opening_the_name_of_a_unit_job_or_body_are_not_counted():
+    gazetteer = load_gazetteer()  # the shipped one
+    result = run(
+        gazetteer,
+        "He served as a Submarine Officer and led the 1st Guided Missile Brigade; the Strategic "
+        "Missile Forces and the Missile Defense Agency met. Two submarines and a Guided Missile "
+        "sailed.",
+    )
+    counted = list(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
+    assert ("submarines", "submarine") in counted
+    assert ("Guided Missile", "missile") in counted  # before "sailed": a weapon
+    refused = result.excluded.loc[
+        result.excluded["excluded_by"] == "inside the name of a unit, body, job or award"
+    ]
+    assert refused["surface"].tolist() == ["Submarine", "Guided Missile"]
+    # "Strategic Missile Forces" is an actor of its own; the agency's name is an exclusion.
+    assert counted[0] == ("Strategic Missile Forces", "strategic-rocket-forces")
+    assert len(counted) == 3
+
+
 def test_flattened_transcripts_lose_their_labels_too(gazetteer):
     flat = "It went well. Zelensky: Thank you. NATO: We agree. Zelensky met NATO."
     result = run(gazetteer, flat)
