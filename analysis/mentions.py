@@ -170,7 +170,6 @@ def matching_view(
     _paragraph_breaks(buffer, mapped, newlines)
     n = len(buffer)
     drop = np.zeros(n, dtype=bool)
-    invisible = False
     lead = _non_ascii(buffer) if non_ascii is None else non_ascii
     if lead.size:
         first = buffer[lead].astype(np.int64)
@@ -197,39 +196,29 @@ def matching_view(
             drop[lead[longer] + k] = True
         gone = action == _DROP
         if gone.any():
-            drop[lead[gone]] = invisible = True
-    if invisible:
-        # Drop the invisible characters first, so that the spaces around them still collapse.
-        first_stage = np.flatnonzero(drop)
-        kept = np.frombuffer(bytearray(_without(mapped, first_stage)), dtype=np.uint8)
-        space = kept == 32
-        run = np.flatnonzero(space[1:] & space[:-1]) + 1
-        dropped = np.sort(np.concatenate([first_stage, ViewPositions(first_stage)[run]]))
-        return _without(kept, run), ViewPositions(dropped)
+            drop[lead[gone]] = True
+            _read_through(mapped, lead[gone], width[gone])
     space = mapped == 32
     drop[1:] |= space[1:] & space[:-1]
-    dropped = np.flatnonzero(drop)
-    return _without(mapped, dropped), ViewPositions(dropped)
+    return mapped[~drop].tobytes(), ViewPositions(np.flatnonzero(drop))
+
+
+def _read_through(mapped: np.ndarray, lead: np.ndarray, width: np.ndarray) -> None:
+    """Give each byte of the invisible characters (sorted ``lead`` offsets, ``width`` bytes) the
+    value of the byte before them, or before a run of them: dropped with them, they then leave
+    the spaces on either side to collapse as if they had never been there."""
+    opens = np.ones(len(lead), dtype=bool)
+    opens[1:] = lead[1:] != lead[:-1] + width[:-1]
+    before = lead[opens] - 1
+    value = np.where(before >= 0, mapped[np.maximum(before, 0)], _DROP)[np.cumsum(opens) - 1]
+    for k in range(4):
+        longer = width > k
+        mapped[lead[longer] + k] = value[longer]
 
 
 def _non_ascii(buffer: np.ndarray) -> np.ndarray:
     """The offsets of the lead bytes of the non-ASCII characters in UTF-8 bytes."""
     return np.flatnonzero(buffer >= 0xC2)
-
-
-def _without(values: np.ndarray, positions: np.ndarray) -> bytes:
-    """The bytes of ``values`` but those at ``positions`` (which it overwrites).
-
-    0xFF never occurs in UTF-8, so it marks the bytes to leave out and one ``bytes.replace``
-    removes them (several times faster than a boolean mask over every byte).
-    """
-    values[positions] = 0xFF
-    kept = values.tobytes().replace(b"\xff", b"")
-    if len(kept) != len(values) - len(positions):  # the text had 0xFF bytes of its own
-        mask = np.ones(len(values), dtype=bool)
-        mask[positions] = False
-        kept = values[mask].tobytes()
-    return kept
 
 
 def _char_stop(buffer: np.ndarray, last: np.ndarray) -> np.ndarray:
