@@ -90,6 +90,10 @@ _MODEL = re.compile(
 
 def _unique_documents(documents: pd.DataFrame) -> pd.DataFrame:
     require_columns(documents, ["doc_id", "title", "text", "duplicate_of"], "documents")
+    if documents.index.equals(pd.RangeIndex(len(documents))) and (
+        documents["duplicate_of"].eq("").all()
+    ):
+        return documents  # already unique (a report's selection): no copy of every text
     return unique_documents(documents)
 
 
@@ -110,9 +114,8 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().replace("-", " ").replace("’", "'").split())
 
 
-def _example(documents: pd.DataFrame, row: int, field: str, position: int) -> str:
-    """The sentence of documents[field] at ``row`` containing ``position``, whitespace collapsed."""
-    text = documents[field].iloc[row]
+def _example(text: str, position: int) -> str:
+    """The sentence of ``text`` containing ``position``, whitespace collapsed."""
     for start, end in sentence_spans(text):
         if start <= position < end:
             return " ".join(text[start:end].split())
@@ -131,13 +134,15 @@ def _find(text: str, phrase: str) -> int:
 
 
 @dataclass(frozen=True)
-class _Tokens:
-    """Every word of the titles and texts, in order, numbered against a vocabulary."""
+class Tokens:
+    """Every word of the unique documents' titles and texts, in order, numbered against a
+    vocabulary (:func:`corpus_tokens`): what the gazetteer audit counts, split once."""
 
     row: np.ndarray  # int32: the document's position in the (unique) documents frame
     field: np.ndarray  # int8: 0 title, 1 text
     code: np.ndarray  # int32: index into vocabulary
-    vocabulary: np.ndarray  # object: each distinct word as written
+    vocabulary: np.ndarray  # object: each distinct word as written, in order of first use
+    key: tuple = ()  # what was split (see _key), to check a reuse
 
     def folded(self) -> tuple[np.ndarray, np.ndarray]:
         """Codes into a lower-cased vocabulary, and that vocabulary."""
@@ -150,8 +155,38 @@ class _Tokens:
         return (self.row[1:] == self.row[:-1]) & (self.field[1:] == self.field[:-1])
 
 
-def _tokens(documents: pd.DataFrame) -> _Tokens:
-    """Split titles and texts into words of letters (C++ kernels; see the module notes)."""
+_PIECE_BYTES = 8 << 20
+"""Text split at a time: bounds the memory of the word lists, and lets two threads split."""
+
+
+def _split_piece(piece: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Words of letters of one slice of texts (dictionary-encoded), and each word's row in it."""
+    lists = pc.split_pattern_regex(piece, _SPLIT)
+    parent = pc.list_parent_indices(lists)
+    words = pc.list_flatten(lists)
+    keep = pc.greater(pc.binary_length(words), 0)
+    encoded = pc.dictionary_encode(pc.filter(words, keep))
+    return encoded, pc.filter(parent, keep).to_numpy().astype(np.int64)
+
+
+def _pieces(texts: pa.Array) -> list[tuple[int, pa.Array]]:
+    """(first row, slice) of ``texts``, each slice about :data:`_PIECE_BYTES` of text."""
+    ends = np.cumsum(pc.binary_length(texts).fill_null(0).to_numpy(zero_copy_only=False))
+    total = int(ends[-1]) if len(ends) else 0
+    bounds = np.searchsorted(ends, np.arange(_PIECE_BYTES, total, _PIECE_BYTES), side="right")
+    cuts = [0, *sorted(set(bounds.tolist()) - {0, len(texts)}), len(texts)]
+    return [(a, texts.slice(a, b - a)) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def _tokens(documents: pd.DataFrame) -> Tokens:
+    """Split titles and texts into words of letters (C++ kernels; see the module notes).
+
+    The texts are split in slices, two at a time (pyarrow's kernels release the GIL), and the
+    slices' vocabularies joined in order, so the words are numbered by first use as a single
+    pass would number them.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     n = len(documents)
     arrays = [
         pa.array(documents[field].fillna(""), from_pandas=True).cast(pa.large_string())
@@ -159,20 +194,52 @@ def _tokens(documents: pd.DataFrame) -> _Tokens:
     ]
     # A frame read from a corpus store holds chunked columns: concatenate their chunks.
     chunks = [chunk for array in arrays for chunk in getattr(array, "chunks", [array])]
-    lists = pc.split_pattern_regex(pa.concat_arrays(chunks), _SPLIT)
-    parent = pc.list_parent_indices(lists)
-    words = pc.list_flatten(lists)
-    keep = pc.greater(pc.binary_length(words), 0)
-    words, parent = pc.filter(words, keep), pc.filter(parent, keep).to_numpy()
-    encoded = pc.dictionary_encode(words)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    return _Tokens(
+    texts = pa.concat_arrays(chunks) if chunks else pa.array([], pa.large_string())
+    pieces = _pieces(texts)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        split = list(pool.map(lambda piece: _split_piece(piece[1]), pieces))
+    dictionaries = [encoded.dictionary.to_numpy(zero_copy_only=False) for encoded, _ in split]
+    joined = np.concatenate(dictionaries) if dictionaries else np.array([], dtype=object)
+    numbering, vocabulary = pd.factorize(joined)
+    offsets = np.cumsum([0, *map(len, dictionaries)])
+    codes = [
+        numbering[offsets[k] : offsets[k + 1]][encoded.indices.to_numpy(zero_copy_only=False)]
+        for k, (encoded, _) in enumerate(split)
+    ]
+    rows = [found + first for (first, _), (_, found) in zip(pieces, split, strict=True)]
+    parent = np.concatenate(rows or [np.zeros(0, np.int64)])
+    return Tokens(
         row=(parent % max(n, 1)).astype(np.int32),
         field=(parent // max(n, 1)).astype(np.int8),
-        code=encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32),
-        vocabulary=np.asarray(encoded.dictionary.to_pylist(), dtype=object),
+        code=np.concatenate(codes or [np.zeros(0, np.int64)]).astype(np.int32),
+        vocabulary=np.asarray(vocabulary, dtype=object),
+        key=_key(documents),
     )
+
+
+def _key(documents: pd.DataFrame) -> tuple:
+    """The documents' ids and the length of each title and text: tokens split from other
+    documents are never reused."""
+    if "doc_id" not in documents.columns:
+        return ()
+    lengths = [tuple(documents[field].fillna("").str.len().tolist()) for field in FIELDS]
+    return (tuple(documents["doc_id"].tolist()), *lengths)
+
+
+def corpus_tokens(documents: pd.DataFrame) -> Tokens:
+    """The words of the unique documents, split once for several audits of the same frame.
+
+    :func:`near_misses` and :func:`discover_candidates` each split the whole corpus into
+    words; a report that shows both passes this to them (``tokens=``) and splits once.
+    """
+    return _tokens(_unique_documents(documents))
+
+
+def _tokens_for(unique: pd.DataFrame, tokens: Tokens | None) -> Tokens:
+    """``tokens`` when they were split from these unique documents, else a fresh split."""
+    if tokens is not None and tokens.key == _key(unique):
+        return tokens
+    return _tokens(unique)
 
 
 def _alias_index(entities: pd.DataFrame) -> tuple[set[str], set[str]]:
@@ -337,7 +404,7 @@ def _models(documents: pd.DataFrame) -> _Tally:
     return tally
 
 
-def _single_word_names(candidates: pd.DataFrame, tokens: _Tokens) -> pd.Series:
+def _single_word_names(candidates: pd.DataFrame, tokens: Tokens) -> pd.Series:
     """For single-word names, True when the word is rarely written in lower case ("Congress",
     "Pentagon"; not "Federal" or "Administration", common words capitalised in titles)."""
     single = ~candidates["candidate"].str.contains(" ")
@@ -357,7 +424,7 @@ def _single_word_names(candidates: pd.DataFrame, tokens: _Tokens) -> pd.Series:
     )
 
 
-def _collocations(tokens: _Tokens, heads: set[str], min_count: int, top: int) -> pd.DataFrame:
+def _collocations(tokens: Tokens, heads: set[str], min_count: int, top: int) -> pd.DataFrame:
     """Bigrams of content words whose second word's stem is in ``heads``, scored by NLTK's
     likelihood ratio.
 
@@ -427,6 +494,7 @@ def discover_candidates(
     *,
     top_n: int = 50,
     min_count: int = 2,
+    tokens: Tokens | None = None,
 ) -> pd.DataFrame:
     """Names, model numbers and collocations that no alias of the gazetteer covers.
 
@@ -454,6 +522,7 @@ def discover_candidates(
     gazetteer : Gazetteer (its ``entities`` frame has ``aliases`` tuples); None for the default.
     top_n : candidates kept per pattern.
     min_count : fewest occurrences for a candidate (collocations: at least 2).
+    tokens : :func:`corpus_tokens` of ``documents``, when already split (same result).
 
     Returns
     -------
@@ -471,7 +540,7 @@ def discover_candidates(
         # from the texts only.
         names.add(row, [("text", _names(text))])
     models = _models(unique)
-    tokens = _tokens(unique)
+    tokens = _tokens_for(unique, tokens)
 
     frames = []
     for tally, pattern in ((names, "name"), (models, "model")):
@@ -498,10 +567,12 @@ def discover_candidates(
         collocations.loc[[not _covered(c, grams, parts) for c in collocations["candidate"]]],
         top_n,
     )
+    # Each column taken once: a frame's column access copies its attrs (the boilerplate spans).
+    columns = {field: unique[field] for field in FIELDS}
     places = []
     for term, row in zip(collocations["candidate"], collocations["_row"], strict=True):
         for field in FIELDS:
-            at = _find(unique[field].iloc[row], term)
+            at = _find(columns[field].iloc[row], term)
             if at >= 0:
                 places.append((field, at))
                 break
@@ -519,7 +590,7 @@ def discover_candidates(
     return (
         found.assign(
             example=[
-                _example(unique, int(row), field, int(at))
+                _example(columns[field].iloc[int(row)], int(at))
                 for row, field, at in zip(found["_row"], found["_field"], found["_at"], strict=True)
             ],
             doc_id=unique["doc_id"].to_numpy()[found["_row"].to_numpy(dtype=np.int64)],
@@ -584,17 +655,34 @@ def _bag_distance(words: pd.Series, others: pd.Series) -> np.ndarray:
 
     The larger of "letters of a missing from b" and "letters of b missing from a" (counted with
     multiplicity) never exceeds the edit distance, and costs one vectorised pass: it discards
-    most pairs before the dynamic programme.
+    most pairs before the dynamic programme. The second equals the first minus the difference
+    in length, so one sum is enough; pairs go in blocks, so memory stays small.
     """
     if len(words) == 0:
         return np.zeros(0, dtype=np.int64)
     word_index, word_values = pd.factorize(words)
     other_index, other_values = pd.factorize(others)
-    difference = (
-        _letter_counts(list(word_values))[word_index]
-        - _letter_counts(list(other_values))[other_index]
-    )
-    return np.maximum(np.clip(difference, 0, None).sum(1), np.clip(-difference, 0, None).sum(1))
+    word_counts = _letter_counts(list(word_values)).astype(np.int16)
+    other_counts = _letter_counts(list(other_values)).astype(np.int16)
+    word_length = word_counts.sum(1, dtype=np.int64)[word_index]
+    other_length = other_counts.sum(1, dtype=np.int64)[other_index]
+    missing = np.empty(len(words), dtype=np.int64)
+    for begin in range(0, len(words), _BAG_BLOCK):
+        block = slice(begin, begin + _BAG_BLOCK)
+        difference = word_counts[word_index[block]] - other_counts[other_index[block]]
+        missing[block] = np.maximum(difference, 0).sum(1, dtype=np.int64)
+    return np.maximum(missing, missing - (word_length - other_length))
+
+
+_BAG_BLOCK = 1 << 18  # word pairs compared at a time by _bag_distance
+
+
+def _member(codes: np.ndarray, wanted: np.ndarray, size: int) -> np.ndarray:
+    """``np.isin(codes, wanted)`` for codes below ``size``, by a look-up table (no sort of the
+    corpus's tokens)."""
+    table = np.zeros(max(size, 1), dtype=bool)
+    table[np.asarray(wanted, dtype=np.int64)] = True
+    return table[codes]
 
 
 _INFLECTIONS = frozenset("s es n ns an ans ian ians ese i is".split())
@@ -657,7 +745,7 @@ def _alias_words(
 
 
 def _in_context(
-    found: pd.DataFrame, tokens: _Tokens, code: np.ndarray, words: np.ndarray, targets
+    found: pd.DataFrame, tokens: Tokens, code: np.ndarray, words: np.ndarray, targets
 ) -> np.ndarray:
     """For each (word, alias word) row: True when the alias word needs no context, or the word
     occurs in the corpus beside one of the alias word's neighbours."""
@@ -666,7 +754,7 @@ def _in_context(
         return np.ones(len(found), dtype=bool)
     code_of = {word: index for index, word in enumerate(words.tolist())}
     wanted = np.array([code_of[word] for word in found["folded"]], dtype=code.dtype)
-    positions = np.flatnonzero(np.isin(code, wanted))
+    positions = np.flatnonzero(_member(code, wanted, len(words)))
     same = tokens.same_segment()
     observed: set[tuple[int, str, int]] = set()
     for p in positions.tolist():
@@ -693,6 +781,7 @@ def near_misses(
     *,
     max_ratio: float = 0.01,
     min_length: int = 6,
+    tokens: Tokens | None = None,
 ) -> pd.DataFrame:
     """Words a small edit away from an alias word: misspellings the matcher does not count.
 
@@ -718,6 +807,7 @@ def near_misses(
     gazetteer : Gazetteer; None for the default.
     max_ratio : see above.
     min_length : shortest lower-case alias word compared.
+    tokens : :func:`corpus_tokens` of ``documents``, when already split (same result).
 
     Returns
     -------
@@ -738,7 +828,7 @@ def near_misses(
     table_rows = [(word, written, entity_id) for word, (written, entity_id, _) in targets.items()]
     if not targets or unique.empty:
         return empty
-    tokens = _tokens(unique)
+    tokens = _tokens_for(unique, tokens)
     folded_code, folded = tokens.folded()
     counts = np.bincount(tokens.code, minlength=len(tokens.vocabulary))
     spellings = (
@@ -779,7 +869,7 @@ def near_misses(
     # Documents per word, for the words in play only (a sort of all 21 M tokens costs seconds).
     in_play = pd.Index(folded).get_indexer(pd.unique(pd.concat([pairs["folded"], pairs["alias"]])))
     in_play = in_play[in_play >= 0]
-    mask = np.isin(folded_code, in_play)
+    mask = _member(folded_code, in_play, len(folded))
     documents_per_word = (
         pd.DataFrame({"word": folded[folded_code[mask]], "row": tokens.row[mask]})
         .drop_duplicates()
@@ -820,19 +910,21 @@ def near_misses(
     # The first occurrence of each reported word, in one pass over the tokens.
     code_of = {word: code for code, word in enumerate(folded.tolist())}
     wanted = np.array([code_of[word] for word in found["folded"]], dtype=folded_code.dtype)
-    positions = np.flatnonzero(np.isin(folded_code, wanted))
+    positions = np.flatnonzero(_member(folded_code, wanted, len(folded)))
     codes, first_index = np.unique(folded_code[positions], return_index=True)
     first_of = dict(zip(codes.tolist(), positions[first_index].tolist(), strict=True))
+    columns = {field: unique[field] for field in FIELDS}  # once: see discover_candidates
+    doc_ids = unique["doc_id"]
     places = []
     for code, word in zip(wanted.tolist(), found["folded"], strict=True):
         index = first_of[code]
         row, field = int(tokens.row[index]), FIELDS[int(tokens.field[index])]
-        text = unique[field].iloc[row]
-        places.append((row, _example(unique, row, field, max(0, _find(text, word)))))
+        text = columns[field].iloc[row]
+        places.append((row, _example(text, max(0, _find(text, word)))))
     return (
         found.assign(
             example=[example for _, example in places],
-            doc_id=[unique["doc_id"].iloc[row] for row, _ in places],
+            doc_id=[doc_ids.iloc[row] for row, _ in places],
         )
         .astype({"surface": "str", "count": "int64", "similarity": "float64"})[NEAR_MISS_COLUMNS]
         .reset_index(drop=True)

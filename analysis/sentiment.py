@@ -135,8 +135,50 @@ def sentence_tone(sentences: Iterable[str]) -> np.ndarray:
     return np.asarray(result, dtype="float64")
 
 
+SCORE_KEYS = ["doc_id", "field", "sentence_id"]
+
+
+def sentence_scores(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """VADER compound of every distinct sentence that holds a mention, scored once.
+
+    Scoring is what :func:`tone` costs; a report that shows tone per entity and per period
+    scores once and passes the result to both calls (``tone(..., scores=...)``).
+
+    Parameters
+    ----------
+    mentions : mentions frame (uses doc_id, field, sentence_id, start).
+    documents : documents frame (uses doc_id, date, title, text, duplicate_of).
+
+    Returns
+    -------
+    frame: doc_id, field, sentence_id, compound; one row per sentence of a unique document.
+    """
+    unique = unique_text_documents(documents)
+    located = located_mentions(mentions, unique)
+    sentence_keys = located.drop_duplicates(SCORE_KEYS)[[*SCORE_KEYS, "start"]]
+    texts = SentenceTexts(unique.loc[unique["doc_id"].isin(sentence_keys["doc_id"].unique())])
+    starts, ends = texts.locate(sentence_keys)
+    sentences = [
+        collapse(texts.text(doc_id, field)[start:end])
+        for doc_id, field, start, end in zip(
+            sentence_keys["doc_id"].tolist(),
+            sentence_keys["field"].tolist(),
+            starts.tolist(),
+            ends.tolist(),
+            strict=True,
+        )
+    ]
+    return sentence_keys[SCORE_KEYS].assign(compound=sentence_tone(sentences)).reset_index(
+        drop=True
+    )
+
+
 def tone(
-    mentions: pd.DataFrame, documents: pd.DataFrame, *, freq: str | None = None
+    mentions: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    freq: str | None = None,
+    scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Tone of the sentences that mention each entity (VADER compound), per entity or period.
 
@@ -153,6 +195,8 @@ def tone(
     freq : None for one row per entity; "D", "W", "M", ... for one row per entity and period
         (periods labelled by start; NaT for undated documents; periods without a sentence are
         absent, not zero: there is no tone to report).
+    scores : :func:`sentence_scores` of the same mentions and documents, when already
+        computed (the result is the same; only the scoring is skipped).
 
     Returns
     -------
@@ -164,21 +208,9 @@ def tone(
     unique = unique_text_documents(documents)
     located = located_mentions(mentions, unique)
     require_columns(located, ["kind", "entity"], "mentions")
-    keys = ["doc_id", "field", "sentence_id"]
-    sentence_keys = located.drop_duplicates(keys)[[*keys, "start"]]
-    texts = SentenceTexts(unique.loc[unique["doc_id"].isin(sentence_keys["doc_id"].unique())])
-    starts, ends = texts.locate(sentence_keys)
-    sentences = [
-        collapse(texts.text(doc_id, field)[start:end])
-        for doc_id, field, start, end in zip(
-            sentence_keys["doc_id"].tolist(),
-            sentence_keys["field"].tolist(),
-            starts.tolist(),
-            ends.tolist(),
-            strict=True,
-        )
-    ]
-    scored = sentence_keys[keys].assign(compound=sentence_tone(sentences))
+    keys = SCORE_KEYS
+    scored = sentence_scores(mentions, documents) if scores is None else scores
+    require_columns(scored, [*keys, "compound"], "scores")
 
     group = ["entity_id", "entity", "kind"]
     frame = located.drop_duplicates([*keys, "entity_id"])[[*keys, *group, "date"]].merge(

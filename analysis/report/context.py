@@ -228,6 +228,28 @@ class ReportContext:
 
         return entity_totals(self.ranked_mentions)
 
+    @cached_property
+    def sentence_scores(self) -> pd.DataFrame:
+        """:func:`analysis.sentiment.sentence_scores` of the selection: VADER runs once per
+        report, however many tone tables it shows."""
+        from analysis.sentiment import sentence_scores
+
+        return sentence_scores(self.mentions, self.selection)
+
+    def tone(self, freq: str | None = None) -> pd.DataFrame:
+        """:func:`analysis.sentiment.tone` of the selection, per entity or per ``freq`` period."""
+        from analysis.sentiment import tone
+
+        return tone(self.mentions, self.selection, freq=freq, scores=self.sentence_scores)
+
+    @cached_property
+    def tokens(self) -> Any:
+        """:func:`analysis.discovery.corpus_tokens` of the selection: the gazetteer audit's
+        near misses and candidates split the corpus into words once between them."""
+        from analysis.discovery import corpus_tokens
+
+        return corpus_tokens(self.selection)
+
     # --- exports: the data behind every chart and table ------------------------------------
 
     def export(self, frame: pd.DataFrame, name: str, *, label: str = "data") -> Html:

@@ -1,0 +1,161 @@
+"""What makes a report batch cheap at 14k documents, on hand-made frames with hand-counted
+results: tone scored once per report, the corpus split into words once for the gazetteer
+audit, the letter-count bound of the near misses, and a frame exported twice written once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.discovery import _bag_distance, corpus_tokens, discover_candidates, near_misses
+from analysis.schema import DOCUMENT_COLUMNS, ENTITY_COLUMNS
+from analysis.sentiment import tone
+
+
+def make_documents(texts, duplicates=None):
+    duplicates = duplicates or {}
+    rows = [
+        {"doc_id": doc_id, "date": pd.Timestamp("2025-07-01"), "date_source": "header",
+         "title": title, "text": text, "source": "", "url": "", "path": "",
+         "n_words": len(text.split()), "duplicate_of": duplicates.get(doc_id, ""), "warnings": ""}
+        for doc_id, (title, text) in texts.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+
+
+class _Gazetteer:
+    """Only ``.entities`` is read by the audit."""
+
+    def __init__(self, rows):
+        self.entities = pd.DataFrame(
+            [
+                {"id": entity_id, "name": aliases[0], "kind": kind, "category": "", "parent": "",
+                 "aliases": tuple(aliases), "case": "auto", "exclusions": tuple(exclusions),
+                 "metonyms": ()}
+                for entity_id, kind, aliases, exclusions in rows
+            ],
+            columns=ENTITY_COLUMNS,
+        )  # fmt: skip
+
+
+GAZETTEER = _Gazetteer(
+    [
+        ("zelensky", "actor", ["Zelensky", "Zelenskyy"], ["Zelenska"]),
+        ("ballistic-missile", "weapon", ["ballistic missiles"], []),
+        ("munitions", "weapon", ["ammunition", "munitions"], []),
+    ]
+)
+TEXTS = {
+    "d1": ("Talks", "The talks included Boris Pistorius today. Later, officials said Boris "
+           "Pistorius would visit. Russia fired cruise missiles and more cruise missiles. More "
+           "ammunication was sent."),
+    "d2": ("", "Kyiv said cruise missiles hit. Zelenskky spoke. Zelenska visited a school."),
+    "d3": ("", "Zelenskyy thanked allies for ammunition, more ammunition and ammunition. "
+           "Zelensky said so. Zelensky agreed."),
+    "d4": ("", "Boris Pistorius visited. Boris Pistorius left."),  # a copy of d1: not counted
+}  # fmt: skip
+
+
+def _mentions(rows):
+    """Mentions in the columns tone reads: (doc_id, field, sentence_id, start, entity_id)."""
+    return pd.DataFrame(
+        [
+            {
+                "doc_id": doc_id,
+                "date": pd.NaT,
+                "field": "text",
+                "sentence_id": sentence,
+                "start": start,
+                "end": start + len(entity),
+                "surface": entity.title(),
+                "entity_id": entity,
+                "entity": entity.title(),
+                "kind": "actor",
+            }
+            for doc_id, sentence, start, entity in rows
+        ]
+    )
+
+
+def _documents():
+    texts = {"a": ("", "Nato helps. Nato and Russia talk."), "b": ("", "Russia waits.")}
+    dates = [pd.Timestamp("2025-07-01"), pd.Timestamp("2025-07-09")]
+    return make_documents(texts).assign(date=dates)
+
+
+def test_tone_with_given_scores_averages_those_scores():
+    # Nato: sentences a/0 and a/1; Russia: a/1 and b/0 (hand-chosen scores, not VADER's).
+    mentions = _mentions([("a", 0, 0, "nato"), ("a", 1, 12, "nato"), ("a", 1, 21, "russia"),
+                          ("b", 0, 0, "russia")])  # fmt: skip
+    scores = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "field": "text",
+            "sentence_id": [0, 1, 0],
+            "compound": [0.6, -0.2, 0.0],
+        }
+    )
+    result = tone(mentions, _documents(), scores=scores).set_index("entity_id")
+    assert result.loc["nato", "compound"] == pytest.approx((0.6 - 0.2) / 2)
+    assert result.loc["nato", ["positive", "negative", "n_sentences"]].tolist() == [0.5, 0.5, 2]
+    assert result.loc["russia", "compound"] == pytest.approx(-0.1)
+    assert result.loc["russia", ["positive", "negative"]].tolist() == [0.0, 0.5]
+    weekly = tone(mentions, _documents(), freq="W", scores=scores)
+    russia = weekly.loc[weekly["entity_id"] == "russia"]
+    assert russia["period"].tolist() == [pd.Timestamp("2025-06-30"), pd.Timestamp("2025-07-07")]
+    assert russia["compound"].tolist() == pytest.approx([-0.2, 0.0])
+
+
+def test_tone_refuses_scores_without_their_columns():
+    mentions = _mentions([("a", 0, 0, "nato")])
+    with pytest.raises(Exception, match="compound"):
+        tone(mentions, _documents(), scores=pd.DataFrame({"doc_id": ["a"]}))
+
+
+def test_audit_split_once_gives_the_same_tables():
+    documents = make_documents(TEXTS, duplicates={"d4": "d1"})
+    tokens = corpus_tokens(documents)
+    misses = near_misses(documents, GAZETTEER, tokens=tokens)
+    assert set(misses["surface"]) == {"ammunication", "Zelenskky"}  # as test_discovery counts
+    found = discover_candidates(documents, GAZETTEER, min_count=2, tokens=tokens)
+    rows = {(r.candidate, r.pattern): r.count for r in found.itertuples(index=False)}
+    assert rows[("Boris Pistorius", "name")] == 2
+    assert rows[("cruise missiles", "collocation")] == 3
+
+
+def test_tokens_of_other_documents_are_not_reused():
+    documents = make_documents(TEXTS, duplicates={"d4": "d1"})
+    other = make_documents({"x": ("", "Nothing near any alias here at all.")})
+    misses = near_misses(documents, GAZETTEER, tokens=corpus_tokens(other))
+    assert set(misses["surface"]) == {"ammunication", "Zelenskky"}
+    # Same ids, another text: split again, not reused.
+    edited = documents.assign(text=documents["text"].str.replace("ammunication", "ammunition"))
+    assert set(near_misses(edited, GAZETTEER, tokens=corpus_tokens(documents))["surface"]) == {
+        "Zelenskky"
+    }
+
+
+def test_tokens_number_words_by_first_use_across_slices(monkeypatch):
+    from analysis import discovery
+
+    monkeypatch.setattr(discovery, "_PIECE_BYTES", 8)  # one or two documents per slice
+    documents = make_documents(
+        {"a": ("Drone", "drone Drone tank"), "b": ("", "tank shell"), "c": ("", "Drone")}
+    )
+    tokens = corpus_tokens(documents)
+    # Titles first (a, b, c), then texts: Drone | drone Drone tank | tank shell | Drone
+    assert tokens.vocabulary.tolist() == ["Drone", "drone", "tank", "shell"]
+    assert tokens.code.tolist() == [0, 1, 0, 2, 2, 3, 0]
+    assert tokens.row.tolist() == [0, 0, 0, 0, 1, 1, 2]
+    assert tokens.field.tolist() == [0, 1, 1, 1, 1, 1, 1]
+
+
+def test_bag_distance_is_the_larger_count_of_missing_letters():
+    # kitten -> sitting: k, e missing from sitting (2); s, i, g missing from kitten (3).
+    # drone -> done: r missing (1), nothing missing the other way (0).
+    words = pd.Series(["kitten", "drone", "abc"])
+    others = pd.Series(["sitting", "done", "abc"])
+    assert _bag_distance(words, others).tolist() == [3, 1, 0]
+    assert _bag_distance(pd.Series([], dtype=object), pd.Series([], dtype=object)).size == 0
+    assert isinstance(_bag_distance(words, others), np.ndarray)
