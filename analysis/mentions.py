@@ -682,6 +682,12 @@ _LABEL_BEFORE_COLON = (
 )
 _AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"] )" + _LABEL_BEFORE_COLON)
 _AT_THE_START = re.compile(rb"^" + _LABEL_BEFORE_COLON)  # of a document: no newline before
+# A scraper may glue a label to the headline before it ("... President of Mongolia Ukhnaagiin
+# Khurelsukh President of Russia Vladimir Putin: Mr President ..."): in a transcript, a colon
+# closing a capitalised run too long for one label takes its last five words as the label.
+_GLUED_LABEL = re.compile(
+    rb"[A-Z][^\s:]*[ \t]+(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){1,4})[ \t]*$"
+)
 _LABEL_REACH = 90  # bytes before a colon that a label may take
 TURNS_OF_A_TRANSCRIPT = 2
 """A document is a transcript when at least this many lines open with a speaker's label."""
@@ -742,6 +748,7 @@ def _speaker_labels(
                 break
         if count >= TURNS_OF_A_TRANSCRIPT:
             turns += spans
+            turns += _glued_labels(data, colons[lo:hi][near[lo:hi]], int(starts[owner]), spans)
     if not turns:
         return empty
     spans = np.array(sorted(turns), dtype=np.int64)
@@ -759,6 +766,19 @@ def _label_before(data: bytes, colon: int, begin: int) -> tuple[int, int] | None
     if m is None and low == begin:
         m = _AT_THE_START.match(window)
     return None if m is None else (low + m.start(1), low + m.end(1))
+
+
+def _glued_labels(data: bytes, colons: np.ndarray, begin: int, found: list) -> list:
+    """Labels glued to the text before them (``_GLUED_LABEL``) closed by ``colons`` of one
+    transcript whose labels ``found`` already holds."""
+    closed = {stop for _, stop in found}
+    spans = []
+    for colon in colons.tolist():
+        low = max(begin, colon - _LABEL_REACH)
+        m = _GLUED_LABEL.search(data, low, colon)
+        if m is not None and m.end(1) not in closed:
+            spans.append((m.start(1), m.end(1)))
+    return spans
 
 
 # Mention columns looked up in the gazetteer: column -> entities column.

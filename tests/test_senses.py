@@ -367,3 +367,20 @@ def test_flattened_transcripts_lose_their_labels_too(gazetteer):
     result = run(gazetteer, flat)
     assert pairs(result) == [("Zelensky", "zelensky", "exact"), ("NATO", "nato", "exact")]
     assert result.excluded["excluded_by"].tolist() == ["speaker label", "speaker label"]
+
+
+def test_labels_glued_to_a_headline_in_a_transcript(gazetteer):
+    glued = (
+        "Talks went well. Zelensky: Thank you. NATO: We agree.*** Meeting with the Secretary "
+        "General Of NATO President of Ukraine Volodymyr Zelensky: Welcome. We discussed NATO: "
+        "its members."
+    )
+    result = run(gazetteer, glued)
+    # The run "General Of NATO President of Ukraine Volodymyr Zelensky" is too long for one
+    # label: its last five words are the label; NATO before them and after "discussed" count.
+    assert pairs(result) == [("NATO", "nato", "exact"), ("NATO", "nato", "exact")]
+    assert result.excluded["surface"].tolist() == ["Zelensky", "NATO", "Volodymyr Zelensky"]
+    assert set(result.excluded["excluded_by"]) == {"speaker label"}
+    # Not a transcript (one label at most): a glued-looking run is a mention.
+    alone = run(gazetteer, "Meeting Foreign Ministers President of Ukraine Volodymyr Zelensky: ok.")
+    assert pairs(alone) == [("Volodymyr Zelensky", "zelensky", "exact")]
