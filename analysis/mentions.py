@@ -142,9 +142,10 @@ class ViewPositions:
     only the positions of candidate matches.
     """
 
-    __slots__ = ("_shift",)
+    __slots__ = ("_dropped", "_shift")
 
     def __init__(self, dropped: np.ndarray) -> None:
+        self._dropped = dropped
         # How many kept bytes come before each dropped one: view position v lies after the
         # dropped bytes whose count is at most v.
         self._shift = dropped - np.arange(len(dropped), dtype=dropped.dtype)
@@ -152,6 +153,11 @@ class ViewPositions:
     def __getitem__(self, positions: np.ndarray) -> np.ndarray:
         positions = np.asarray(positions, dtype=np.int64)
         return positions + np.searchsorted(self._shift, positions, side="right")
+
+    def view_offsets(self, offsets: np.ndarray) -> np.ndarray:
+        """How many view bytes come from before each original offset: view byte v comes from
+        before offset o exactly when ``v < view_offsets(o)``."""
+        return offsets - np.searchsorted(self._dropped, offsets)
 
 
 def matching_view(
@@ -488,17 +494,18 @@ def _scan(
     pattern, start, end, variant = hits[:, 0], hits[:, 1], hits[:, 2].copy(), hits[:, 3]
     view_array = np.frombuffer(view, dtype=np.uint8)
     n = len(view_array)
-    first_byte = index[start]
-    doc = np.searchsorted(doc_starts, first_byte, side="right") - 1
-    doc_begin, doc_end = doc_starts[doc], doc_starts[doc + 1]
+    # Document edges in view positions: the checks below then need no offset per candidate.
+    view_starts = index.view_offsets(doc_starts)
+    doc = np.searchsorted(view_starts, start, side="right") - 1
+    doc_begin, doc_end = view_starts[doc], view_starts[doc + 1]
 
-    inside = index[end - 1] < doc_end  # a match may not run from one document into the next
+    inside = end - 1 < doc_end  # a match may not run from one document into the next
     before = np.maximum(start - 1, 0)
-    left_ok = (start == 0) | ~_WORD[view_array[before]] | (index[before] < doc_begin)
+    left_ok = (start == 0) | ~_WORD[view_array[before]] | (before < doc_begin)
 
     def right_ok(stop: np.ndarray, limit: np.ndarray) -> np.ndarray:
         after = np.minimum(stop, n - 1)
-        return (stop >= n) | ~_WORD[view_array[after]] | (index[after] >= limit)
+        return (stop >= n) | ~_WORD[view_array[after]] | (after >= limit)
 
     ok = right_ok(end, doc_end)
     # Weapons take a plural: "Javelins", "drones", "HIMARSes" is rare but harmless.
@@ -515,10 +522,10 @@ def _scan(
         for j, byte in enumerate(suffix):
             letters &= (view_array[end[positions] + j] | 0x20) == byte
         limit = doc_end[positions]
-        good = letters & right_ok(stop, limit) & (index[stop - 1] < limit)
+        good = letters & right_ok(stop, limit) & (stop - 1 < limit)
         end[positions[good]] = stop[good]
         ok[positions[good]] = True
-    _designation_suffixes(view_array, index, pattern, end, ok, variant, doc_end, matcher, right_ok)
+    _designation_suffixes(view_array, pattern, end, ok, variant, doc_end, matcher, right_ok)
     keep = np.flatnonzero(inside & left_ok & ok)
     pattern, start, end, doc = pattern[keep], start[keep], end[keep], doc[keep]
     variant = variant[keep]
@@ -531,7 +538,8 @@ def _scan(
     kept = _leftmost_longest(start, end)
     blocker = matcher.entity[pattern] < 0
     winners = kept & ~blocker
-    speakers = _speaker_labels(buffer, index, start, end, doc, doc_starts, winners)
+    first, last = index[start], index[end - 1]  # of each candidate's first and last byte
+    speakers = _speaker_labels(buffer, first, last, doc_starts, winners)
     winners[speakers] = False
     # Candidates that lost to an exclusion phrase are listed, never silently gone.
     excluded = np.zeros(0, dtype=np.int64)
@@ -544,8 +552,8 @@ def _scan(
         excluded_block = slot[inside_block]
     result = {
         "pattern": pattern[winners],
-        "begin": index[start[winners]],
-        "stop": _char_stop(buffer, index[end[winners] - 1]),
+        "begin": first[winners],
+        "stop": _char_stop(buffer, last[winners]),
         "doc": doc[winners],
         "variant": variant[winners],
         "hints": _neighbour_hints(view_array, start[winners], end[winners]),
@@ -562,8 +570,8 @@ def _scan(
         excluded = np.concatenate([excluded, speakers])
         result.update(
             excluded_pattern=pattern[excluded],
-            excluded_begin=index[start[excluded]],
-            excluded_stop=_char_stop(buffer, index[end[excluded] - 1]),
+            excluded_begin=first[excluded],
+            excluded_stop=_char_stop(buffer, last[excluded]),
             excluded_doc=doc[excluded],
             excluded_by_pattern=by,
         )
@@ -607,7 +615,7 @@ def _leftmost_longest(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, matcher, right_ok):
+def _designation_suffixes(view, pattern, end, ok, variant, doc_end, matcher, right_ok):
     """Model suffixes on weapon designations: "T-72" also matches "T-72B3M", "MiG-31" "MiG-31K",
     "Buk" "Buk-M3" (up to four capitals or digits, after a digit or after a hyphen). Such
     mentions are variants; an alias that spells the suffix out still wins (it is exact)."""
@@ -634,7 +642,7 @@ def _designation_suffixes(view, index, pattern, end, ok, variant, doc_end, match
         active = good
     stop = stop + length
     limit = doc_end[positions]
-    good = (length > 0) & right_ok(stop, limit) & (index[np.minimum(stop, n) - 1] < limit)
+    good = (length > 0) & right_ok(stop, limit) & (np.minimum(stop, n) - 1 < limit)
     end[positions[good]] = stop[good]
     ok[positions[good]] = True
     variant[positions[good]] = 1
@@ -695,10 +703,8 @@ TURNS_OF_A_TRANSCRIPT = 2
 
 def _speaker_labels(
     buffer: np.ndarray,
-    index: ViewPositions,
-    start: np.ndarray,
-    end: np.ndarray,
-    doc: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
     doc_starts: np.ndarray,
     candidates: np.ndarray,
 ) -> np.ndarray:
@@ -724,7 +730,7 @@ def _speaker_labels(
     colons = colons[letter & spaced]
     # Only a colon with a candidate in the reach before it can close a label around one, and
     # the others of its document need reading only until the document counts as a transcript.
-    first, last = index[start[found]], index[end[found] - 1]  # sorted: candidates are
+    first, last = first[found], last[found]  # sorted: candidates are
     nearest = np.minimum(np.searchsorted(first, colons - _LABEL_REACH), len(first) - 1)
     near = first[nearest] < colons
     if not near.any():
