@@ -738,23 +738,26 @@ def _speaker_labels(
     data = buffer.tobytes()
     starts = doc_starts[:-1]
     colon_doc = np.searchsorted(starts, colons, side="right") - 1
-    labels: dict[int, list[tuple[int, int]]] = {}
+    labels: dict[int, list[tuple[int, int]]] = {}  # by document with a colon near a candidate
     for colon, owner in zip(colons[near].tolist(), colon_doc[near].tolist(), strict=True):
+        spans = labels.setdefault(owner, [])
         span = _label_before(data, colon, int(starts[owner]))
         if span is not None:
-            labels.setdefault(owner, []).append(span)
+            spans.append(span)
     turns = []
     for owner, spans in labels.items():
-        count = len(spans)
         lo, hi = np.searchsorted(colon_doc, [owner, owner + 1])
+        glued = _glued_labels(data, colons[lo:hi][near[lo:hi]], int(starts[owner]), spans)
+        if not spans and not glued:
+            continue  # no label near a candidate: transcript or not, nothing is excluded
+        count = len(spans)
         others = colons[lo:hi][~near[lo:hi]].tolist()
         for colon in others if count < TURNS_OF_A_TRANSCRIPT else ():
             count += _label_before(data, colon, int(starts[owner])) is not None
             if count >= TURNS_OF_A_TRANSCRIPT:
                 break
         if count >= TURNS_OF_A_TRANSCRIPT:
-            turns += spans
-            turns += _glued_labels(data, colons[lo:hi][near[lo:hi]], int(starts[owner]), spans)
+            turns += spans + glued
     if not turns:
         return empty
     spans = np.array(sorted(turns), dtype=np.int64)

@@ -121,6 +121,18 @@ def test_a_transcript_is_one_by_its_labels_far_from_any_name():
     ]
 
 
+def test_a_glued_label_counts_in_a_transcript_whose_own_labels_hold_no_name():
+    # The two line-opening labels hold no name; the label glued to the text before it
+    # ("... ministry Welcome Speaker Donald Trump:") does, and the document is a transcript.
+    text = "MODERATOR: Good morning.\nGUEST: Good morning to you.\nsaid the ministry Welcome "
+    text += "Speaker Donald Trump: Thanks."
+    result = extract(documents(text), SMALL)
+    assert result.mentions.empty
+    assert result.excluded[["surface", "start", "excluded_by"]].values.tolist() == [
+        ["Donald Trump", text.index("Donald"), "speaker label"]
+    ]
+
+
 def test_offsets_after_invisible_characters_and_space_runs():
     text = "Talks \u200b\u200b with  \u00a0NATO\u00ad and\t\tTrump."
     mentions = extract(documents(text), SMALL).mentions
