@@ -713,7 +713,8 @@ def _speaker_labels(
     A label says who speaks, not who is talked about, so it is not counted as a mention (it is
     listed in ``excluded`` as "speaker label"). A label opens a line with capitalised words and
     a colon, in a document shaped like a transcript (at least two such lines): a headline
-    "UKRAINE: ..." in an article is a mention.
+    "UKRAINE: ..." in an article is a mention. ``first``, ``last``: the byte offsets of each
+    span's first and last byte (in order); ``candidates``: which spans may be labels.
     """
     found = np.flatnonzero(candidates)
     empty = np.zeros(0, dtype=np.int64)
