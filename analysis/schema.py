@@ -18,6 +18,7 @@ DOCUMENT_COLUMNS = [
     "text",
     "source",  # outlet, may be ""
     "url",
+    "language",  # ISO 639-1 code the source declares ("en"), or "" when it declares none
     "path",
     "n_words",
     "duplicate_of",  # doc_id of the first copy, or "" when unique

@@ -148,7 +148,8 @@ def _nexis_docx(path: Path) -> Path:
             document.add_paragraph(line)
         for line in body:
             document.add_paragraph(line)
-        for line in ["Load-Date: March 3, 2025", "End of Document"]:
+        trailer = ["Language: ENGLISH"] if outlet == "The Guardian" else []
+        for line in ["Load-Date: March 3, 2025", *trailer, "End of Document"]:
             document.add_paragraph(line)
     document.save(path)
     return path
@@ -350,3 +351,65 @@ def test_sidecar_date_gets_its_own_note(tmp_path):
     documents = load(tmp_path)
     assert documents["date_source"].tolist() == ["metadata"]
     assert documents["date_note"].tolist()[0].startswith("ambiguous '03/04/2025'")
+
+
+# --- the language an export, a file or the sidecar declares ------------------------------
+
+
+def test_gdelt_language_names_become_codes_and_the_country_a_note():
+    for name in ("gdelt.csv", "gdelt.json"):
+        documents = load(EXPORTS / name)
+        countries = [
+            w.split("source country (GDELT sourcecountry): ")[1].split(";")[0]
+            for w in documents["warnings"]
+        ]
+        if name == "gdelt.csv":
+            assert documents["language"].tolist() == ["en", "de"]  # English, German
+            assert countries == ["Ukraine", "Germany"]
+        else:
+            assert documents["language"].tolist() == ["fr", "en"]  # French, English
+            assert countries == ["France", "Germany"]
+        assert documents["source"].tolist()[0] in ("kyivpost.com", "lemonde.fr")  # not a country
+
+
+def test_export_language_fields_and_none_where_undeclared(tmp_path):
+    (tmp_path / "stories.csv").write_text(
+        "stories_id,publish_date,media_name,url,title,text,language\n"
+        "7,2025-03-01,Ukrainska Pravda,https://pravda.example/7,Kyiv,Kyiv met the mayors.,uk\n"
+        "8,2025-03-01,Example Daily,https://daily.example/8,NATO,NATO met in Brussels.,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "newsapi.json").write_text(
+        '{"status": "ok", "articles": [{"source": {"name": "El País"}, "title": "OTAN", '
+        '"publishedAt": "2025-03-02T10:00:00Z", "url": "https://elpais.example/1", '
+        '"content": "La OTAN se reunió en Bruselas.", "language": "es"}]}',
+        encoding="utf-8",
+    )
+    documents = by_id(load(tmp_path, metadata=False))
+    assert documents["language"].to_dict() == {"7": "uk", "8": "", "newsapi:1": "es"}
+    # newsapi_list.json has no language field at all
+    assert set(load(EXPORTS / "newsapi_list.json")["language"]) == {""}
+
+
+def test_front_matter_json_and_plain_text_languages(tmp_path):
+    (tmp_path / "kyiv.md").write_text(
+        "---\ntitle: Kyiv\ndate: 2025-03-01\nlang: pl-PL\n---\nMiasto Kyiv świętuje.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "riga.json").write_text(
+        '[{"id": "riga", "title": "Riga", "text": "Riga svin.", "language": "lav"}]',
+        encoding="utf-8",
+    )
+    (tmp_path / "plain.txt").write_text("A title\n\nAn English text, declared nowhere.\n")
+    documents = by_id(load(tmp_path, metadata=False))
+    assert documents["language"].to_dict() == {"kyiv": "pl", "riga": "lv", "plain": ""}
+
+
+def test_sidecar_language_overrides_and_nexis_trailer(tmp_path):
+    _nexis_docx(tmp_path / "nexis.docx")
+    (tmp_path / "metadata.csv").write_text(
+        "doc_id,language\nnexis:2,English\nnexis:3,\n", encoding="utf-8"
+    )
+    documents = by_id(load(tmp_path))
+    # article 1: "Language: ENGLISH" in its trailer; 2: from the sidecar; 3: declared nowhere
+    assert documents["language"].to_dict() == {"nexis:1": "en", "nexis:2": "en", "nexis:3": ""}

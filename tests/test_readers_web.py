@@ -346,3 +346,87 @@ def test_the_reader_streams_records_lazily(tmp_path):
     first = next(documents)
     assert first["row"] == 3 and excluded == []  # nothing past the first page read yet
     assert [d["row"] for d in documents] == [6] and len(excluded) == 2
+
+
+# --- the language a page, feed or archive declares ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("declared", "code"),
+    [
+        ("en-GB", "en"), ("en_US", "en"), ("DE", "de"), ("zh-Hant-TW", "zh"), ("eng", "en"),
+        ("English", "en"), ("  french ", "fr"), ("iw", "he"), ("en, fr", "en"), ("x-default", ""),
+        ("und", ""), ("mul", ""), ("", ""), ("12", ""), (None, ""), ("Klingon", ""),
+    ],
+)  # fmt: skip
+def test_language_code_spellings(declared, code):
+    from analysis.corpus.languages import language_code
+
+    assert language_code(declared) == code
+
+
+_UK_PAGE = (
+    "<!DOCTYPE html><html><head><meta property='og:locale' content='uk_UA'>"
+    "<meta property='og:site_name' content='Kyiv Herald'><title>Kyiv</title></head><body>"
+    "<article><h1>Kyiv after the storm</h1><p>Crews in Kyiv cleared the fallen trees from the "
+    "avenues overnight, and trams were running again by seven in the morning.</p><p>The city "
+    "council said that every district had power and water again by the afternoon.</p>"
+    "</article></body></html>"
+)
+
+
+def test_pages_language_from_html_lang_or_og_locale_and_empty_when_undeclared(tmp_path):
+    folder = _copy(tmp_path, "ledger_jsonld.html", "url_date.html", "meta_cp1252.htm")
+    (folder / "herald.html").write_text(_UK_PAGE, encoding="utf-8")
+    documents = _load(folder).set_index("doc_id")
+    assert documents["language"].to_dict() == {
+        "ledger_jsonld": "en",  # <html lang="en-GB">
+        "url_date": "",  # no lang attribute, no og:locale: never guessed from the English text
+        "meta_cp1252": "en",  # <html lang="en">
+        "herald": "uk",  # og:locale uk_UA, no lang attribute
+    }
+
+
+_FEED_LANGUAGES_RSS = (
+    '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Kyiv Wire'
+    "</title><link>https://wire.example/</link><description>News</description>"
+    "<language>uk-UA</language><item><title>Mist</title><link>https://wire.example/1</link>"
+    "<description>Kyiv city council met on Monday to discuss the repairs to the bridge."
+    "</description>"
+    "</item></channel></rss>"
+)
+_FEED_LANGUAGES_ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+    'xml:lang="de"><title>Seeblatt</title><id>tag:seeblatt.example,2024:feed</id>'
+    "<updated>2024-05-02T10:00:00Z</updated>"
+    "<entry><title>Markt</title><id>tag:seeblatt.example,2024:1</id>"
+    '<link href="https://seeblatt.example/1"/><updated>2024-05-01T10:00:00Z</updated>'
+    "<summary>Der Wochenmarkt zieht an den Hafen um, sagte die Stadt am Mittwoch.</summary>"
+    '</entry><entry xml:lang="fr"><title>March\u00e9</title><id>tag:seeblatt.example,2024:2'
+    '</id><link href="https://seeblatt.example/2"/><updated>2024-05-01T11:00:00Z</updated>'
+    "<summary>Le march\u00e9 hebdomadaire d\u00e9m\u00e9nage au port, a dit la ville.</summary>"
+    "</entry></feed>"
+)
+
+
+def test_feed_items_take_their_own_language_else_the_feeds(tmp_path):
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (folder / "wire.rss").write_text(_FEED_LANGUAGES_RSS, encoding="utf-8")
+    (folder / "seeblatt.atom").write_text(_FEED_LANGUAGES_ATOM, encoding="utf-8")
+    shutil.copy(WEB / "courier.atom", folder / "courier.atom")  # declares no language
+    documents = _load(folder).set_index("doc_id")
+    languages = documents["language"].to_dict()
+    assert {k: v for k, v in languages.items() if not k.startswith("courier")} == {
+        "wire:1": "uk",  # the channel's <language>uk-UA</language>
+        "seeblatt:1": "de",  # the feed's xml:lang
+        "seeblatt:2": "fr",  # the entry's own xml:lang
+    }
+    assert {v for k, v in languages.items() if k.startswith("courier")} == {""}
+
+
+def test_warc_pages_keep_their_declared_language(tmp_path):
+    archive = tmp_path / "crawl.warc"
+    _write_warc(archive, gzipped=False)
+    documents = _load(archive).set_index("doc_id")
+    assert documents["language"].to_dict() == {"crawl:3": "en", "crawl:6": "de"}  # en-GB, de-CH

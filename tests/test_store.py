@@ -44,6 +44,7 @@ def documents(texts: dict[str, tuple[str | None, str, str]]) -> pd.DataFrame:
             "text": pd.array([x for _, _, x in texts.values()], dtype="str"),
             "source": pd.array([""] * len(texts), dtype="str"),
             "url": pd.array([""] * len(texts), dtype="str"),
+            "language": pd.array([""] * len(texts), dtype="str"),
             "path": pd.array([f"{k}.txt" for k in texts], dtype="str"),
             "n_words": [len(f"{t} {x}".split()) for _, t, x in texts.values()],
             "duplicate_of": pd.array([""] * len(texts), dtype="str"),

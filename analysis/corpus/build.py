@@ -16,6 +16,7 @@ import pyarrow as pa
 from analysis.corpus.boilerplate import find_boilerplate
 from analysis.corpus.dates import check_dates, date_notes, parse_dates
 from analysis.corpus.duplicates import find_duplicates
+from analysis.corpus.languages import language_codes
 from analysis.corpus.metadata import apply_metadata, read_metadata, sidecar_path
 from analysis.corpus.sources import Collector
 from analysis.corpus.summary import warn_summary
@@ -127,6 +128,7 @@ def _build_documents(
             "title": raw["title"].astype("str"),
             "source": raw["source"].astype("str"),
             "url": raw["url"].astype("str"),
+            "language": pd.array(_languages(raw), dtype="str"),
             "path": raw["path"].astype("str"),
         }
     )
@@ -187,6 +189,11 @@ def _build_documents(
         "boilerplate_spans": boilerplate_spans,
     }
     return documents
+
+
+def _languages(raw: pd.DataFrame) -> list[str]:
+    """Each document's declared language as an ISO 639-1 code, "" when none was declared."""
+    return language_codes(raw["language"] if "language" in raw else [None] * len(raw))
 
 
 _HTML_DATE_CLUES = ("date from ", "no date in the page")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.dates import check_dates, date_notes, parse_dates
+from analysis.corpus.languages import language_codes
 from analysis.corpus.readers import COLUMN_NAMES, read_bytes
 from analysis.errors import InputError
 from analysis.files import is_url, join, name_of, url_is_file
@@ -67,10 +68,12 @@ def read_metadata(path: Path) -> pd.DataFrame:
             f"{path}: metadata needs a doc_id column; columns: {', '.join(frame.columns)}"
         )
     out = pd.DataFrame({"doc_id": frame[id_column].str.strip()})
-    for role in ("date", "source", "url", "title"):
+    for role in ("date", "source", "url", "title", "language"):
         column = next((by_lower[n] for n in COLUMN_NAMES[role] if n in by_lower), None)
         if column is not None:
             out[role] = frame[column].map(textclean.clean_string).str.strip()
+    if "language" in out:
+        out["language"] = language_codes(out["language"])
     out = out.assign(row=np.arange(2, len(out) + 2))  # line number in the file (after header)
     missing = out.index[out["doc_id"] == ""]
     if len(missing):
@@ -88,7 +91,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
 def apply_metadata(
     frame: pd.DataFrame, sidecar: pd.DataFrame, path: Path, notes: list[list[str]]
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Fill or override date/source/url/title from the sidecar; returns the unmatched ids.
+    """Fill or override date/source/url/title/language from the sidecar; returns the unmatched ids.
 
     Non-empty values win over the document's own, and a sidecar date sets ``date_source`` to
     "metadata" and ``date_note`` to the notes of its own value; a bad or future sidecar date is
@@ -102,10 +105,10 @@ def apply_metadata(
     positions = np.array([position_of[d] for d in sidecar["doc_id"]], dtype=np.int64)
     columns = {
         name: frame[name].to_numpy(dtype=object).copy()
-        for name in ("title", "source", "url", "date_source", "date_note")
+        for name in ("title", "source", "url", "language", "date_source", "date_note")
     }
     dates = frame["date"].to_numpy().copy()
-    for role in ("title", "source", "url"):
+    for role in ("title", "source", "url", "language"):
         if role in sidecar:
             values = sidecar[role].to_numpy(dtype=object)
             given = values != ""

@@ -26,13 +26,14 @@ from analysis.text import clean as textclean
 
 RAW_COLUMNS = [
     "base_id", "path", "row", "title", "text", "date_raw", "date_origin", "source", "url", "notes",
-    "date_note",
+    "date_note", "language",
 ]  # fmt: skip
 """A raw record: ``base_id`` (the id before collisions are resolved), ``path`` and ``row``
 (0 for a one-document file, from 1 in tables), ``title``, ``text``, ``date_raw`` (as written,
 "" when none) and ``date_origin`` ("header" or "field", "" when no date), ``source``, ``url``
 and ``notes`` (a list of warnings for the document); optionally ``date_note`` (what the reader
-knows about the date: "taken from the URL", ...; missing or "" when nothing)."""
+knows about the date: "taken from the URL", ...; missing or "" when nothing) and ``language``
+(as the source declares it, any spelling: "en-GB", "English"; missing or "" when none)."""
 
 
 @dataclass(frozen=True)

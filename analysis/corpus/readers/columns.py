@@ -32,7 +32,9 @@ COLUMN_NAMES = {
         "source", "outlet", "publisher", "media_name", "source.name", "publisher.name",
         "source_name", "domain",
     ),
+    "language": ("language", "lang", "inlanguage", "sourcelang"),
     "id": ("doc_id", "id", "stories_id", "story_id"),
+    "country": ("sourcecountry",),  # GDELT's outlet country, kept as a note (no column)
     "path": ("path",),
 }  # fmt: skip
 
@@ -44,6 +46,7 @@ _EXPORTS = (
 )
 _NO_TEXT = "{} export: no article text, only the title is searched"
 _GDELT_DAY = "seendate: the day GDELT first saw the article (UTC), not the outlet's own date"
+_COUNTRY = "source country (GDELT sourcecountry)"
 _TRUNCATED = r"\s*(?:\u2026|\.\.\.)?\s*\[\+(\d+) chars\]\s*$"  # NewsAPI's cut-off content
 _TRUNCATED_REACH = 64  # characters at a text's end that may hold it
 
@@ -222,6 +225,9 @@ def table_records(roles: pd.DataFrame, *, display: str, stem: str, note: str) ->
     if shape == "GDELT":  # the CSV form may lack the domain: the url's host is the outlet
         host = column("url").str.extract(r"^[a-z]+://(?:www\.)?([^/:?#]+)", expand=False)
         source = source.where(source != "", host.fillna(""))
+    for position, country in enumerate(column("country").str.strip().tolist()):
+        if country:
+            notes[position].append(f"{_COUNTRY}: {country}")
     gdelt_day = shape == "GDELT" and roles.attrs.get("date_columns") == ["seendate"]
     date_note = np.where((date_raw != "").to_numpy() & gdelt_day, _GDELT_DAY, "")
     return pd.DataFrame(
@@ -237,6 +243,7 @@ def table_records(roles: pd.DataFrame, *, display: str, stem: str, note: str) ->
             "url": column("url").str.strip(),
             "notes": notes,
             "date_note": pd.Series(date_note, dtype="str"),
+            "language": column("language").str.strip(),
         }
     )
 

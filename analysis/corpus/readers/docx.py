@@ -2,7 +2,8 @@
 Nexis Uni export split into its articles.
 
 A Nexis export holds many articles, each a headline, the outlet, a dateline, fields such as
-``Length: 512 words`` and ``Byline:``, a ``Body`` line, the text and ``End of Document``. The
+``Length: 512 words`` and ``Byline:``, a ``Body`` line, the text, trailer fields (``Language:
+ENGLISH`` gives the language) and ``End of Document``. The
 splitting works on paragraphs as text, so the RTF reader uses it too. Tables, images, headers
 and footers of a document are not read.
 """
@@ -125,9 +126,11 @@ def _article(chunk: list[str], source: Source, number: int) -> dict | None:
         if counted < 0.8 * stated:
             notes.append(f"body has {counted} words, the export says 'Length: {length} words'")
     text = "\n\n".join(body)
-    return _record(
+    record = _record(
         source, f"{stem(source.path.name)}:{number}", number, title, text, date_raw, outlet, notes
     )
+    trailer = (line for line in chunk[body_at + 1 :] if line.lower().startswith("language:"))
+    return record | {"language": next(trailer, ":").split(":", 1)[1].strip()}
 
 
 def _record(

@@ -3,9 +3,10 @@
 An item's text is its full content (``content:encoded``, Atom ``content``) or else its summary,
 HTML read as a page's body is (:func:`analysis.corpus.readers.html.fragment_text`); its date
 the published or else the updated date, as the calendar day in the feed's own time zone; its
-url the link; the outlet the feed's title. ``.xml`` files are read when they are feeds; any
-other XML is an exclusion saying so. An item without text is an exclusion, row counting items
-from 1.
+url the link; the outlet the feed's title; its language the item's own (``xml:lang``,
+``dc:language``) or else the feed's (``<language>``, ``xml:lang``). ``.xml`` files are read when
+they are feeds; any other XML is an exclusion saying so. An item without text is an exclusion,
+row counting items from 1.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def read_feed(source: Source) -> list[dict]:
     if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), _harmless()):
         notes.append(f"the feed is not well-formed XML ({parsed.bozo_exception}), read leniently")
     outlet = _plain(parsed.feed.get("title", ""))
+    feed_language = parsed.feed.get("language", "")
     base = stem(source.path.name)
     records = []
     for row, entry in enumerate(parsed.entries, start=1):
@@ -60,11 +62,22 @@ def read_feed(source: Source) -> list[dict]:
                 "url": entry.get("link", ""),
                 "notes": list(notes),
                 "date_note": date_note,
+                "language": _item_language(entry) or feed_language,
             }
         )
     if not parsed.entries:
         source.exclude(display, None, "a feed without items")
     return records
+
+
+def _item_language(entry) -> str:
+    """The language an item declares (``xml:lang`` on its content, summary or title, or
+    ``dc:language``), "" when it declares none and the feed's applies."""
+    details = [*entry.get("content", []), entry.get("summary_detail"), entry.get("title_detail")]
+    for detail in details:
+        if detail and detail.get("language"):
+            return detail["language"]
+    return entry.get("language", "") or entry.get("dc_language", "")
 
 
 def _not_a_feed(data: bytes, parsed) -> str:

@@ -89,6 +89,7 @@ def page_record(page: Page, *, base_id: str, path: str, row: int) -> dict:
         "url": page.url,
         "notes": page.notes,
         "date_note": page.date_note,
+        "language": page.language,
     }
 
 

@@ -38,10 +38,10 @@ def read_plain(source: Source) -> list[dict]:
 def read_markdown(source: Source) -> list[dict]:
     """A ``.md``/``.markdown`` file: one document.
 
-    Optional YAML front matter between ``---`` fences gives ``title``, ``date``, ``url`` and
-    ``source`` (or their aliases in :data:`COLUMN_NAMES`); front matter that is not valid YAML,
-    not a mapping or not closed is a warning on the document. Without a front-matter title the
-    first non-blank line (``#`` removed) is the title, as for ``.txt``.
+    Optional YAML front matter between ``---`` fences gives ``title``, ``date``, ``url``,
+    ``source`` and ``language`` (or their aliases in :data:`COLUMN_NAMES`); front matter that is
+    not valid YAML, not a mapping or not closed is a warning on the document. Without a
+    front-matter title the first non-blank line (``#`` removed) is the title, as for ``.txt``.
     """
     return _read_text_file(source, _parse_markdown)
 
@@ -118,7 +118,8 @@ def _parse_plain(text: str, notes: list[str]) -> tuple[str, str, str]:
 
 
 def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[str, str]]:
-    """A Markdown file -> (title, body, raw date or "", {"source", "url"} from front matter)."""
+    """A Markdown file -> (title, body, raw date or "", {"source", "url", "language"} from front
+    matter)."""
     meta: dict[str, str] = {}
     body_start = 0
     first, after_first = _first_line(text)
@@ -140,7 +141,8 @@ def _parse_markdown(text: str, notes: list[str]) -> tuple[str, str, str, dict[st
     else:
         line, after = _first_line(text, body_start)
         title, body = line.strip().lstrip("#").strip(), _rest(text, after)
-    return title, body, date_raw, {key: meta[key] for key in ("source", "url") if key in meta}
+    kept = ("source", "url", "language")
+    return title, body, date_raw, {key: meta[key] for key in kept if key in meta}
 
 
 _YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError, RecursionError)
@@ -223,7 +225,7 @@ if hasattr(yaml, "CSafeLoader"):
 def _front_matter_roles(loaded: dict) -> dict[str, str]:
     lowered = {str(key).lower(): value for key, value in loaded.items()}
     roles = {}
-    for role in ("title", "date", "url", "source"):
+    for role in ("title", "date", "url", "source", "language"):
         for name in COLUMN_NAMES[role]:
             value = lowered.get(name)
             if value is not None and str(value).strip():
