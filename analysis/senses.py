@@ -273,41 +273,70 @@ def _surnames(found: dict, family: dict, surnames, entities, text, decisions) ->
     it is not counted (a "Johnson" beside no Johnson is a word or another person), nor when a
     given name sits right before it or a name right after ("Andrea Harris", "Austin Landis")."""
     patterns = found["pattern"]
-    generated = np.isin(patterns, np.fromiter(surnames, dtype=np.int64, count=len(surnames)))
+    generated = _in(patterns, surnames)
     todo = np.flatnonzero(generated & decisions.keep)
-    rows, names = found["row"], entities["name"].to_numpy()
-    for index in todo.tolist():
-        members = family[int(patterns[index])]
-        row = int(rows[index])
-        source = text(row, int(found["field"][index]))
-        start, end = int(found["start"][index]), int(found["end"][index])
+    if not todo.size:
+        return
+    rows, fields, starts, ends = found["row"], found["field"], found["start"], found["end"]
+    inside = []
+    for index, row, where, start, end in zip(todo.tolist(), rows[todo].tolist(),
+                                             fields[todo].tolist(), starts[todo].tolist(),
+                                             ends[todo].tolist(), strict=True):  # fmt: skip
+        source = text(row, where)
         before = _NAME_BEFORE.search(source, max(0, start - 40), start)
         if (before and before.group(1) not in _TITLE_WORDS) or _NAME_AFTER.match(source, end):
-            decisions.keep[index] = False
-            decisions.excluded.append((index, "surname: part of another name"))
-            continue
-        lo, hi = np.searchsorted(rows, [row, row + 1])
-        doc = np.arange(lo, hi)
-        doc = doc[decisions.keep[doc] & ~generated[doc]]
-        chosen = _nearest_named(index, doc, found, decisions.entity, members)
-        if chosen >= 0:
-            decisions.entity[index] = chosen
-        else:
-            decisions.keep[index] = False
-            who = " or ".join(names[m] for m in members)
-            decisions.excluded.append((index, f"surname: {who} not named in full in the document"))
+            inside.append(index)
+    _refuse(decisions, inside, "surname: part of another name")
+    todo = todo[decisions.keep[todo]]
+    members = [family[int(p)] for p in patterns[todo]]
+    named = decisions.keep & ~generated
+    chosen = _nearest_named(todo, members, np.flatnonzero(named), decisions.entity, rows)
+    decisions.entity[todo[chosen >= 0]] = chosen[chosen >= 0]
+    names = entities["name"].to_numpy()
+    for index, people in zip(todo[chosen < 0].tolist(), np.array(members, dtype=object)[chosen < 0],
+                             strict=True):  # fmt: skip
+        who = " or ".join(names[m] for m in people)
+        _refuse(decisions, [index], f"surname: {who} not named in full in the document")
 
 
-def _nearest_named(index, doc, found, entity, members) -> int:
-    """The member named in the document's mentions ``doc`` nearest before mention ``index``,
-    else the first after it; -1 when none is."""
-    fields, starts = found["field"], found["start"]
-    named = doc[np.isin(entity[doc], members)]
-    if not named.size:
-        return -1
-    order = fields[named] * (1 << 40) + starts[named]
-    earlier = named[order < int(fields[index]) * (1 << 40) + int(starts[index])]
-    return int(entity[earlier[-1] if earlier.size else named[0]])
+def _in(values: np.ndarray, wanted) -> np.ndarray:
+    return np.isin(values, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+
+
+def _refuse(decisions: Decisions, indices, reason: str) -> None:
+    for index in indices:
+        decisions.keep[index] = False
+        decisions.excluded.append((index, reason))
+
+
+def _nearest_named(todo, members, candidates, entity, rows) -> np.ndarray:
+    """For each mention of ``todo`` (indices in document order), the entity of the mention of
+    ``candidates`` nearest before it in its document whose entity is one of its ``members``,
+    else the first after it; -1 when its document names none of them."""
+    chosen = np.full(len(todo), -1, dtype=np.int64)
+    if not len(todo) or not len(candidates):
+        return chosen
+    n = int(max(todo.max(), candidates.max())) + 1
+    keys = np.sort(entity[candidates].astype(np.int64) * n + candidates)
+    sizes = np.array([len(m) for m in members], dtype=np.int64)
+    query = np.repeat(np.arange(len(todo)), sizes)
+    member = np.fromiter((m for ms in members for m in ms), dtype=np.int64, count=int(sizes.sum()))
+    at = todo[query]
+    slot = np.searchsorted(keys, member * n + at)
+    best_before = np.full(len(todo), -1, dtype=np.int64)
+    best_after = np.full(len(todo), n, dtype=np.int64)
+    for step, best, pick in ((-1, best_before, np.maximum), (0, best_after, np.minimum)):
+        position = slot + step
+        ok = (position >= 0) & (position < len(keys))
+        key = keys[np.clip(position, 0, len(keys) - 1)]
+        index = key % n
+        ok &= (key // n == member) & (rows[index] == rows[at])
+        pick.at(best, query[ok], index[ok])
+    has_before, has_after = best_before >= 0, best_after < n
+    chosen[has_before] = entity[best_before[has_before]]
+    after_only = ~has_before & has_after
+    chosen[after_only] = entity[best_after[after_only]]
+    return chosen
 
 
 def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions) -> None:
@@ -326,89 +355,105 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
     otherwise the mention is not counted (listed as "owner unknown"): a bare "Senate" is never
     given to the United States by default.
     """
-    patterns = found["pattern"]
-    shared = np.isin(patterns, np.fromiter(family, dtype=np.int64, count=len(family)))
-    owned = shared & ~np.isin(patterns, np.fromiter(surnames, dtype=np.int64, count=len(surnames)))
-    todo = np.flatnonzero(owned & decisions.keep)
+    patterns, entity = found["pattern"], decisions.entity
+    shared = _in(patterns, family)
+    todo = np.flatnonzero(shared & ~_in(patterns, surnames) & decisions.keep)
     if not todo.size:
         return
     state_of = _state_rows(entities)
     is_state = (entities["category"] == "state").to_numpy()
-    domains = {}
-    for row, names in enumerate(entities.get("domains", ())):
-        for name in names if isinstance(names, tuple | list) else ():
-            domains.setdefault(name, row)
+    by_state = {p: {int(state_of[m]): m for m in members} for p, members in family.items()}
+    others = np.flatnonzero(decisions.keep & ~shared)
+    chosen = _by_the_words_around(todo, others, found, entities, text, by_state, is_state,
+                                  decisions)  # fmt: skip
+    todo, chosen = todo[decisions.keep[todo]], chosen[decisions.keep[todo]]
+    rows = found["row"]
+    if urls is not None:
+        domains = {}
+        for row, names in enumerate(entities.get("domains", ())):
+            for name in names if isinstance(names, tuple | list) else ():
+                domains.setdefault(name, row)
+        home = {row: home_state(urls[row], domains) for row in np.unique(rows[todo]).tolist()}
+        for k in np.flatnonzero(chosen < 0).tolist():
+            chosen[k] = by_state[int(patterns[todo[k]])].get(home[int(rows[todo[k]])], -1)
+    left = np.flatnonzero(chosen < 0)
+    members = [family[int(p)] for p in patterns[todo[left]]]
+    chosen[left] = _nearest_named(todo[left], members, others, entity, rows)
+    left = left[chosen[left] < 0]
+    top = _most_named_state(others[is_state[entity[others]]], entity, rows)
+    for k in left.tolist():
+        chosen[k] = by_state[int(patterns[todo[k]])].get(top.get(int(rows[todo[k]]), -1), -1)
+    entity[todo[chosen >= 0]] = chosen[chosen >= 0]
+    for index in todo[chosen < 0].tolist():
+        name = text(int(rows[index]), int(found["field"][index]))[
+            int(found["start"][index]) : int(found["end"][index])
+        ]
+        _refuse(decisions, [index], f"owner unknown: no state named for {name!r}")
+
+
+def _by_the_words_around(todo, others, found, entities, text, by_state, is_state, decisions):
+    """Step 1 of :func:`_owners`: the member chosen by the words right around each shared name
+    (-1 when they say nothing); names qualified by a state or word with no such body here are
+    refused."""
+    rows, fields, starts, ends = found["row"], found["field"], found["start"], found["end"]
+    entity, patterns = decisions.entity, found["pattern"]
+    names = entities["name"].to_numpy()
+    members_of = {m for members in by_state.values() for m in members.values()}
     aliases = entities["aliases"].to_numpy()
-    members_of = {m for members in family.values() for m in members}
     written = {a.casefold(): m for m in members_of for a in aliases[m]}
-    rows, fields, starts = found["row"], found["field"], found["start"]
-    entity = decisions.entity
-    for index in todo.tolist():
-        members = family[int(patterns[index])]
-        by_state = {int(state_of[m]): m for m in members}
-        row = int(rows[index])
-        lo, hi = np.searchsorted(rows, [row, row + 1])
-        doc = np.arange(lo, hi)
-        doc = doc[decisions.keep[doc] & ~shared[doc]]
-        source = text(row, int(fields[index]))
-        name = source[int(starts[index]) : int(found["end"][index])]
-        chosen, qualifier = _qualified(index, doc, found, entities, source, by_state, written,
-                                       is_state, decisions)  # fmt: skip
+    slot = np.searchsorted(others, todo)
+    previous = others[np.maximum(slot - 1, 0)] if others.size else todo
+    following = others[np.minimum(slot, others.size - 1)] if others.size else todo
+    chosen = np.full(len(todo), -1, dtype=np.int64)
+    for k, index in enumerate(todo.tolist()):
+        row, where = int(rows[index]), int(fields[index])
+        start, end = int(starts[index]), int(ends[index])
+        states = by_state[int(patterns[index])]
+        source = text(row, where)
+        qualifier = ""
+        last, after = int(previous[k]), int(following[k])
+        if (
+            others.size and slot[k] > 0 and rows[last] == row and fields[last] == where
+            and is_state[entity[last]] and start - decisions.end[last] <= 4
+            and _POSSESSIVE_GAP.fullmatch(source, int(decisions.end[last]), start)
+        ):  # fmt: skip
+            chosen[k] = states.get(int(entity[last]), -1)
+            qualifier = "" if chosen[k] >= 0 else names[entity[last]]
+        elif source.startswith(" of ", end) and (of := _OF_AFTER.match(source, end)):
+            if (
+                others.size and slot[k] < others.size and rows[after] == row
+                and fields[after] == where and starts[after] == of.end() and is_state[entity[after]]
+            ):  # fmt: skip
+                chosen[k] = states.get(int(entity[after]), -1)
+                qualifier = "" if chosen[k] >= 0 else names[entity[after]]
+            else:
+                qualifier = _CAPITALISED.match(source, of.end()).group(0)
+        elif (word := _WORD_BEFORE.search(source, max(0, start - 40), start)) and (
+            word.group(1) not in _DETERMINERS
+        ):
+            chosen[k] = written.get(f"{word.group(1)} {source[start:end]}".casefold(), -1)
+            qualifier = "" if chosen[k] >= 0 else word.group(1)  # "Ukrainian Army": its case
         if qualifier:
-            decisions.keep[index] = False
-            decisions.excluded.append(
-                (index, f"owner unknown: {name} of {qualifier!r}, not in the gazetteer")
-            )
-            continue
-        if chosen < 0 and urls is not None:
-            chosen = by_state.get(home_state(urls[row], domains), -1)
-        if chosen < 0:
-            chosen = _named_in_document(index, doc, found, entity, members, is_state, by_state)
-        if chosen >= 0:
-            entity[index] = chosen
-        else:
-            decisions.keep[index] = False
-            decisions.excluded.append((index, f"owner unknown: no state named for {name!r}"))
+            reason = f"owner unknown: {source[start:end]} of {qualifier!r}, not in the gazetteer"
+            _refuse(decisions, [index], reason)
+    return chosen
 
 
-def _qualified(index, doc, found, entities, source, by_state, written, is_state, decisions):
-    """(member chosen or -1, what qualifies the name when no member fits or "") from the words
-    right around a shared name."""
-    entity, fields, starts = decisions.entity, found["field"], found["start"]
-    start, end = int(starts[index]), int(found["end"][index])
-    same_field = doc[fields[doc] == fields[index]]
-    before = same_field[starts[same_field] < start]
-    if before.size and is_state[entity[before[-1]]]:
-        last = int(before[-1])
-        if _POSSESSIVE_GAP.fullmatch(source[decisions.end[last] : start]):
-            chosen = by_state.get(int(entity[last]), -1)
-            return chosen, "" if chosen >= 0 else entities["name"].iloc[entity[last]]
-    of = _OF_AFTER.match(source, end)
-    if of:
-        after = same_field[starts[same_field] == of.end()]
-        if after.size and is_state[entity[after[0]]]:
-            chosen = by_state.get(int(entity[after[0]]), -1)
-            return chosen, "" if chosen >= 0 else entities["name"].iloc[entity[after[0]]]
-        return -1, _CAPITALISED.match(source, of.end()).group(0)
-    word = _WORD_BEFORE.search(source, max(0, start - 40), start)
-    if word and word.group(1) not in _DETERMINERS:
-        chosen = written.get(f"{word.group(1)} {source[start:end]}".casefold(), -1)
-        return chosen, "" if chosen >= 0 else word.group(1)  # "Ukrainian Army": an alias's case
-    return -1, ""
-
-
-def _named_in_document(index, doc, found, entity, members, is_state, by_state) -> int:
-    """The member named in full in the document nearest before the mention (else the first
-    after), or else the member of the state the document names most; -1 when none."""
-    named = _nearest_named(index, doc, found, entity, members)
-    if named >= 0:
-        return named
-    states = entity[doc][is_state[entity[doc]]]
-    if not states.size:
-        return -1
-    counts = np.bincount(states)
-    top = np.flatnonzero(counts == counts.max())
-    return by_state.get(int(top[0]), -1) if len(top) == 1 else -1
+def _most_named_state(mentions: np.ndarray, entity: np.ndarray, rows: np.ndarray) -> dict:
+    """For each document, the state its ``mentions`` name most when no other is named as often."""
+    if not mentions.size:
+        return {}
+    pairs, counts = np.unique(
+        np.stack([rows[mentions], entity[mentions]], axis=1), axis=0, return_counts=True
+    )
+    top: dict[int, int] = {}
+    best: dict[int, int] = {}
+    for (row, state), count in zip(pairs.tolist(), counts.tolist(), strict=True):
+        if count > best.get(row, 0):
+            best[row], top[row] = count, state
+        elif count == best.get(row, 0):
+            top[row] = -1  # a tie: no state is named most
+    return top
 
 
 FUZZY = MATCH_KINDS.index("fuzzy")  # the match code of a spelling from the near-name pass
