@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import ahocorasick_rs
 import numpy as np
 
 from analysis.gazetteer import owner_state
@@ -82,15 +83,42 @@ class Decisions:
 class _Rule:
     entity: int
     aliases: frozenset[str]
-    words: re.Pattern
+    words: _Words
     listed: tuple[str, ...]
     require: bool
     within: str
 
 
-def _words(words: tuple[str, ...]) -> re.Pattern:
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+class _Words:
+    """A rule's words and phrases, found whole ("arms" not in "harms") and in any case: one
+    Aho-Corasick automaton over the lower-cased text (a regular expression of ~40 alternatives
+    is ~15x slower), the regular expression only where lower-casing changes a text's length."""
+
+    def __init__(self, words: tuple[str, ...]):
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        lowered = sorted({w.lower() for w in words})
+        self.automaton = ahocorasick_rs.AhoCorasick(lowered)
+
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every whole-word occurrence, leftmost first, longest first."""
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
+        found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
+        return sorted(
+            (
+                (start, end)
+                for _, start, end in found
+                if (start == 0 or not _word_char(text[start - 1]))
+                and (end == len(text) or not _word_char(text[end]))
+            ),
+            key=lambda hit: (hit[0], -hit[1]),
+        )
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def compile_rules(entities) -> list[_Rule]:
@@ -102,7 +130,7 @@ def compile_rules(entities) -> list[_Rule]:
             for key in ("require", "veto"):
                 if rule[key]:
                     rules.append(
-                        _Rule(row, aliases, _words(rule[key]), rule[key], key == "require",
+                        _Rule(row, aliases, _Words(rule[key]), rule[key], key == "require",
                               rule["within"])
                     )  # fmt: skip
     return rules
@@ -146,13 +174,18 @@ def _context(
     return [number[key] for key in keys], texts
 
 
-def _matches(rule: _Rule, context: str) -> re.Match | None:
+def _matches(rule: _Rule, context: str) -> str | None:
+    """The word of the rule found in the context where the rule looks (None: not there)."""
     if rule.within == "next":
-        return rule.words.match(context.lstrip())
+        context = context.lstrip()
+        hits = [hit for hit in rule.words.hits(context[:_REACH]) if hit[0] == 0]
+        return context[: max(end for _, end in hits)] if hits else None
+    hits = rule.words.hits(context)
     if rule.within == "previous":
-        hits = list(rule.words.finditer(context))
-        return hits[-1] if hits and not context[hits[-1].end() :].strip() else None
-    return rule.words.search(context)
+        end = len(context.rstrip())
+        last = [hit for hit in hits if hit[1] == end]
+        return context[min(start for start, _ in last) : end] if last else None
+    return context[hits[0][0] : hits[0][1]] if hits else None
 
 
 def decide(
@@ -207,7 +240,7 @@ def decide(
                 decisions.keep[index] = False
             elif not rule.require and hit is not None:
                 decisions.excluded.append(
-                    (index, f"context: {hit.group(0)!r} in its {rule.within}")
+                    (index, f"context: {hit!r} in its {rule.within}")
                 )
                 decisions.keep[index] = False
     if family:
