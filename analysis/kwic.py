@@ -209,6 +209,7 @@ def _with_context(frame: pd.DataFrame, unique: pd.DataFrame, width: int) -> pd.D
     texts = SentenceTexts(unique.loc[unique["doc_id"].isin(frame["doc_id"].unique())])
     sentence_starts, sentence_ends = texts.locate(frame)
     rows = []
+    sentences: dict[tuple[str, str, int], str] = {}  # a sentence with several mentions: once
     for doc_id, field, start, end, s_start, s_end in zip(
         frame["doc_id"].tolist(),
         frame["field"].tolist(),
@@ -219,12 +220,16 @@ def _with_context(frame: pd.DataFrame, unique: pd.DataFrame, width: int) -> pd.D
         strict=True,
     ):
         text = texts.text(doc_id, field)
+        key = (doc_id, field, s_start)
+        sentence = sentences.get(key)
+        if sentence is None:
+            sentence = sentences[key] = collapse(text[s_start:s_end]).strip()
         rows.append(
             (
                 _left_context(text, start, width),
                 collapse(text[start:end]),
                 _right_context(text, end, width),
-                collapse(text[s_start:s_end]).strip(),
+                sentence,
             )
         )
     context = pd.DataFrame(

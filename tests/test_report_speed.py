@@ -159,3 +159,101 @@ def test_bag_distance_is_the_larger_count_of_missing_letters():
     assert _bag_distance(words, others).tolist() == [3, 1, 0]
     assert _bag_distance(pd.Series([], dtype=object), pd.Series([], dtype=object)).size == 0
     assert isinstance(_bag_distance(words, others), np.ndarray)
+
+
+# --- exports: a frame exported twice is encoded once ------------------------------------------
+
+
+def test_a_large_frame_exported_twice_is_encoded_once_with_the_same_bytes(tmp_path, monkeypatch):
+    from analysis.report import exports
+
+    calls = []
+    original = exports.csv_bytes
+    monkeypatch.setattr(exports, "csv_bytes", lambda frame: calls.append(1) or original(frame))
+    rows = exports.PARQUET_ROWS + 1
+    frame = pd.DataFrame({"entity": ["=NATO"] * rows, "n": range(rows)})
+    exports.export_frame(frame, "mentions", tmp_path / "a")
+    exports.export_frame(frame, "mentions", tmp_path / "b")  # another report, the same frame
+    assert len(calls) == 1
+    first = (tmp_path / "a" / "mentions.csv").read_bytes()
+    assert (tmp_path / "b" / "mentions.csv").read_bytes() == first
+    assert first.startswith(b"entity,n\n'=NATO,0\n'=NATO,1\n")  # defused, numbers as numbers
+    assert (tmp_path / "b" / "mentions.parquet").read_bytes() == (
+        tmp_path / "a" / "mentions.parquet"
+    ).read_bytes()
+    # An equal frame that is another object is encoded again: identity, not content, is the key.
+    exports.export_frame(frame.copy(), "mentions", tmp_path / "c")
+    assert len(calls) == 2
+    # Small frames are not kept at all.
+    small = pd.DataFrame({"a": [1]})
+    exports.export_frame(small, "small", tmp_path / "a")
+    exports.export_frame(small, "small", tmp_path / "b")
+    assert len(calls) == 4
+
+
+def test_the_kept_bytes_go_with_their_frame():
+    import gc
+
+    from analysis.report import exports
+
+    rows = exports.PARQUET_ROWS + 1
+    frame = pd.DataFrame({"n": range(rows)})
+    exports._encoded(frame, "csv", lambda f: b"x")
+    assert id(frame) in exports._ENCODED
+    key = id(frame)
+    del frame
+    gc.collect()
+    assert key not in exports._ENCODED
+
+
+# --- tone on two cores --------------------------------------------------------------------------
+
+
+def test_tone_on_two_processes_gives_vaders_own_scores(monkeypatch):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis import sentiment
+
+    monkeypatch.setattr(sentiment, "PARALLEL_SENTENCES", 2)
+    monkeypatch.setattr(sentiment.os, "cpu_count", lambda: 2)
+    sentences = [
+        "The food was good, but the service was terrible.",
+        "Russia launched drones at Kyiv overnight.",
+        "A deadly attack killed civilians.",
+        "NATO met.",
+        "The food was good, but the service was terrible.",  # scored once
+    ]
+    library = SentimentIntensityAnalyzer()
+    expected = [library.polarity_scores(s)["compound"] for s in sentences]
+    assert sentiment.sentence_tone(sentences).tolist() == pytest.approx(expected)
+    assert expected[3] == 0.0 and expected[2] < -0.5  # the reference itself, read by hand
+
+
+def test_tone_falls_back_to_one_process_when_the_child_fails(monkeypatch):
+    import subprocess
+
+    from analysis import sentiment
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(subprocess, "Popen", Broken)
+    sentences = ["Good news.", "Bad news.", "News."]
+    scores = sentiment._compounds_in_two(sentences)
+    assert scores[0] > 0 > scores[1] and scores[2] == 0.0
+
+
+# --- kernels started while the batch loads -----------------------------------------------------
+
+
+def test_kernels_started_early_are_stopped_when_the_corpus_is_refused(tmp_path):
+    from analysis.errors import InputError
+    from analysis.report import kernels, render
+
+    folder = tmp_path / "unloadable"
+    folder.mkdir()
+    (folder / "a.exe").write_bytes(b"\x00\x01binary")
+    with pytest.raises(InputError, match="no loadable documents"):
+        render.render_reports(folder, out=tmp_path / "out")
+    assert not kernels._LIVE  # the kernel started for the batch did not outlive it

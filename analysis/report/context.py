@@ -107,11 +107,16 @@ class ReportContext:
     def _select_mentions(self, mentions: pd.DataFrame) -> pd.DataFrame:
         from analysis.timeline import select_entities
 
-        selected = mentions[mentions["doc_id"].isin(self.selection["doc_id"])]
+        inside = mentions["doc_id"].isin(self.selection["doc_id"])
+        selected = mentions if inside.all() else mentions[inside]
         if self.entities:
             selected = select_entities(selected, self.entities)
         if self.kinds:
             selected = selected[selected["kind"].isin(self.kinds)]
+        if selected is mentions and mentions.index.equals(pd.RangeIndex(len(mentions))):
+            # All of the batch's mentions: the same frame for every report, so that its
+            # export is encoded once (analysis.report.exports).
+            return mentions
         return selected.reset_index(drop=True)
 
     def _unmatched(self) -> list[str]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +27,39 @@ PARQUET_ROWS = 5_000
 """Frames with more rows are also written as Parquet (typed, compact, fast to read back)."""
 
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+# The files' bytes (compressed) of each large frame exported that is still alive: every report
+# of a batch exports the batch's mentions, the same frame object, and a report may export one
+# frame under two names; encoding 400,000 rows as CSV costs seconds, so it is done once. Frames
+# are never changed in place (see analysis.report.context), so the object identifies the bytes;
+# an entry goes when its frame does.
+_ENCODED: dict[int, tuple[weakref.ref, dict[str, tuple[int, bytes]]]] = {}
+
+
+def _encoded(frame: pd.DataFrame, suffix: str, encode: Callable[[pd.DataFrame], bytes]) -> bytes:
+    """``encode(frame)``, or the bytes it gave for this very frame object before."""
+    import pyarrow as pa
+
+    if len(frame) <= PARQUET_ROWS:
+        return encode(frame)
+    codec = pa.Codec("zstd", compression_level=1)
+    key = id(frame)
+    entry = _ENCODED.get(key)
+    if entry is None or entry[0]() is not frame:
+        reference = weakref.ref(frame, lambda dead: _forget(key, dead))
+        entry = _ENCODED[key] = (reference, {})
+    if suffix in entry[1]:
+        size, packed = entry[1][suffix]
+        return codec.decompress(packed, decompressed_size=size).to_pybytes()
+    data = encode(frame)
+    entry[1][suffix] = (len(data), codec.compress(data, asbytes=True))
+    return data
+
+
+def _forget(key: int, reference: weakref.ref) -> None:
+    entry = _ENCODED.get(key)
+    if entry is not None and entry[0] is reference:  # not a newer frame at the same address
+        del _ENCODED[key]
 
 
 def _defuse(value: object) -> object:
@@ -143,10 +178,10 @@ def export_frame(
     if not folder:
         return Html("")
     folder = Path(folder)
-    write_csv(frame, folder / f"{name}.csv")
+    write_atomic(folder / f"{name}.csv", _encoded(frame, "csv", csv_bytes))
     links = [f'<a href="{escape(folder.name)}/{escape(name)}.csv">{escape(name)}.csv</a>']
     if parquet if parquet is not None else len(frame) > PARQUET_ROWS:
-        write_atomic(folder / f"{name}.parquet", _parquet_bytes(frame))
+        write_atomic(folder / f"{name}.parquet", _encoded(frame, "parquet", _parquet_bytes))
         links.append(
             f'<a href="{escape(folder.name)}/{escape(name)}.parquet">{escape(name)}.parquet</a>'
         )

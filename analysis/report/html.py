@@ -265,12 +265,16 @@ def evidence_by_period(
     parts = [f'<div class="nm"><style>{TABLE_CSS}</style>']
     if notes:
         parts.append(f'<p class="nm-caption">{escape("; ".join(notes))}</p>')
-    for entity_id, rows in sample.groupby("entity_id", sort=False):
-        name = rows["entity"].iloc[0]
-        periods = rows["period"].nunique(dropna=False)
+    # Rows taken out of the frame once: a to_dict per period group costs seconds at 14k
+    # documents. Entities and periods keep the sample's order (peaks first).
+    entities: dict[Any, dict[Any, list[dict]]] = {}
+    for record in sample.to_dict("records"):
+        entities.setdefault(record["entity_id"], {}).setdefault(record["anchor"], []).append(record)
+    for entity_id, groups in entities.items():
+        name = next(iter(groups.values()))[0]["entity"]
         parts.append(
             f'<h3 class="nm-entity" id="{escape(evidence_anchor(entity_id))}">{escape(name)}'
-            f' <span class="nm-caption">({periods:,} periods, busiest first)</span></h3>'
+            f' <span class="nm-caption">({len(groups):,} periods, busiest first)</span></h3>'
         )
         parts.append(
             '<table class="nm-table nm-evidence"><colgroup><col class="nm-c-date">'
@@ -278,8 +282,8 @@ def evidence_by_period(
             "<thead><tr><th>date</th><th>outlet</th><th>article</th><th>in context</th></tr>"
             "</thead>"
         )
-        for anchor, group in rows.groupby("anchor", sort=False):
-            first = group.iloc[0]
+        for anchor, group in groups.items():
+            first = group[0]
             count = int(first["period_mentions"])
             shown = len(group)
             parts.append(
@@ -289,7 +293,7 @@ def evidence_by_period(
                 f"{f' (showing {shown:,})' if shown < count else ''}</th></tr>"
             )
             previous = None
-            for record in group.to_dict("records"):
+            for record in group:
                 url = safe_url(record.get("url"))
                 title = str(record.get("title", "") or "") or str(record.get("doc_id", ""))
                 if record["doc_id"] == previous:

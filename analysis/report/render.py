@@ -565,19 +565,65 @@ RESET_CODE = (
 go (the batch's inputs, kept by :mod:`analysis.report.context`, stay), and so does their memory."""
 
 
-def _reset_namespace(manager: Any) -> None:
+WARM_CODE = (
+    "import analysis.report.context, analysis.plots, analysis.kwic, analysis.pairs\n"
+    "import analysis.sentiment, analysis.discovery, matplotlib.pyplot\n"
+    + RESET_CODE
+)
+"""Run in a kernel started while the batch's inputs are prepared: the reports' imports are
+paid then, on the other core, and leave no name behind."""
+
+
+def _run_quietly(manager: Any, code: str) -> None:
     import asyncio
 
-    async def reset() -> None:
+    async def execute() -> None:
         client = manager.client()
         client.start_channels()
         try:
             await client.wait_for_ready(timeout=60)
-            await client.execute_interactive(RESET_CODE, store_history=False, timeout=60)
+            await client.execute_interactive(code, store_history=False, timeout=60)
         finally:
             client.stop_channels()
 
-    asyncio.run(reset())
+    asyncio.run(execute())
+
+
+def _reset_namespace(manager: Any) -> None:
+    _run_quietly(manager, RESET_CODE)
+
+
+class _EarlyKernels:
+    """Kernels started (and their imports run) in a thread while the batch's inputs are
+    prepared in a child process; each worker of :func:`_run_batch` takes one."""
+
+    def __init__(self, count: int, folder: Path) -> None:
+        self.managers: list[Any] = []
+        self._thread = threading.Thread(target=self._start, args=(count, folder), daemon=True)
+        self._thread.start()
+
+    def _start(self, count: int, folder: Path) -> None:
+        for _ in range(count):
+            try:
+                manager = start_kernel(folder)
+            except Exception:  # noqa: BLE001 - the worker starts its own, and says why
+                return
+            self.managers.append(manager)
+            try:
+                _run_quietly(manager, WARM_CODE)
+            except Exception:  # noqa: BLE001 - only a head start: the report imports anyway
+                pass
+
+    def take(self) -> list[Any]:
+        """The kernels started (waiting for the thread), handed over to the caller."""
+        self._thread.join()
+        managers, self.managers = self.managers, []
+        return managers
+
+    def stop(self) -> None:
+        """Shut down any kernel not handed over (the batch failed before rendering)."""
+        for manager in self.take():
+            stop_kernel(manager)
 
 
 def _worker(
@@ -586,10 +632,11 @@ def _worker(
     folder: Path,
     stop: threading.Event,
     done: queue.Queue,
+    manager: Any = None,
 ) -> None:
-    """Run a share of the reports one after another in one kernel (started again if a
-    report kills it), so that imports and the batch's inputs are loaded once per kernel."""
-    manager = None
+    """Run a share of the reports one after another in one kernel (``manager``, started
+    early, or started here and again if a report kills it), so that imports and the batch's
+    inputs are loaded once per kernel."""
     used = False
     try:
         for spec in share:
@@ -624,19 +671,25 @@ def _run_batch(
     run: Any,
     stop: threading.Event,
     folder: Path,
+    started: Sequence[Any] = (),
 ) -> tuple[dict[str, ReportResult], bool]:
     """Run ``run(spec, kernel)`` for every report on ``jobs`` kernels, each taking every
     ``jobs``-th report in registry order (the same share every time: same inputs, same pages).
+    ``started``: kernels already running, one per worker in turn (the others start their own).
     On Ctrl-C kill the kernels, wait briefly for the running reports to notice, and say so."""
     from analysis.report import kernels
 
     results: dict[str, ReportResult] = {}
     done: queue.Queue = queue.Queue()
+    count = min(jobs, len(specs))
+    for manager in started[count:]:
+        stop_kernel(manager)
+    early = [*started[:count], *[None] * (count - len(started[:count]))]
     workers = [
         threading.Thread(
-            target=_worker, args=(specs[k::jobs], run, folder, stop, done), daemon=True
+            target=_worker, args=(specs[k::jobs], run, folder, stop, done, early[k]), daemon=True
         )
-        for k in range(min(jobs, len(specs)))
+        for k in range(count)
     ]
     for worker in workers:
         worker.start()
@@ -781,6 +834,8 @@ def _render_locked(
         parameters: dict[str, dict[str, Any]] = {}
         results: dict[str, ReportResult] = {}
         interrupted = False
+        folder = located[specs[0].name].parent
+        early = _EarlyKernels(min(jobs, len(specs)), folder)
         try:
             batch = (
                 _in_child_process(
@@ -812,11 +867,11 @@ def _render_locked(
                     kernel=kernel,
                 )
 
-            folder = located[specs[0].name].parent
-            results, interrupted = _run_batch(specs, jobs, run, stop, folder)
+            results, interrupted = _run_batch(specs, jobs, run, stop, folder, early.take())
         except KeyboardInterrupt:
             interrupted = True
         finally:
+            early.stop()  # kernels never handed over (the load failed or was interrupted)
             shutil.rmtree(staging, ignore_errors=True)
         ordered = [
             results.get(spec.name)
