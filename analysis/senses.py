@@ -102,7 +102,7 @@ class _Words:
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence, leftmost first, longest first."""
-        lowered = text.lower()
+        lowered = getattr(text, "lowered", None) or text.lower()
         if len(lowered) != len(text):
             return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
         found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
@@ -136,12 +136,24 @@ def compile_rules(entities) -> list[_Rule]:
     return rules
 
 
+class _Text(str):
+    """A document's text that keeps its lower-cased form (``lowered``)."""
+
+    lowered: str
+
+    def __new__(cls, value: str, lowered: str):
+        made = super().__new__(cls, value)
+        made.lowered = lowered
+        return made
+
+
 def _context(
-    rule: _Rule, indices: np.ndarray, found: dict, text: Callable[[int, int], str], n_fields: int
-) -> tuple[list[int], list[str]]:
+    rule: _Rule, indices: np.ndarray, found: dict, text: Callable[[int, int], str], n_fields: int,
+    documents: dict,
+) -> tuple[list[int], list[str]]:  # fmt: skip
     """The texts a rule looks at: for each mention of ``indices`` the number of its text in the
     list of distinct texts (mentions of one sentence or document share theirs, and the rule is
-    tried once per text)."""
+    tried once per text; ``documents`` keeps the documents' texts between rules)."""
     rows, fields = found["row"][indices], found["field"][indices]
     starts, ends = found["start"][indices], found["end"][indices]
     if rule.within == "next":
@@ -155,7 +167,11 @@ def _context(
     if rule.within == "document":
         keys = rows.tolist()
         distinct = list(dict.fromkeys(keys))
-        texts = ["\n".join(text(r, f) for f in range(n_fields)) for r in distinct]
+        for r in distinct:  # joined and lower-cased once for all the rules that read them
+            if r not in documents:
+                joined = "\n".join(text(r, f) for f in range(n_fields))
+                documents[r] = _Text(joined, joined.lower())
+        texts = [documents[r] for r in distinct]
     elif "sentence_start" in found:  # the extractor found each mention's sentence already
         begin, stop = found["sentence_start"][indices], found["sentence_end"][indices]
         keys = list(zip(rows.tolist(), fields.tolist(), begin.tolist(), stop.tolist(), strict=True))
@@ -223,6 +239,7 @@ def decide(
     if not n:
         return decisions
     pattern_alias = np.array([a.casefold() for a in alias], dtype=object)
+    documents: dict[int, _Text] = {}
     for rule in compile_rules(entities):
         indices = np.flatnonzero((entity == rule.entity) & decisions.keep)
         if rule.aliases and len(indices):
@@ -230,7 +247,7 @@ def decide(
             indices = indices[wanted]
         if not len(indices):
             continue
-        which, contexts = _context(rule, indices, found, text, n_fields)
+        which, contexts = _context(rule, indices, found, text, n_fields, documents)
         hits = [_matches(rule, context) for context in contexts]
         for index, number in zip(indices.tolist(), which, strict=True):
             hit = hits[number]
