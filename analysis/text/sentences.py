@@ -92,15 +92,20 @@ def boundaries(
     # 1. Terminal punctuation followed (after closers) by whitespace and a non-lower-case start.
     terminal = np.flatnonzero((buffer == 46) | (buffer == 33) | (buffer == 63))
     after = terminal + 1
+    closing = np.arange(len(after))  # the terminals that may still have closers after them
     for _ in range(3):  # up to three closing quotes/brackets, ASCII or curly (’ ” = e2 80 99/9d)
-        ascii_closer = _CLOSERS[padded[after]]
+        at = after[closing]
+        ascii_closer = _CLOSERS[padded[at]]
         curly = (
-            (padded[after] == 0xE2)
-            & (padded[np.minimum(after + 1, n + _PAD - 1)] == 0x80)
-            & ((padded[np.minimum(after + 2, n + _PAD - 1)] | 0x04) == 0x9D)  # 99 or 9d
+            (padded[at] == 0xE2)
+            & (padded[np.minimum(at + 1, n + _PAD - 1)] == 0x80)
+            & ((padded[np.minimum(at + 2, n + _PAD - 1)] | 0x04) == 0x9D)  # 99 or 9d
         )
-        after = after + ascii_closer + 3 * curly
-        after = np.minimum(after, n)
+        step = ascii_closer + 3 * curly
+        after[closing] = np.minimum(at + step, n)
+        closing = closing[step > 0]
+        if not closing.size:
+            break
     spaced = _SPACE[padded[after]] & (after < n)
     terminal, after = terminal[spaced], after[spaced]
     start = _skip(padded, after, _SPACE)
