@@ -40,6 +40,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from analysis import config
+from benchmarks import web_gold
 from benchmarks.common import corpus_available, peak_mb, reset_peak, rss_mb
 
 F1_TARGET, PAGES_TARGET = 0.96, 30.0
@@ -508,7 +509,108 @@ def bench_warc() -> None:
     print(f"  archive >= 1 GB read in full: {'MET' if ok else 'NOT MET (smaller run)'}")
 
 
+# --- real pages: newspaper4k's test pages and expected texts (benchmarks/web_gold.py) ------
+
+
+def bench_real_pages(rounds: int = 3) -> None:
+    from analysis.corpus.readers.html import NotAnArticle, parse_page
+
+    archive, how = web_gold.fetch_sdist()
+    if archive is None:
+        print(f"SKIPPED real pages: {how} (the package registry is unreachable?)")
+        return
+    pages = web_gold.gold_pages(archive)
+    languages = Counter(page.language or "?" for page in pages)
+    print(
+        f"REAL PAGES: {len(pages)} news pages with expected article text from the {web_gold.SDIST}"
+        f" sdist (MIT; {how}); languages "
+        + ", ".join(f"{code} {n}" for code, n in languages.most_common())
+    )
+
+    def ours(page: bytes):
+        try:
+            return parse_page(page)
+        except NotAnArticle:
+            return None
+
+    def defaults(page: bytes) -> str:
+        import trafilatura
+
+        return trafilatura.extract(page) or ""
+
+    htmls = [page.html for page in pages]
+    for page in htmls:  # imports and one-time setup (jusText's stop lists ...) untimed
+        ours(page), defaults(page)
+    found, ours_seconds = _run(ours, htmls * rounds)
+    texts, base_seconds = _run(defaults, htmls * rounds)
+    found, texts = found[: len(pages)], texts[: len(pages)]
+    ours_texts = [page.text if page else "" for page in found]
+    english = [n for n, page in enumerate(pages) if page.language == "en"]
+    truths = [page.text for page in pages]
+    results = {}
+    for label, outputs, seconds in (
+        ("ours (parse_page)", ours_texts, ours_seconds),
+        ("baseline: trafilatura.extract() defaults", texts, base_seconds),
+    ):
+        every = web_gold.overall(truths, outputs)
+        only_en = web_gold.overall([truths[n] for n in english], [outputs[n] for n in english])
+        results[label] = (every, only_en, len(htmls) * rounds / seconds)
+        print(
+            f"  {label}: word F1 {every['f1']:.3f} (P {every['precision']:.3f}, "
+            f"R {every['recall']:.3f}; pooled {every['micro_f1']:.3f}) on all {len(pages)}; "
+            f"English only ({len(english)}): {only_en['f1']:.3f} (P {only_en['precision']:.3f}, "
+            f"R {only_en['recall']:.3f}); {results[label][2]:.1f} pages/s per core (CPU), "
+            f"{sum(not o for o in outputs)} pages with no text"
+        )
+    print("  per page F1, ours / defaults (P/R ours):")
+    ours_pages = results["ours (parse_page)"][0]["pages"]
+    base_pages = results["baseline: trafilatura.extract() defaults"][0]["pages"]
+    for page, (p, r), (bp, br) in zip(pages, ours_pages, base_pages, strict=True):
+        print(
+            f"    {page.name:22} {page.language or '?':3} {web_gold._f1(p, r):.3f} / "
+            f"{web_gold._f1(bp, br):.3f}  ({p:.2f}/{r:.2f})"
+        )
+    _real_page_metadata(pages, found)
+    every, only_en, rate = results["ours (parse_page)"]
+    base = results["baseline: trafilatura.extract() defaults"]
+    for scope, f1, base_f1 in (("all pages", every["f1"], base[0]["f1"]),
+                               ("English pages", only_en["f1"], base[1]["f1"])):  # fmt: skip
+        verdict = "MET" if f1 >= F1_TARGET else "NOT MET"
+        print(
+            f"  target word F1 >= {F1_TARGET} on real pages ({scope}): {verdict} ({f1:.3f}; "
+            f"trafilatura defaults {base_f1:.3f})"
+        )
+    print(
+        f"  target >= {PAGES_TARGET:.0f} pages/s per core on real pages: "
+        f"{'MET' if rate >= PAGES_TARGET else 'NOT MET'} ({rate:.1f}; defaults {base[2]:.1f})"
+    )
+
+
+def _real_page_metadata(pages, found) -> None:
+    """Titles and days against the metadata json, for parse_page and trafilatura's metadata."""
+    import trafilatura
+
+    dated = [n for n, page in enumerate(pages) if page.date]
+    titled = [n for n, page in enumerate(pages) if page.title]
+    base = [trafilatura.extract_metadata(page.html) for page in pages]
+    for label, days, titles in (
+        ("ours (parse_page)", [f.date if f else "" for f in found],
+         [f.title if f else "" for f in found]),
+        ("trafilatura.extract_metadata defaults", [(b.date or "")[:10] if b else "" for b in base],
+         [b.title or "" if b else "" for b in base]),
+    ):  # fmt: skip
+        right_days = sum(days[n] == pages[n].date for n in dated)
+        right_titles = sum(web_gold.same_title(pages[n].title, titles[n]) for n in titled)
+        wrong = [pages[n].name for n in dated if days[n] != pages[n].date]
+        print(
+            f"  {label}: date right on {right_days}/{len(dated)} dated pages"
+            f" (wrong or missing: {', '.join(wrong) or 'none'}); title identical on "
+            f"{right_titles}/{len(titled)}"
+        )
+
+
 def main() -> None:
+    bench_real_pages()
     if not corpus_available():
         return
     bench_pages()

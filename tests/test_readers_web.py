@@ -430,3 +430,27 @@ def test_warc_pages_keep_their_declared_language(tmp_path):
     _write_warc(archive, gzipped=False)
     documents = _load(archive).set_index("doc_id")
     assert documents["language"].to_dict() == {"crawl:3": "en", "crawl:6": "de"}  # en-GB, de-CH
+
+
+def test_a_paragraph_written_over_source_lines_stays_one_paragraph():
+    # A blog editor's markup: text wrapped over several source lines inside <span>s and
+    # <div>s, no <p>; a <br> and a new <div> do break; <pre> keeps its own lines.
+    page = (
+        "<html><head><title>Henshaw</title></head><body><div class='post-body'>"
+        "<div><span>Photos\n which were released online are making the rounds,\n"
+        "show the actress looking stunning in new\nmake-up photos.<br>\n</span></div>"
+        "<div><span>She flaunted a hand bag in the colours of the Nigerian\nflag, and the "
+        "guests at the event in Lagos applauded her for it.</span></div>"
+        "<pre>line one\nline two</pre>"
+        "<div>The 47 year old was one of the guests invited to an event by a media\r\nmogul."
+        "</div></div></body></html>"
+    ).encode()
+    text = parse_page(page).text
+    assert text.split("\n\n")[:2] == [
+        "Photos which were released online are making the rounds, show the actress looking "
+        "stunning in new make-up photos.",
+        "She flaunted a hand bag in the colours of the Nigerian flag, and the guests at the "
+        "event in Lagos applauded her for it.",
+    ]
+    assert "line one\nline two" in text or "line one\n\nline two" in text
+    assert "an event by a media mogul." in text
