@@ -436,15 +436,15 @@ def test_a_paragraph_written_over_source_lines_stays_one_paragraph():
     # A blog editor's markup: text wrapped over several source lines inside <span>s and
     # <div>s, no <p>; a <br> and a new <div> do break; <pre> keeps its own lines.
     page = (
-        "<html><head><title>Henshaw</title></head><body><div class='post-body'>"
-        "<div><span>Photos\n which were released online are making the rounds,\n"
-        "show the actress looking stunning in new\nmake-up photos.<br>\n</span></div>"
-        "<div><span>She flaunted a hand bag in the colours of the Nigerian\nflag, and the "
-        "guests at the event in Lagos applauded her for it.</span></div>"
-        "<pre>line one\nline two</pre>"
-        "<div>The 47 year old was one of the guests invited to an event by a media\r\nmogul."
-        "</div></div></body></html>"
-    ).encode()
+        b"<html><head><title>Henshaw</title></head><body><div class='post-body'>"
+        b"<div><span>Photos\n which were released online are making the rounds,\n"
+        b"show the actress looking stunning in new\nmake-up photos.<br>\n</span></div>"
+        b"<div><span>She flaunted a hand bag in the colours of the Nigerian\nflag, and the "
+        b"guests at the event in Lagos applauded her for it.</span></div>"
+        b"<pre>line one\nline two</pre>"
+        b"<div>The 47 year old was one of the guests invited to an event by a media\r\nmogul."
+        b"</div></div></body></html>"
+    )
     text = parse_page(page).text
     assert text.split("\n\n")[:2] == [
         "Photos which were released online are making the rounds, show the actress looking "
