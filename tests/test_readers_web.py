@@ -454,3 +454,39 @@ def test_a_paragraph_written_over_source_lines_stays_one_paragraph():
     ]
     assert "line one\nline two" in text or "line one\n\nline two" in text
     assert "an event by a media mogul." in text
+
+
+def _page(head: str, body: str = "") -> bytes:
+    paragraph = (
+        "<p>The council met on Monday evening and voted to reopen the bridge to traffic once "
+        "the engineers have finished their last inspection of the repaired piers.</p>"
+    )
+    body = f"<body><article>{body}{paragraph * 3}</article></body>"
+    return f"<html><head>{head}</head>{body}</html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet", "expected"),
+    [
+        ("Bridge reopens | CNN Politics", "CNN", "Bridge reopens"),  # the outlet and a section
+        ("Bridge reopens - CNN.com", "CNN", "Bridge reopens"),  # its domain
+        ("Bridge reopens -- Sott.net", "Sott.net", "Bridge reopens"),
+        ("Bridge reopens - CNN anchor says", "CNN", "Bridge reopens - CNN anchor says"),  # no
+        ("Bridge reopens | Politics", "CNN", "Bridge reopens | Politics"),  # not the outlet
+    ],
+)
+def test_title_without_the_outlets_suffix(title, outlet, expected):
+    head = f"<title>{title}</title><meta property='og:site_name' content='{outlet}'>"
+    assert parse_page(_page(head)).title == expected
+
+
+def test_json_ld_date_published_in_iso_basic_form_wins_over_other_stories_dates():
+    # Nikkei's markup: datePublished 20180619T055000+0900 (which htmldate does not read), and
+    # a related story's time "2018/6/18 14:10" in the page, which htmldate took instead.
+    head = (
+        '<title>Summit</title><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Summit", "datePublished": "20180619T055000+0900"}</script>'
+    )
+    body = '<span class="cmnc-time">(2018/6/18 14:10)</span>'
+    page = parse_page(_page(head, body))
+    assert (page.date, page.date_note) == ("2018-06-19", "date from JSON-LD datePublished")

@@ -16,6 +16,7 @@ import gzip
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -32,6 +33,7 @@ ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_EARLIEST_YEAR = 1995  # htmldate's earliest date too
 _RESCUE_BELOW = 250  # characters: shorter than trafilatura's MIN_EXTRACTED_SIZE, try its fallbacks
 _SOURCE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 # Text with line breaks, outside <pre> and the elements never shown.
@@ -39,7 +41,8 @@ _SOURCE_LINES = (
     "//text()[contains(., '\n')][not(ancestor::pre or ancestor::textarea or ancestor::script"
     " or ancestor::style or ancestor::noscript)]"
 )
-_TITLE_SEPARATORS = (" | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 ")
+_OUTLET_SUFFIX = re.compile(r" \w+|\.[a-z]{2,6}(?:\.[a-z]{2})?")  # a section, a domain
+_TITLE_SEPARATORS = (" | ", " -- ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 ")
 _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
     "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
@@ -328,14 +331,22 @@ def _title(tree, meta: dict[str, str], articles: list[dict], outlet: str) -> str
 
 
 def _without_outlet(title: str, outlet: str) -> str:
-    """``"Headline | The Outlet"`` -> ``"Headline"`` when the part cut off is the outlet."""
+    """``"Headline | The Outlet"`` -> ``"Headline"`` when the part cut off is the outlet, the
+    outlet and one word (``"| CNN Politics"``, a section) or its domain (``"- CNN.com"``)."""
     if not outlet:
         return title
     for separator in _TITLE_SEPARATORS:
         head, cut, tail = title.rpartition(separator)
-        if cut and head and tail.strip().lower() == outlet.lower():
+        if cut and head.strip() and _names_outlet(tail.strip().casefold(), outlet.casefold()):
             return head.strip()
     return title
+
+
+def _names_outlet(tail: str, outlet: str) -> bool:
+    if tail == outlet:
+        return True
+    rest = tail.removeprefix(outlet)
+    return rest != tail and bool(_OUTLET_SUFFIX.fullmatch(rest))
 
 
 def _language(tree, meta: dict[str, str], articles: list[dict]) -> str:
@@ -347,9 +358,14 @@ def _language(tree, meta: dict[str, str], articles: list[dict]) -> str:
 
 
 def _page_date(tree, meta: dict[str, str], articles: list[dict], url: str) -> tuple[str, str]:
-    """htmldate's publication day (markup only) and the clue that gave it."""
+    """The publication day (markup only) and the clue that gave it: an article's JSON-LD
+    datePublished when it is a plain ISO 8601 time (htmldate misses the basic form
+    ``20180619T055000+0900`` and then takes another story's date), else htmldate's."""
     from htmldate import find_date
 
+    published = _ld_day(articles)
+    if published:
+        return published, "JSON-LD datePublished"
     date = find_date(
         tree,
         extensive_search=False,
@@ -360,6 +376,24 @@ def _page_date(tree, meta: dict[str, str], articles: list[dict], url: str) -> tu
     if not date:
         return "", ""
     return date, _date_clue(date, tree, meta, articles, url)
+
+
+def _ld_day(articles: list[dict]) -> str:
+    """The day (in the time's own zone) of the first article type's JSON-LD datePublished."""
+    for article in articles:
+        kinds = article.get("@type", "")
+        if "webpage" in str(kinds).lower() and "article" not in str(kinds).lower():
+            continue
+        value = article.get("datePublished")
+        if not isinstance(value, str):
+            continue
+        try:
+            day = datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            continue  # left to htmldate, which reads many more spellings
+        if _EARLIEST_YEAR <= day.year <= date.today().year:
+            return day.isoformat()
+    return ""
 
 
 def _date_clue(date: str, tree, meta: dict[str, str], articles: list[dict], url: str) -> str:
