@@ -273,7 +273,11 @@ def decide(
 
 _POSSESSIVE_GAP = re.compile(r"(?:['’]s)?[ \t]+")  # "Ukraine's Navy", "Russia’s Armed Forces"
 # After the name: "Ministry of Justice of Lithuania".
-_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?=[A-Z])")
+# "the Parliament and the people of Estonia", "the Parliament of this country".
+_OF_AFTER = re.compile(
+    r"[ \t]+(?:and[ \t]+(?:the[ \t]+)?people[ \t]+)?of[ \t]+(?:the[ \t]+)?"
+    r"(?:(?=[A-Z])|(?=this[ \t]+country))"
+)
 _CAPITALISED = re.compile(r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*")
 # A capitalised word right before qualifies the name ("Royal Navy", "Lithuanian Defence
 # Ministry", "Salvation Army"), unless it is one of these.
@@ -469,7 +473,7 @@ def _by_the_words_around(todo, others, found, entities, text, by_state, is_state
         ):  # fmt: skip
             chosen[k] = states.get(int(entity[last]), -1)
             qualifier = "" if chosen[k] >= 0 else names[entity[last]]
-        elif source.startswith(" of ", end) and (of := _OF_AFTER.match(source, end)):
+        elif source.startswith((" of ", " and "), end) and (of := _OF_AFTER.match(source, end)):
             if (
                 others.size and slot[k] < others.size and rows[after] == row
                 and fields[after] == where and starts[after] == of.end() and is_state[entity[after]]
@@ -477,7 +481,8 @@ def _by_the_words_around(todo, others, found, entities, text, by_state, is_state
                 chosen[k] = states.get(int(entity[after]), -1)
                 qualifier = "" if chosen[k] >= 0 else names[entity[after]]
             else:
-                qualifier = _CAPITALISED.match(source, of.end()).group(0)
+                words = _CAPITALISED.match(source, of.end())
+                qualifier = words.group(0) if words else "this country"
         elif (word := _WORD_BEFORE.search(source, max(0, start - 40), start)) and (
             word.group(1) not in _DETERMINERS
         ):

@@ -138,6 +138,20 @@ def test_the_most_named_state_else_not_counted(gazetteer):
     assert refused(result, "d2") == [("Senate", "owner unknown: no state named for 'Senate'")]
 
 
+def test_a_state_after_the_people_of_qualifies_the_name(gazetteer):
+    result = run(
+        gazetteer,
+        ("http://kremlin.ru/x", "He addressed the Navy and the people of Lithuania. The Navy of "
+         "this country sailed. He thanked the Navy and the people of Russia."),
+    )  # fmt: skip
+    assert found(result) == [("Lithuania", "lithuania"), ("Navy", "russian-navy"),
+                             ("Russia", "russia")]  # fmt: skip
+    assert [reason for _, reason in refused(result)] == [
+        "owner unknown: Navy of 'Lithuania', not in the gazetteer",
+        "owner unknown: Navy of 'this country', not in the gazetteer",
+    ]
+
+
 def test_shared_names_are_capitalised_whatever_the_entity_case(gazetteer):
     # russian-navy matches its own aliases in any case, but "navy" is not the shared "Navy".
     result = run(gazetteer, ("http://kremlin.ru/x", "The army and navy, the Navy and the NAVY."))
