@@ -35,7 +35,9 @@ _REACH = 80  # characters looked at before or after a mention for ``within: next
 # Between a system and its class noun: spaces or a hyphen, and at most two describing words
 # ("Sarmat heavy intercontinental ballistic missile"), never a word that starts another item.
 _JOINING = r"(?:and|or|nor|other|the|a|an|of|for|with|to|from|as|than|plus|also|more|such|by)"
-_BETWEEN_SYSTEM_AND_CLASS = re.compile(rf"[\s\-]+(?:(?!{_JOINING}\b)[a-z][\w\-]*[\s\-]+){{0,2}}")
+_BETWEEN_SYSTEM_AND_CLASS = re.compile(
+    rf"[\"'”’»]?[\s\-]+(?:(?!{_JOINING}\b)[a-z][\w\-]*[\s\-]+){{0,2}}"
+)  # a closing quote too: '"Corsair" modern anti-tank guided missiles'
 _BRACKET = re.compile(r"\s*\(\s*")
 _DOCUMENT_WORDS = re.compile(
     r"[\s\-]+(?:Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|"

@@ -384,3 +384,16 @@ def test_labels_glued_to_a_headline_in_a_transcript(gazetteer):
     # Not a transcript (one label at most): a glued-looking run is a mention.
     alone = run(gazetteer, "Meeting Foreign Ministers President of Ukraine Volodymyr Zelensky: ok.")
     assert pairs(alone) == [("Volodymyr Zelensky", "zelensky", "exact")]
+
+
+def test_a_quoted_system_with_its_class_noun_is_one_mention():
+    gazetteer = load_gazetteer()  # the shipped one
+    result = run(gazetteer, 'They used "Corsair" modern anti-tank guided missiles and "Tornado-S" '
+                            "rocket systems, then anti-tank guided missiles alone.")  # fmt: skip
+    counted = list(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
+    assert counted == [
+        ('Corsair" modern anti-tank guided missiles', "corsar"),
+        ('Tornado-S" rocket systems', "tornado-s"),
+        ("anti-tank guided missiles", "anti-tank-missile"),
+    ]
+    assert result.excluded["excluded_by"].str.startswith("class noun of").sum() == 2
