@@ -97,14 +97,16 @@ class _Words:
     is ~15x slower), the regular expression only where lower-casing changes a text's length."""
 
     def __init__(self, words: tuple[str, ...]):
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        alternatives = "|".join(
+            re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+        )
         self.regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
         lowered = sorted({w.lower() for w in words})
         self.automaton = ahocorasick_rs.AhoCorasick(lowered)
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence, leftmost first, longest first."""
-        lowered = getattr(text, "lowered", None) or text.lower()
+        lowered = getattr(text, "lowered", None) or text.lower().translate(_ONE_SPACE)
         if len(lowered) != len(text):
             return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
         found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
@@ -117,6 +119,11 @@ class _Words:
             ),
             key=lambda hit: (hit[0], -hit[1]),
         )
+
+
+# Line breaks, tabs and no-break spaces read as spaces, one for one (offsets hold), so that a
+# phrase broken over two lines ("Federal Aviation\nAdministration") is still found.
+_ONE_SPACE = str.maketrans("\n\r\t\x0b\x0c\xa0", "      ")
 
 
 def _word_char(char: str) -> bool:
@@ -172,7 +179,7 @@ def _context(
         for r in distinct:  # joined and lower-cased once for all the rules that read them
             if r not in documents:
                 joined = "\n".join(text(r, f) for f in range(n_fields))
-                documents[r] = _Text(joined, joined.lower())
+                documents[r] = _Text(joined, joined.lower().translate(_ONE_SPACE))
         texts = [documents[r] for r in distinct]
     elif "sentence_start" in found:  # the extractor found each mention's sentence already
         begin, stop = found["sentence_start"][indices], found["sentence_end"][indices]

@@ -397,3 +397,13 @@ def test_a_quoted_system_with_its_class_noun_is_one_mention():
         ("anti-tank guided missiles", "anti-tank-missile"),
     ]
     assert result.excluded["excluded_by"].str.startswith("class noun of").sum() == 2
+
+
+def test_a_veto_phrase_broken_over_two_lines_still_vetoes():
+    gazetteer = load_gazetteer()  # the shipped one: civilian drones are vetoed by "FAA" words
+    result = run(gazetteer, "The Federal Aviation\nAdministration let the utility fly drones. "
+                            "Russia launched drones.")  # fmt: skip
+    counted = list(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
+    assert ("drones", "drone") in counted and len([c for c in counted if c[1] == "drone"]) == 1
+    vetoed = result.excluded.loc[result.excluded["entity_id"] == "drone", "excluded_by"].tolist()
+    assert vetoed == ["context: 'Federal Aviation\\nAdministration' in its sentence"]
