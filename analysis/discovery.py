@@ -148,7 +148,7 @@ class Tokens:
         """Codes into a lower-cased vocabulary, and that vocabulary."""
         lower = pd.Series(self.vocabulary, dtype=object).str.lower()
         mapping, uniques = pd.factorize(lower)
-        return mapping[self.code].astype(np.int32), np.asarray(uniques, dtype=object)
+        return mapping.astype(np.int32)[self.code], np.asarray(uniques, dtype=object)
 
     def same_segment(self) -> np.ndarray:
         """For each token but the last: is the next token in the same title or text?"""
@@ -201,17 +201,21 @@ def _tokens(documents: pd.DataFrame) -> Tokens:
     dictionaries = [encoded.dictionary.to_numpy(zero_copy_only=False) for encoded, _ in split]
     joined = np.concatenate(dictionaries) if dictionaries else np.array([], dtype=object)
     numbering, vocabulary = pd.factorize(joined)
+    numbering = numbering.astype(np.int32)
     offsets = np.cumsum([0, *map(len, dictionaries)])
-    codes = [
-        numbering[offsets[k] : offsets[k + 1]][encoded.indices.to_numpy(zero_copy_only=False)]
-        for k, (encoded, _) in enumerate(split)
-    ]
-    rows = [found + first for (first, _), (_, found) in zip(pieces, split, strict=True)]
-    parent = np.concatenate(rows or [np.zeros(0, np.int64)])
+    # Each slice's arrays in their final (small) types at once: 21 M tokens in int64 are
+    # 170 MB an array.
+    codes, rows, fields = [], [], []
+    for k, ((first, _), (encoded, found)) in enumerate(zip(pieces, split, strict=True)):
+        codes.append(numbering[offsets[k] : offsets[k + 1]][encoded.indices.to_numpy()])
+        parent = found + first
+        rows.append((parent % max(n, 1)).astype(np.int32))
+        fields.append((parent // max(n, 1)).astype(np.int8))
+    split.clear()
     return Tokens(
-        row=(parent % max(n, 1)).astype(np.int32),
-        field=(parent // max(n, 1)).astype(np.int8),
-        code=np.concatenate(codes or [np.zeros(0, np.int64)]).astype(np.int32),
+        row=np.concatenate(rows or [np.zeros(0, np.int32)]),
+        field=np.concatenate(fields or [np.zeros(0, np.int8)]),
+        code=np.concatenate(codes or [np.zeros(0, np.int32)]),
         vocabulary=np.asarray(vocabulary, dtype=object),
         key=_key(documents),
     )
@@ -357,51 +361,62 @@ def _models(documents: pd.DataFrame) -> _Tally:
 
     A regular expression over the whole corpus would be slow, so numpy first finds the few
     places where a digit follows a capital letter or a letter and a hyphen, and the expression
-    only reads a few characters around each.
+    only reads a few characters around each. Documents go :data:`_MODEL_BLOCK` at a time, so
+    the byte masks stay small.
     """
     tally = _Tally()
     found: dict[int, list[tuple[str, list[tuple[str, int]]]]] = {}
     for field in FIELDS:
-        texts = documents[field].fillna("").tolist()
-        encoded = [text.encode("utf-8") for text in texts]
-        lengths = np.array([len(chunk) for chunk in encoded], dtype=np.int64)
-        begin = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
-        buffer = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
-        if len(buffer) < 3:
-            continue
-        digit = (buffer >= 48) & (buffer <= 57)
-        upper = (buffer >= 65) & (buffer <= 90)
-        letter = upper | ((buffer >= 97) & (buffer <= 122))
-        hint = np.zeros(len(buffer), dtype=bool)
-        hint[1:] = digit[1:] & upper[:-1]
-        hint[2:] |= digit[2:] & (buffer[1:-1] == 45) & letter[:-2]
-        positions = np.flatnonzero(hint)
-        if not len(positions):
-            continue
-        rows = np.searchsorted(begin, positions, side="right") - 1
-        to_chars = char_positions(buffer)
-        chars = to_chars(positions) - to_chars(begin)[rows]
-        last_row, last_end = -1, -1
-        for row, at in zip(rows.tolist(), chars.tolist(), strict=True):
-            if row == last_row and at < last_end:
-                continue  # inside the code found just before ("M1A2" has two hints)
-            text = texts[row]
-            window_start = max(0, at - 7)
-            for match in _MODEL.finditer(text, window_start, min(len(text), at + 12)):
-                if not match.start() <= at < match.end():
-                    continue
-                start = match.start()
-                if start and (text[start - 1].isalnum() or text[start - 1] in "-_"):
-                    break
-                code = re.sub(r"(?<=\d)s$", "", match.group())
-                prefix = re.match(r"[A-Za-z]+", code).group().upper()
-                if prefix not in _MODEL_STOP:
-                    found.setdefault(row, []).append((field, [(code, start)]))
-                last_row, last_end = row, match.end()
-                break
+        column = documents[field].fillna("")  # taken once: see discover_candidates
+        for first in range(0, len(column), _MODEL_BLOCK):
+            texts = column.iloc[first : first + _MODEL_BLOCK].tolist()
+            _model_hits(texts, first, field, found)
     for row in sorted(found):
         tally.add(row, found[row])
     return tally
+
+
+_MODEL_BLOCK = 1_000  # documents whose texts _models reads as bytes at a time
+
+
+def _model_hits(texts: list[str], first: int, field: str, found: dict) -> None:
+    """Add the codes of ``texts`` (rows ``first``, ``first + 1`` ...) to ``found``."""
+    encoded = [text.encode("utf-8") for text in texts]
+    lengths = np.array([len(chunk) for chunk in encoded], dtype=np.int64)
+    begin = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+    buffer = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
+    if len(buffer) < 3:
+        return
+    digit = (buffer >= 48) & (buffer <= 57)
+    upper = (buffer >= 65) & (buffer <= 90)
+    letter = upper | ((buffer >= 97) & (buffer <= 122))
+    hint = np.zeros(len(buffer), dtype=bool)
+    hint[1:] = digit[1:] & upper[:-1]
+    hint[2:] |= digit[2:] & (buffer[1:-1] == 45) & letter[:-2]
+    positions = np.flatnonzero(hint)
+    if not len(positions):
+        return
+    rows = np.searchsorted(begin, positions, side="right") - 1
+    to_chars = char_positions(buffer)
+    chars = to_chars(positions) - to_chars(begin)[rows]
+    last_row, last_end = -1, -1
+    for row, at in zip(rows.tolist(), chars.tolist(), strict=True):
+        if row == last_row and at < last_end:
+            continue  # inside the code found just before ("M1A2" has two hints)
+        text = texts[row]
+        window_start = max(0, at - 7)
+        for match in _MODEL.finditer(text, window_start, min(len(text), at + 12)):
+            if not match.start() <= at < match.end():
+                continue
+            start = match.start()
+            if start and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+                break
+            code = re.sub(r"(?<=\d)s$", "", match.group())
+            prefix = re.match(r"[A-Za-z]+", code).group().upper()
+            if prefix not in _MODEL_STOP:
+                found.setdefault(first + row, []).append((field, [(code, start)]))
+            last_row, last_end = row, match.end()
+            break
 
 
 def _single_word_names(candidates: pd.DataFrame, tokens: Tokens) -> pd.Series:
@@ -444,9 +459,9 @@ def _collocations(tokens: Tokens, heads: set[str], min_count: int, top: int) -> 
     head_word = np.array(
         [w[:3] in prefixes and stem(w) in heads for w in vocabulary.tolist()], dtype=bool
     )
-    first, second = code[:-1].astype(np.int64), code[1:].astype(np.int64)
+    first, second = code[:-1], code[1:]
     valid = tokens.same_segment() & content[first] & content[second] & head_word[second]
-    pair = first[valid] * size + second[valid]
+    pair = first[valid].astype(np.int64) * size + second[valid]
     row = tokens.row[:-1][valid]
     values, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
     frequent = np.flatnonzero(counts >= min_count)
@@ -535,10 +550,12 @@ def discover_candidates(
     unique = _unique_documents(documents)
     grams, parts = _alias_index(entities)
     names = _Tally()
-    for row, text in enumerate(unique["text"].fillna("").tolist()):
-        # Headlines capitalise every word ("Europe Prepares Ground Deployment"): names come
-        # from the texts only.
-        names.add(row, [("text", _names(text))])
+    column = unique["text"].fillna("")
+    for first in range(0, len(column), _MODEL_BLOCK):  # a block of texts as str at a time
+        for row, text in enumerate(column.iloc[first : first + _MODEL_BLOCK].tolist(), first):
+            # Headlines capitalise every word ("Europe Prepares Ground Deployment"): names
+            # come from the texts only.
+            names.add(row, [("text", _names(text))])
     models = _models(unique)
     tokens = _tokens_for(unique, tokens)
 
@@ -852,17 +869,20 @@ def near_misses(
     lengths = alias_table.loc[alias_table.index.repeat(5)].assign(
         length=lambda d: d["alias_length"] + np.tile(np.arange(-2, 3), len(alias_table))
     )
-    pairs = (
-        words.merge(
-            lengths.loc[
-                (lengths["length"] - lengths["alias_length"]).abs() <= lengths["max_edits"]
-            ],
-            on=["initial", "length"],
-        )
-        .loc[lambda d: ~d["folded"].isin(every_alias_word | excluded)]
-        .loc[lambda d: ~d["did_you_mean"].str[0].str.isupper() | d["surface"].str[0].str.isupper()]
-    )
-    pairs = pairs.loc[_bag_distance(pairs["folded"], pairs["alias"]) <= pairs["max_edits"]]
+    lengths = lengths.loc[
+        (lengths["length"] - lengths["alias_length"]).abs() <= lengths["max_edits"]
+    ]
+    words = words.loc[~words["folded"].isin(every_alias_word | excluded)]
+    # One initial letter at a time: the join makes millions of pairs at 14k documents, and
+    # only those within the letter-count bound are kept.
+    kept = []
+    for initial, group in words.groupby("initial", sort=False):
+        pairs = group.merge(lengths.loc[lengths["initial"] == initial], on=["initial", "length"])
+        pairs = pairs.loc[
+            ~pairs["did_you_mean"].str[0].str.isupper() | pairs["surface"].str[0].str.isupper()
+        ]
+        kept.append(pairs.loc[_bag_distance(pairs["folded"], pairs["alias"]) <= pairs["max_edits"]])
+    pairs = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
     if pairs.empty:
         return empty
 
@@ -870,12 +890,10 @@ def near_misses(
     in_play = pd.Index(folded).get_indexer(pd.unique(pd.concat([pairs["folded"], pairs["alias"]])))
     in_play = in_play[in_play >= 0]
     mask = _member(folded_code, in_play, len(folded))
-    documents_per_word = (
-        pd.DataFrame({"word": folded[folded_code[mask]], "row": tokens.row[mask]})
-        .drop_duplicates()
-        .groupby("word")
-        .size()
-    )
+    # Distinct (word, document) pairs as one integer each: no frame of millions of strings.
+    seen = np.unique(folded_code[mask].astype(np.int64) * (len(unique) + 1) + tokens.row[mask])
+    per_code = np.bincount(seen // (len(unique) + 1), minlength=len(folded))
+    documents_per_word = pd.Series(per_code[in_play], index=folded[in_play])
     pairs = pairs.assign(
         documents=pairs["folded"].map(documents_per_word).fillna(0).astype("int64"),
         alias_documents=pairs["alias"].map(documents_per_word).fillna(0).astype("int64"),

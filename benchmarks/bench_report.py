@@ -24,6 +24,12 @@ from nbformat.v4 import new_code_cell, new_notebook
 from analysis import config
 from analysis.report import load_registry, papermill_options
 
+BEFORE = (
+    "before the batch speed work (commit b09d957, same machine, loaded by other work): "
+    "White House --jobs 1 219 s wall, 188 s CPU, kernel peak 4.1 GB (the gazetteer audit), "
+    "per report 10 / 28 / 65 / 40 / 23 / 3 s; the batch's load + extract 27 s and 1.45 GB"
+)
+"""A reference measured once, not in this run (a run's own baselines are printed beside it)."""
 SEEDS_SECONDS = 15.0
 CORPUS_SECONDS = 45.0
 CORPUS_BYTES = 1.5 * 2**30
@@ -121,6 +127,7 @@ def _per_report(out: Path) -> None:
 def main() -> None:
     reports = load_registry()
     print(f"report set: {len(reports)} notebooks executed per run")
+    print(f"reference: {BEFORE}")
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         kernel = _empty_kernel_seconds(workdir)

@@ -257,3 +257,21 @@ def test_kernels_started_early_are_stopped_when_the_corpus_is_refused(tmp_path):
     with pytest.raises(InputError, match="no loadable documents"):
         render.render_reports(folder, out=tmp_path / "out")
     assert not kernels._LIVE  # the kernel started for the batch did not outlive it
+
+
+def test_a_frame_over_the_csv_limit_gets_its_first_rows_as_csv_and_all_as_parquet(
+    tmp_path, monkeypatch
+):
+    from analysis.report import exports
+
+    monkeypatch.setattr(exports, "CSV_ROWS", 3)
+    frame = pd.DataFrame({"entity": ["NATO", "Russia", "=x", "Ukraine"], "n": [4, 3, 2, 1]})
+    link = exports.export_frame(frame, "mentions", tmp_path / "report").markup
+    assert (tmp_path / "report" / "mentions.csv").read_text() == (
+        "entity,n\nNATO,4\nRussia,3\n'=x,2\n"
+    )
+    assert pd.read_parquet(tmp_path / "report" / "mentions.parquet")["n"].tolist() == [4, 3, 2, 1]
+    assert link == (
+        '<p class="nm-data">data: <a href="report/mentions.csv">mentions.csv</a> (first 3 rows)'
+        ' · <a href="report/mentions.parquet">mentions.parquet</a> (all 4 rows)</p>'
+    )
