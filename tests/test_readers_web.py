@@ -490,3 +490,28 @@ def test_json_ld_date_published_in_iso_basic_form_wins_over_other_stories_dates(
     body = '<span class="cmnc-time">(2018/6/18 14:10)</span>'
     page = parse_page(_page(head, body))
     assert (page.date, page.date_note) == ("2018-06-19", "date from JSON-LD datePublished")
+
+
+_LEAD = (
+    "Rescuers found a fifth victim four days after the landslide buried several houses in "
+    "the village of Ask; five people, two of them children, are still missing."
+)
+
+
+@pytest.mark.parametrize(
+    ("description", "shown", "kept"),
+    [
+        (_LEAD, True, True),  # lsm.lv's shape: the lead in its own div before the body
+        (_LEAD, False, False),  # in the meta tag only: not a paragraph of the page
+        (_LEAD[:90] + "...", True, False),  # a description cut short is not the lead
+        ("Rescuers found a fifth victim.", True, False),  # too short to be a lead paragraph
+    ],
+)
+def test_a_lead_set_apart_from_the_body_is_kept_once(description, shown, kept):
+    head = f"<title>Ask</title><meta property='og:description' content='{description}'>"
+    lead = f"<div class='article__lead'>\n  {description}  </div>" if shown else ""
+    html = _page(head).decode().replace("<article>", f"{lead}<article>")
+    text = parse_page(html.encode()).text
+    assert text.startswith(_LEAD + "\n\n") is kept
+    assert text.count("fifth victim") == (1 if kept else 0)  # once, or not at all
+    assert text.endswith("finished their last inspection of the repaired piers.")

@@ -33,6 +33,11 @@ ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_SHOWN = (  # an element of the body showing exactly $lead
+    "boolean(//body//*[self::p or self::div or self::h2 or self::section or self::span]"
+    "[normalize-space(.) = $lead])"
+)
+_LEAD_CHARS = 80  # a description shorter than this is a tagline, not a lead paragraph
 _EARLIEST_YEAR = 1995  # htmldate's earliest date too
 _RESCUE_BELOW = 250  # characters: shorter than trafilatura's MIN_EXTRACTED_SIZE, try its fallbacks
 _SOURCE_BREAK = re.compile(r"\s*[\r\n]+\s*")
@@ -132,6 +137,8 @@ def parse_page(
         found = getattr(full, "text", None) or found
     title = _title(tree, meta, articles, outlet)
     body = _paragraphs(found, title)
+    lead = _lead(tree, meta, body)
+    body = f"{lead}\n\n{body}" if lead and body else body
     if not body:
         raise NotAnArticle("no article text")
     return Page(
@@ -144,6 +151,22 @@ def parse_page(
         date_note=date_note,
         notes=notes,
     )
+
+
+def _lead(tree, meta: dict[str, str], body: str) -> str:
+    """The page's standfirst when the extraction left it out: the description meta tag's text
+    when an element of the page shows it whole (a lead set apart from the article's body, as
+    lsm.lv and Wired do), and the body does not hold it. A description cut short ("...") or
+    too short to be a paragraph is never one."""
+    description = meta.get("og:description") or meta.get("description") or ""
+    lead = " ".join(description.split())
+    if len(lead) < _LEAD_CHARS or lead.endswith(("...", "\u2026")):
+        return ""
+    if lead in " ".join(body.split()):
+        return ""
+    # Compared in lxml's C (not text_content() per element), with XPath's idea of spaces.
+    spaced = re.sub(r"[ \t\r\n]+", " ", description).strip()
+    return lead if tree.xpath(_SHOWN, lead=spaced) else ""
 
 
 def decode_page(data: bytes, charset: str | None = None) -> tuple[str, list[str]]:
