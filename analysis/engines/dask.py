@@ -67,7 +67,8 @@ MENTION_DTYPES = {
 }
 """The dtypes of a (non-empty) mentions frame from the pandas path: the meta of the Dask graph."""
 
-_MENTION_INPUTS = ("doc_id", "date", "title", "text", "duplicate_of")
+# The url too: a document's web domain gives the home state of its bare "Navy" or "Senate".
+_MENTION_INPUTS = ("doc_id", "date", "title", "text", "url", "duplicate_of")
 _TIMELINE_INPUTS = ("doc_id", "date", "n_words", "duplicate_of")
 
 # Dask turns pandas' "str" columns into "string" (pd.NA semantics) unless told not to; the
