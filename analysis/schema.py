@@ -74,6 +74,10 @@ ENTITY_COLUMNS = [
 
 KINDS = ("actor", "weapon")
 
+MENTION_INPUTS = ("doc_id", "date", "title", "text", "url", "duplicate_of")
+"""The document columns mention extraction reads (the url: a page's web domain gives the home
+state of its bare shared names such as "Navy")."""
+
 FIELDS = ("title", "text")
 """The text fields of a document that mentions are found in, in the order they are reported."""
 

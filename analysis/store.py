@@ -50,6 +50,7 @@ from analysis.files import (
     write_frame,
 )
 from analysis.memory import bulk_memory
+from analysis.schema import MENTION_INPUTS
 
 SCHEMA_VERSION = 1
 MANIFEST = "_manifest.json"  # leading "_": pyarrow and Dask skip it when reading the folder
@@ -58,7 +59,7 @@ UNDATED = "undated"
 FILE_BYTES = 16 << 20
 """Text per Parquet file (about): the unit of work, and of memory, of the Dask path."""
 
-HASHED_COLUMNS = ("doc_id", "date", "title", "text", "duplicate_of")
+HASHED_COLUMNS = MENTION_INPUTS
 """What the corpus hash covers: everything :func:`analysis.mentions.find_mentions` reads."""
 
 
@@ -77,8 +78,9 @@ def corpus_hash(documents: pd.DataFrame) -> str:
     -------
     64 hex digits. Documents are taken in doc_id order; each field is hashed with its length
     in front, so no choice of text can make two different corpora collide by concatenation.
-    Title and duplicate_of are included (beyond doc_id, date and text) because mentions depend
-    on them: the mentions cache is keyed by this hash.
+    Title, url and duplicate_of are included (beyond doc_id, date and text) because mentions
+    depend on them (the url's web domain owns bare names such as "Navy"): the mentions cache is
+    keyed by this hash.
     """
     if "doc_id" not in documents.columns:
         raise InputError("documents: missing column doc_id")

@@ -28,7 +28,7 @@ from analysis.gazetteer import Gazetteer, load_gazetteer
 from analysis.mentions import Extraction, drop_boilerplate, extract
 from analysis.mentions import find_mentions as _pandas_find_mentions
 from analysis.periods import parse_freq
-from analysis.schema import MENTION_COLUMNS, MENTION_FLAGS, require_columns
+from analysis.schema import MENTION_COLUMNS, MENTION_FLAGS, MENTION_INPUTS, require_columns
 from analysis.store import (
     FILE_BYTES,
     empty_documents,
@@ -67,8 +67,6 @@ MENTION_DTYPES = {
 }
 """The dtypes of a (non-empty) mentions frame from the pandas path: the meta of the Dask graph."""
 
-# The url too: a document's web domain gives the home state of its bare "Navy" or "Senate".
-_MENTION_INPUTS = ("doc_id", "date", "title", "text", "url", "duplicate_of")
 _TIMELINE_INPUTS = ("doc_id", "date", "n_words", "duplicate_of")
 
 # Dask turns pandas' "str" columns into "string" (pd.NA semantics) unless told not to; the
@@ -360,7 +358,7 @@ def find_mentions(
 
     client = client if client is not None else default_client()
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-    source = _source_frame(documents_or_store, _MENTION_INPUTS, partition_bytes)
+    source = _source_frame(documents_or_store, MENTION_INPUTS, partition_bytes)
     with dask.config.set(_DASK_CONFIG):
         found = source.map_partitions(
             mentions_of_partition,

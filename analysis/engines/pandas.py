@@ -16,8 +16,8 @@ from analysis import mentions as _mentions
 from analysis import store as _store
 from analysis import timeline as _timeline
 from analysis.gazetteer import Gazetteer
+from analysis.schema import MENTION_INPUTS
 
-_MENTION_INPUTS = ("doc_id", "date", "title", "text", "duplicate_of")
 _TIMELINE_INPUTS = ("doc_id", "date", "n_words", "duplicate_of")
 
 
@@ -45,7 +45,7 @@ def find_mentions(
 ) -> pd.DataFrame:
     """:func:`analysis.mentions.find_mentions` of a frame or of a corpus store."""
     return _mentions.find_mentions(
-        _documents(documents_or_store, _MENTION_INPUTS),
+        _documents(documents_or_store, MENTION_INPUTS),
         gazetteer,
         metonyms=metonyms,
         include_duplicates=include_duplicates,
