@@ -119,6 +119,9 @@ def render(source: Path, out: Path, jobs: int) -> tuple[float, int, int, float]:
 
 
 def _per_report(out: Path) -> None:
+    if not (out / "index.html").exists():
+        print("    (no index: the command failed before rendering)")
+        return
     index = (out / "index.html").read_text(encoding="utf-8")
     for name, seconds in ROW.findall(index):
         print(f"    {name:28} {seconds:>6} s")
