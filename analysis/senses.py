@@ -575,7 +575,7 @@ _NAME_HEADS = re.compile(
     r"(?:Officers?|Agency|Command|Office|School|Cent(?:er|re)|Corps|Division|Program(?:me)?|"
     r"Squadrons?|Wing|Brigades?|Battalions?|Regiments?|Associations?|Society|Museum|Memorial|"
     r"Awards?|Medal|Directorate|Institute|Department|Badge|Forces|Force|Troops|Branch|Service|"
-    r"Systems Command|Commander|Group)\b"
+    r"Systems Command|Commander|Group|Range|Facility|Test Site|Laboratory|Base)\b"
 )
 
 
