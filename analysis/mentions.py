@@ -748,7 +748,7 @@ def _speaker_labels(
     turns = []
     for owner, spans in labels.items():
         lo, hi = np.searchsorted(colon_doc, [owner, owner + 1])
-        glued = _glued_labels(data, colons[lo:hi][near[lo:hi]], int(starts[owner]), spans)
+        glued = _glued_labels(data, colons[lo:hi], near[lo:hi], int(starts[owner]), spans)
         if not spans and not glued:
             continue  # no label near a candidate: transcript or not, nothing is excluded
         count = len(spans)
@@ -778,17 +778,26 @@ def _label_before(data: bytes, colon: int, begin: int) -> tuple[int, int] | None
     return None if m is None else (low + m.start(1), low + m.end(1))
 
 
-def _glued_labels(data: bytes, colons: np.ndarray, begin: int, found: list) -> list:
-    """Labels glued to the text before them (``_GLUED_LABEL``) closed by ``colons`` of one
-    transcript whose labels ``found`` already holds."""
+def _glued_labels(data: bytes, colons: np.ndarray, near: np.ndarray, begin: int, found: list):
+    """Labels glued to the text before them (``_GLUED_LABEL``), closed by the ``near`` ones of
+    a document's ``colons`` (``found``: its labels near candidates): only the label of a
+    speaker the document also gives a turn of its own ("President of Russia Vladimir Putin:"
+    glued to a headline, where "Vladimir Putin:" opens a later turn), so that a headline
+    ending in a colon ("... the Republic of Indonesia: Commemorating 75 Years") is never one."""
     closed = {stop for _, stop in found}
-    spans = []
-    for colon in colons.tolist():
+    candidates = []
+    for colon in colons[near].tolist():
         low = max(begin, colon - _LABEL_REACH)
         m = _GLUED_LABEL.search(data, low, colon)
         if m is not None and m.end(1) not in closed:
-            spans.append((m.start(1), m.end(1)))
-    return spans
+            candidates.append((m.start(1), m.end(1)))
+    if not candidates:
+        return []
+    turns = (_label_before(data, colon, begin) for colon in colons.tolist())
+    speakers = {data[a:b].strip() for a, b in filter(None, turns)}
+    return [
+        (a, b) for a, b in candidates if any(data[a:b].endswith(name) for name in speakers if name)
+    ]
 
 
 # Mention columns looked up in the gazetteer: column -> entities column.

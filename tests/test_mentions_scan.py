@@ -121,16 +121,21 @@ def test_a_transcript_is_one_by_its_labels_far_from_any_name():
     ]
 
 
-def test_a_glued_label_counts_in_a_transcript_whose_own_labels_hold_no_name():
-    # The two line-opening labels hold no name; the label glued to the text before it
-    # ("... ministry Welcome Speaker Donald Trump:") does, and the document is a transcript.
+def test_a_glued_label_counts_when_its_speaker_has_a_turn_of_their_own():
+    # The label glued to the text before it ("... ministry Welcome Speaker Donald Trump:") is
+    # the label of a speaker who opens a turn of their own later ("Donald Trump: ...").
     text = "MODERATOR: Good morning.\nGUEST: Good morning to you.\nsaid the ministry Welcome "
-    text += "Speaker Donald Trump: Thanks."
+    text += "Speaker Donald Trump: Thanks.\nDonald Trump: Bye."
     result = extract(documents(text), SMALL)
     assert result.mentions.empty
     assert result.excluded[["surface", "start", "excluded_by"]].values.tolist() == [
-        ["Donald Trump", text.index("Donald"), "speaker label"]
+        ["Donald Trump", text.index("Donald"), "speaker label"],
+        ["Donald Trump", text.rindex("Donald"), "speaker label"],
     ]
+    # Without a turn of that speaker, a capitalised run before a colon is a headline.
+    headline = "MODERATOR: Good morning.\nGUEST: Hi.\nsaid the ministry Welcome Speaker "
+    headline += "Donald Trump: Thanks."
+    assert extract(documents(headline), SMALL).mentions["surface"].tolist() == ["Donald Trump"]
 
 
 def test_offsets_after_invisible_characters_and_space_runs():
