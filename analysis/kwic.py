@@ -47,6 +47,10 @@ EVIDENCE_COLUMNS = [
 ]
 
 
+LOCATE_DOCUMENTS = 1_000
+"""Documents whose sentences :meth:`SentenceTexts.locate` finds in one pass."""
+
+
 def collapse(text: str) -> str:
     """Runs of whitespace (newlines, tabs, non-breaking spaces) as one space, edges kept.
 
@@ -104,8 +108,20 @@ class SentenceTexts:
 
     def _locate_field(self, field: str, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         names, doc = np.unique(rows["doc_id"].to_numpy(dtype=object), return_inverse=True)
-        texts = [self.fields[field][name] for name in names]
-        return sentences_around(texts, doc, rows["start"].to_numpy(dtype=np.int64))
+        offsets = rows["start"].to_numpy(dtype=np.int64)
+        if len(names) <= LOCATE_DOCUMENTS:
+            texts = [self.fields[field][name] for name in names]
+            return sentences_around(texts, doc, offsets)
+        # Documents a block at a time: one pass over the joined texts of 14k documents holds
+        # several arrays as long as all their characters (0.8 GB); sentences never span two.
+        starts = np.zeros(len(rows), dtype=np.int64)
+        ends = np.zeros(len(rows), dtype=np.int64)
+        for first in range(0, len(names), LOCATE_DOCUMENTS):
+            block = names[first : first + LOCATE_DOCUMENTS]
+            where = np.flatnonzero((doc >= first) & (doc < first + len(block)))
+            texts = [self.fields[field][name] for name in block]
+            starts[where], ends[where] = sentences_around(texts, doc[where] - first, offsets[where])
+        return starts, ends
 
 
 def _check_fields(mentions: pd.DataFrame) -> None:

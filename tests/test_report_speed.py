@@ -275,3 +275,27 @@ def test_a_frame_over_the_csv_limit_gets_its_first_rows_as_csv_and_all_as_parque
         '<p class="nm-data">data: <a href="report/mentions.csv">mentions.csv</a> (first 3 rows)'
         ' · <a href="report/mentions.parquet">mentions.parquet</a> (all 4 rows)</p>'
     )
+
+
+def test_sentences_found_a_block_of_documents_at_a_time_are_the_same(monkeypatch):
+    from analysis import kwic
+
+    texts = {
+        "a": ("", "Nato met. Russia fired drones. Mr. Smith spoke."),
+        "b": ("", "Ukraine asked for air defence. It came."),
+        "c": ("", "One sentence only"),
+    }
+    documents = make_documents(texts)
+    rows = pd.DataFrame(
+        {"doc_id": ["a", "b", "a", "c", "b"], "field": "text", "start": [10, 31, 34, 4, 0]}
+    )
+    monkeypatch.setattr(kwic, "LOCATE_DOCUMENTS", 1)  # one document per pass
+    starts, ends = kwic.SentenceTexts(documents).locate(rows)
+    spans = [texts[d][1][s:e] for d, s, e in zip(rows["doc_id"], starts, ends, strict=True)]
+    assert spans == [
+        "Russia fired drones.",
+        "It came.",
+        "Mr. Smith spoke.",
+        "One sentence only",
+        "Ukraine asked for air defence.",
+    ]
