@@ -299,3 +299,15 @@ def test_sentences_found_a_block_of_documents_at_a_time_are_the_same(monkeypatch
         "One sentence only",
         "Ukraine asked for air defence.",
     ]
+
+
+def test_by_default_every_frame_is_written_whole_as_csv(tmp_path):
+    from analysis.report import exports
+
+    assert exports.CSV_ROWS is None
+    frame = pd.DataFrame({"n": range(60_001)})
+    link = exports.export_frame(frame, "mentions", tmp_path / "report").markup
+    lines = (tmp_path / "report" / "mentions.csv").read_text().splitlines()
+    assert len(lines) == 60_002 and lines[-1] == "60000"
+    assert len(pd.read_parquet(tmp_path / "report" / "mentions.parquet")) == 60_001
+    assert "first" not in link and "(60,001 rows)" in link
