@@ -106,7 +106,7 @@ class _Words:
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence, leftmost first, longest first."""
-        lowered = getattr(text, "lowered", None) or text.lower().translate(_ONE_SPACE)
+        lowered = getattr(text, "lowered", None) or _lowered(text)
         if len(lowered) != len(text):
             return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
         found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
@@ -121,9 +121,15 @@ class _Words:
         )
 
 
-# Line breaks, tabs and no-break spaces read as spaces, one for one (offsets hold), so that a
-# phrase broken over two lines ("Federal Aviation\nAdministration") is still found.
-_ONE_SPACE = str.maketrans("\n\r\t\x0b\x0c\xa0", "      ")
+def _lowered(text: str) -> str:
+    """The text lower-cased, with line breaks, tabs and no-break spaces as spaces, one for one
+    (offsets hold), so that a phrase broken over two lines ("Federal Aviation\nAdministration")
+    is still found. (``str.replace`` runs at memory speed; ``str.translate`` is ~20x slower.)"""
+    lowered = text.lower()
+    for space in "\n\r\t\x0b\x0c\xa0":
+        if space in lowered:
+            lowered = lowered.replace(space, " ")
+    return lowered
 
 
 def _word_char(char: str) -> bool:
@@ -179,7 +185,7 @@ def _context(
         for r in distinct:  # joined and lower-cased once for all the rules that read them
             if r not in documents:
                 joined = "\n".join(text(r, f) for f in range(n_fields))
-                documents[r] = _Text(joined, joined.lower().translate(_ONE_SPACE))
+                documents[r] = _Text(joined, _lowered(joined))
         texts = [documents[r] for r in distinct]
     elif "sentence_start" in found:  # the extractor found each mention's sentence already
         begin, stop = found["sentence_start"][indices], found["sentence_end"][indices]
