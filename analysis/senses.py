@@ -209,7 +209,7 @@ def _matches(rule: _Rule, context: str) -> str | None:
     """The word of the rule found in the context where the rule looks (None: not there)."""
     if rule.within == "next":
         context = context.lstrip()
-        hits = [hit for hit in rule.words.hits(context[:_REACH]) if hit[0] == 0]
+        hits = [hit for hit in rule.words.hits(context) if hit[0] == 0]
         return context[: max(end for _, end in hits)] if hits else None
     hits = rule.words.hits(context)
     if rule.within == "previous":
@@ -592,10 +592,8 @@ def _weapons_inside_names(found: dict, entity: np.ndarray, entities, text, decis
         row, where = int(found["row"][index]), int(found["field"][index])
         source = text(row, where)
         start, end = int(found["start"][index]), int(decisions.end[index])
-        if not source[start : start + 1].isupper() or not _NAME_HEADS.match(source, end):
-            continue
-        decisions.keep[index] = False
-        decisions.excluded.append((index, "inside the name of a unit, body, job or award"))
+        if source[start : start + 1].isupper() and _NAME_HEADS.match(source, end):
+            _refuse(decisions, [index], "inside the name of a unit, body, job or award")
 
 
 def _ancestors(entities) -> np.ndarray:

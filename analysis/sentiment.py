@@ -206,7 +206,11 @@ def sentence_scores(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     frame: doc_id, field, sentence_id, compound; one row per sentence of a unique document.
     """
     unique = unique_text_documents(documents)
-    located = located_mentions(mentions, unique)
+    return _sentence_scores(located_mentions(mentions, unique), unique)
+
+
+def _sentence_scores(located: pd.DataFrame, unique: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sentence_scores` of mentions already located in the unique documents."""
     sentence_keys = located.drop_duplicates(SCORE_KEYS)[[*SCORE_KEYS, "start"]]
     texts = SentenceTexts(unique.loc[unique["doc_id"].isin(sentence_keys["doc_id"].unique())])
     starts, ends = texts.locate(sentence_keys)
@@ -261,7 +265,7 @@ def tone(
     located = located_mentions(mentions, unique)
     require_columns(located, ["kind", "entity"], "mentions")
     keys = SCORE_KEYS
-    scored = sentence_scores(mentions, documents) if scores is None else scores
+    scored = _sentence_scores(located, unique) if scores is None else scores
     require_columns(scored, [*keys, "compound"], "scores")
 
     group = ["entity_id", "entity", "kind"]
