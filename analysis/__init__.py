@@ -46,6 +46,7 @@ _EXPORTS = {
     "plot_top_entities": "analysis.plots",
     "plot_cooccurrence": "analysis.plots",
     "plot_tone": "analysis.plots",
+    "plot_tone_over_time": "analysis.plots",
     "load_events": "analysis.plots",
     "use_style": "analysis.plots",
     "save_figure": "analysis.plots",

@@ -29,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from analysis import config
 from analysis.errors import InputError
@@ -63,6 +63,7 @@ __all__ = [
     "plot_mentions_over_time",
     "plot_timeline_with_corpus",
     "plot_tone",
+    "plot_tone_over_time",
     "plot_top_entities",
     "save_figure",
     "show",
@@ -291,6 +292,18 @@ def _set_title(ax: Axes, title: str) -> None:
     # A left-aligned title starts where the Axes does, after the tick labels: ~3/4 of the width.
     characters = max(30, int(width_inches * 0.75 * 72 / (points * 0.65)))
     ax.set_title(plain(textwrap.fill(title, characters)))
+
+
+def _set_suptitle(fig: Figure, title: str) -> None:
+    # A figure title wraps to the figure's width as _set_title does for one Axes.
+    points = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    characters = max(30, int(fig.get_figwidth() * 0.97 * 72 / (points * 0.66)))
+    fig.suptitle(
+        plain(textwrap.fill(title, characters)),
+        x=0.01,
+        ha="left",
+        fontsize=mpl.rcParams["axes.titlesize"],
+    )
 
 
 def _show_empty(ax: Axes, title: str, message: str = EMPTY_MESSAGE) -> Axes:
@@ -831,6 +844,7 @@ def plot_mentions_over_time(
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         elif normalize == "count":
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 10,000
         _format_date_axis(ax)
         if len(wide):
             _date_limits(ax, wide.index.to_series(), freq)
@@ -897,7 +911,7 @@ def plot_small_multiples(
             f": one panel per entity, same scale"
             + (f" (top {top_n})" if len(ranked) > top_n else "")
         )
-        fig.suptitle(plain(title), x=0.01, ha="left", fontsize=mpl.rcParams["axes.titlesize"])
+        _set_suptitle(fig, title)
         dated = _dated(kept) if not kept.empty else kept
         grid = fig.add_gridspec(
             rows + _corpus_row, columns, height_ratios=[1.9] * rows + [extra] * _corpus_row
@@ -1148,6 +1162,7 @@ def plot_heatmap(
     normalize: str | None = None,
     include_classes: bool = False,
     classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
     ax: Axes | None = None,
 ) -> Axes:
     """Entity x period heatmap of ``value`` for the ``top_n`` entities by total mentions.
@@ -1161,6 +1176,10 @@ def plot_heatmap(
     freq, normalize, include_classes, classes : optional
         As in ``plot_mentions_over_time`` (class entities and entities with no dated mention
         take no row).
+    links : bool or collection of str
+        True: each cell with mentions links (in SVG output, see :func:`svg_links`) to ``#`` +
+        ``analysis.kwic.evidence_anchor(entity_id, period, freq)``; a collection of anchors
+        links only those (the evidence on the page), and a note says which rows link.
     ax : Axes, optional
 
     Returns
@@ -1209,6 +1228,7 @@ def plot_heatmap(
             edgecolors="white" if values.shape[1] <= 60 else "face",
             linewidth=0.5 if values.shape[1] <= 60 else 0,
         )
+        linked = _link_cells(ax, dated, names, edges, ~no_documents, freq, links)
         ax.set_ylim(len(names), 0)  # the most-mentioned entity at the top
         ax.set_yticks(np.arange(len(names)) + 0.5, [_truncate(name) for name in names])
         ax.tick_params(axis="y", length=0)
@@ -1219,7 +1239,11 @@ def plot_heatmap(
         colourbar = ax.figure.colorbar(
             mesh, ax=ax, shrink=0.9, pad=0.02, extend="max" if clipped else "neither"
         )
-        colourbar.set_label(f"{VALUE_LABELS.get(normalize, 'value')} (square-root scale)")
+        # Wrapped to the colour bar's height: a vertical label longer than the figure is cut.
+        label = f"{VALUE_LABELS.get(normalize, 'value')} (square-root scale)"
+        points = FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points()
+        fits = max(12, int(ax.figure.get_figheight() * 0.6 * 72 / (points * 0.6)))
+        colourbar.set_label(textwrap.fill(label, fits))
         if normalize == "share_of_docs":
             colourbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         if values.shape[1] <= 20 and values.shape[0] <= 30:
@@ -1243,6 +1267,8 @@ def plot_heatmap(
         notes.append(_undated_note(series, None))
         if no_documents.any():
             notes.append("grey: no documents in that period")
+        if links is not False and len(linked) < len(names):
+            notes.append(_linked_rows_note(linked, len(names)))
         if clipped:
             notes.append(
                 f"colour capped at {_format_value(top, normalize)} (99th percentile); "
@@ -1252,6 +1278,53 @@ def plot_heatmap(
         if notes:
             _add_note(ax, "\n".join(notes))
         return ax
+
+
+def _cell_links(dated, names, freq, links) -> pd.DataFrame:
+    """The heatmap's cells with mentions and the anchor each links to (None: not linked)."""
+    ids = _entity_ids(dated)
+    cells = (
+        dated[dated["entity"].isin(names) & (dated["mentions"] > 0)]
+        .groupby(["entity", "period"], as_index=False)["mentions"]
+        .sum()
+    )
+    anchors = [
+        _linked(_anchor_of(ids.get(name, name), period, freq), links)
+        for name, period in zip(cells["entity"], cells["period"], strict=True)
+    ]
+    return cells.assign(url=anchors)
+
+
+def _linked_rows_note(linked: set[int], rows: int) -> str:
+    if not linked:
+        return "no cell links to sentences on this page"
+    if linked == set(range(len(linked))):
+        return f"the cells of the first {_plural(len(linked), 'row')} link to their sentences below"
+    return f"the cells of {_plural(len(linked), 'row')} of {rows:,} link to their sentences below"
+
+
+def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> set[int]:
+    """Transparent rectangles over the cells with mentions, each an SVG link to its evidence
+    (a QuadMesh cannot carry links); returns the rows with a linked cell."""
+    if links is False:
+        return set()
+    cells = _cell_links(dated, names, freq, links).dropna(subset=["url"])
+    if cells.empty:
+        return set()
+    row = pd.Series(np.arange(len(names)), index=names)[cells["entity"]].to_numpy()
+    column = np.searchsorted(edges[:-1], mdates.date2num(pd.DatetimeIndex(cells["period"])))
+    keep = has_documents[row, column]
+    row, column, urls = row[keep], column[keep], cells["url"].to_numpy()[keep]
+    boxes = [
+        [(edges[c], r), (edges[c + 1], r), (edges[c + 1], r + 1), (edges[c], r + 1)]
+        for r, c in zip(row, column, strict=True)
+    ]
+    overlay = mpl.collections.PolyCollection(
+        boxes, facecolors=(0, 0, 0, 0), edgecolors="none", linewidths=0, zorder=5
+    )
+    overlay.set_urls(list(urls))
+    ax.add_collection(overlay, autolim=False)
+    return {int(r) for r in row}
 
 
 def _colour_limit(values: np.ndarray) -> float:
@@ -1343,6 +1416,7 @@ def plot_top_entities(
         ax.grid(axis="x", visible=True)
         ax.set_xlabel("mentions")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 10,000
         ax.margins(x=0.12)
         kinds = [k for k in KIND_COLOURS if k in set(counts["kind"])]
         if kind is None and kinds:
@@ -1417,6 +1491,7 @@ def _finish_action_bars(ax, labels: list[str], totals, scope: str) -> None:
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 10,000
     ax.margins(x=0.1)
     ax.set_xlabel(f"{scope}s")
     ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -1556,12 +1631,14 @@ def _tone_text(score: float) -> str:
     return "0.00" if score == 0 else f"{score:+.2f}"
 
 
-def _coarser_tone(frame: pd.DataFrame, freq: str | None) -> tuple[pd.DataFrame, str | None]:
+def _coarser_tone(
+    frame: pd.DataFrame, freq: str | None, limit: int = TONE_TICKS
+) -> tuple[pd.DataFrame, str | None]:
     """Tone per period regrouped to the frequency ``auto_freq`` picks for the span when there
-    are more than ``TONE_TICKS`` periods: a sentence-weighted mean, so it equals the mean of
-    the sentences of the longer period."""
+    are more than ``limit`` periods: a sentence-weighted mean, so it equals the mean of the
+    sentences of the longer period."""
     periods = frame["period"].dropna().unique()
-    if not freq or len(periods) <= TONE_TICKS:
+    if not freq or len(periods) <= limit:
         return frame, freq
     coarser = auto_freq(min(periods), max(periods))
     order = list(FREQUENCIES)
@@ -1572,12 +1649,16 @@ def _coarser_tone(frame: pd.DataFrame, freq: str | None) -> tuple[pd.DataFrame, 
             period=period_start(frame["period"], coarser),
             _weighted=frame["compound"] * frame["n_sentences"],
         )
-        .groupby(["entity", "period"], as_index=False)
+        .groupby([*_tone_keys(frame), "period"], as_index=False)
         .agg(_weighted=("_weighted", "sum"), n_sentences=("n_sentences", "sum"))
         .assign(compound=lambda d: d["_weighted"] / d["n_sentences"])
         .drop(columns="_weighted")
     )
     return regrouped, coarser
+
+
+def _tone_keys(frame: pd.DataFrame) -> list[str]:
+    return [column for column in ("entity_id", "entity") if column in frame.columns]
 
 
 def plot_tone(
@@ -1717,3 +1798,145 @@ def plot_tone(
                 )
         _set_title(ax, title)
         return ax
+
+
+TONE_PANEL_TICKS = 100
+"""Tone panels with more periods than this are regrouped (as ``TONE_TICKS`` for one chart):
+a panel half the page wide still shows about 100 points apart."""
+
+
+def _tone_note(tone_frame: pd.DataFrame, hidden: int, min_sentences: int, classes_out: int):
+    notes = [_class_note(classes_out)]
+    if hidden:
+        notes.append(
+            f"{_plural(hidden, 'point')} resting on fewer than {min_sentences} sentences not drawn"
+        )
+    if "period" in tone_frame.columns and not tone_frame.empty:
+        undated = int(tone_frame.loc[tone_frame["period"].isna(), "n_sentences"].sum())
+        if undated:
+            notes.append(
+                f"{_plural(undated, 'sentence')} of undated documents not placed on the date axis"
+            )
+    return [note for note in notes if note]
+
+
+def plot_tone_over_time(
+    tone_frame: pd.DataFrame,
+    *,
+    top_n: int = 8,
+    columns: int = 2,
+    min_sentences: int = 5,
+    title: str | None = None,
+    freq: str | None = None,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
+) -> Figure:
+    """Tone over time as small multiples: one panel per entity, all on the -1 to +1 scale.
+
+    Parameters
+    ----------
+    tone_frame : DataFrame
+        From ``tone(..., freq=...)``: entity_id, entity, period, compound, n_sentences
+        (``attrs["freq"]``); rows with no period (undated documents) are counted in a note.
+    top_n : int
+        Panels: the entities with the most sentences in dated documents.
+    columns : int
+        Panels per row; two keep a month of five years a few pixels wide.
+    min_sentences : int
+        A period's mean resting on fewer sentences is not drawn (a note counts them).
+    title : str, optional
+    freq : str, optional
+        The periods' frequency; default ``tone_frame.attrs["freq"]``. More than
+        ``TONE_PANEL_TICKS`` periods are regrouped to the frequency of the span rule
+        (a sentence-weighted mean), and the title says so.
+    include_classes, classes : optional
+        As in :func:`plot_mentions_over_time`.
+    links : bool or collection of str
+        Each drawn point links (SVG) to ``#`` + ``evidence_anchor(entity_id, period, freq)``;
+        pass the anchors of the evidence on the page so that no link is dead.
+
+    Returns
+    -------
+    Figure
+        One Axes per entity (most sentences first), sharing both axes; each point is coloured
+        by its sign (grey when it rounds to 0.00) and the panel's title gives the entity's
+        mean over all its dated sentences and how many there are.
+    """
+    with _styled():
+        dated = _dated(tone_frame) if "period" in tone_frame.columns else tone_frame.iloc[0:0]
+        dated = dated[dated["n_sentences"] > 0]
+        dated, classes_out = _without_classes(dated, include_classes, classes)
+        given = _freq_of(tone_frame, freq) if not dated.empty else freq
+        ranked = _ranked(dated, "n_sentences")[:top_n] if not dated.empty else pd.Index([])
+        frame, freq = (
+            _coarser_tone(dated, given, TONE_PANEL_TICKS) if len(ranked) else (dated, given)
+        )
+        regrouped = f" (regrouped from {freq_name(given)}s)" if freq != given else ""
+        title = title or (
+            "Tone of the sentences mentioning each entity: mean VADER compound score (−1 to +1)"
+            f" by {freq_name(freq)}{regrouped}, one panel per entity"
+        )
+        panels = max(1, len(ranked))
+        columns = max(1, min(columns, panels))
+        rows = -(-panels // columns)
+        width = mpl.rcParams["figure.figsize"][0]
+        fig = plt.figure(layout="constrained", figsize=(width, 1.0 + 2.0 * rows))
+        _set_suptitle(fig, title)
+        if not len(ranked):
+            _show_empty(fig.add_subplot(), "", "No sentences with a mention in this selection")
+            notes = _tone_note(tone_frame, 0, min_sentences, classes_out)
+            if notes:
+                _figure_note(fig, "\n".join(notes))
+            return fig
+        axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+        periods = _all_periods(frame["period"], freq)
+        x = _centres(periods, freq)
+        ids = _entity_ids(frame)
+        hidden = 0
+        for ax, name in zip(axes, ranked, strict=False):
+            hidden += _tone_panel(ax, frame[frame["entity"] == name], name, periods, x,
+                                  min_sentences, ids.get(name, name), freq, links)  # fmt: skip
+        for ax in axes[panels:]:
+            ax.set_visible(False)
+        for index, ax in enumerate(axes[:panels]):
+            ax.set_ylim(-1, 1)
+            ax.set_yticks([-1, -0.5, 0, 0.5, 1])
+            ax.grid(axis="y", visible=True)
+            if index % columns == 0:
+                ax.set_ylabel("mean compound", fontsize="small")
+            _format_date_axis(ax)
+            ax.tick_params(labelsize="small", labelbottom=index + columns >= panels)
+        _date_limits(axes[0], periods.to_series(), freq)
+        notes = _tone_note(tone_frame, hidden, min_sentences, classes_out)
+        if notes:
+            _figure_note(fig, "\n".join(notes))
+        return fig
+
+
+def _tone_panel(ax, rows, name, periods, x, min_sentences, entity_id, freq, links) -> int:
+    """One entity's panel of :func:`plot_tone_over_time`; returns the points left out."""
+    rows = rows.set_index("period").reindex(periods)
+    n = rows["n_sentences"].fillna(0).to_numpy()
+    few = n < min_sentences
+    scores = rows["compound"].mask(few).to_numpy(dtype=float)
+    mean = float(np.average(rows["compound"].fillna(0), weights=n)) if n.sum() else 0.0
+    ax.axhline(0, color=NEUTRAL_COLOUR, linewidth=0.8, zorder=1)
+    ax.plot(x, scores, color="#BBBBBB", linewidth=1.0, zorder=2)
+    shown = np.isfinite(scores)
+    colours = [_tone_colour(score) for score in scores[shown]]
+    size = 14 if len(periods) <= 60 else 8
+    points = ax.scatter(np.asarray(x)[shown], scores[shown], s=size, c=colours, zorder=3,
+                        linewidths=0, clip_on=False)  # fmt: skip
+    if links is not False:
+        anchors = [_anchor_of(entity_id, period, freq) for period in periods[shown]]
+        points.set_urls([_linked(anchor, links) for anchor in anchors])
+    if not shown.any():
+        ax.text(0.5, 0.72, f"no {freq_name(freq)} with {min_sentences}+ sentences",
+                transform=ax.transAxes, ha="center", fontsize="small", color="#555555")  # fmt: skip
+    ax.set_title(
+        f"{_truncate(name, 34)}: mean {_tone_text(mean)}, n={int(n.sum()):,}",
+        fontsize="medium",
+        color=_tone_colour(mean) if round(mean, 2) else "#222222",
+    )
+    return int((few & (n > 0)).sum())

@@ -494,7 +494,7 @@ def test_show_closes_the_figure_and_returns_an_image():
     image = plots.show(ax)
     assert ax.figure.number not in plt.get_fignums()
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert image.width == 1100  # the style's 11 inches: the report's page width
+    assert image.width == 1230  # the style's 12.3 inches: the report's page width
 
 
 def test_tone_over_time_leaves_out_means_of_a_few_sentences():
