@@ -45,6 +45,15 @@ TARGETS = {
     ("precision", "weapon, White House"): 0.95,
 }
 Z = 1.959964  # the 97.5th percentile of the normal distribution
+# the parts reported: the held-out half, the tune half (both readings of it), the second reading
+# of the tune half alone (drawn later, see ``evaluation.sample.draw_round``), everything
+_PARTS = {
+    "heldout": "HELD-OUT half (not tuned on)",
+    "tune": "tune half (both readings)",
+    "tune-2": "tune half, second reading",
+    None: "all sentences",
+}
+_SPLITS = {"heldout": {"heldout"}, "tune": {"tune", "tune-2"}, "tune-2": {"tune-2"}}
 # strata drawn without the gazetteer
 _UNBIASED = {"random", "war-context", "arms-context", "weapon-words"}
 
@@ -186,13 +195,12 @@ def report(found: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> 
     gold = gold.join(meta, on="sentence").assign(strata=lambda d: d["sentence"].map(strata))
     gold = gold.loc[~gold["metonym"]]
     lines = []
-    for split in ("heldout", "tune", None):
-        title = {"heldout": "HELD-OUT half (not tuned on)", "tune": "tune half"}.get(
-            split, "all sentences"
-        )
+    for split, title in _PARTS.items():
+        if split is not None and not sentences["split"].isin(_SPLITS[split]).any():
+            continue
         lines.append(f"\n{title}")
-        f = found if split is None else found.loc[found["split"] == split]
-        g = gold if split is None else gold.loc[gold["split"] == split]
+        f = found if split is None else found.loc[found["split"].isin(_SPLITS[split])]
+        g = gold if split is None else gold.loc[gold["split"].isin(_SPLITS[split])]
         unbiased = g.loc[g["strata"].map(lambda s: bool(_UNBIASED & set(s)))]
         for kind in ("actor", "weapon"):
             core = unbiased.loc[(unbiased["kind"] == kind) & (unbiased["scope"] == "core")]
@@ -241,7 +249,8 @@ def report(found: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     parser.add_argument(
-        "--errors", choices=("tune", "heldout"), help="write that half's errors to read (CSV)"
+        "--errors", choices=("tune", "tune-2", "heldout"),
+        help="write that part's errors to read (CSV)",
     )
     args = parser.parse_args(argv)
     sentences = pd.read_csv(HERE / "sentences.csv", dtype={"doc_id": str})
@@ -264,8 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         split = sentences.set_index("sentence")["split"]
         text = sentences.set_index("sentence")["text"]
-        wrong = found.loc[~found["right"] & (found["sentence"].map(split) == args.errors)]
-        missed = gold.loc[~gold["found"] & (gold["sentence"].map(split) == args.errors)]
+        part = _SPLITS[args.errors]
+        wrong = found.loc[~found["right"] & found["sentence"].map(split).isin(part)]
+        missed = gold.loc[~gold["found"] & gold["sentence"].map(split).isin(part)]
         errors = pd.concat(
             [
                 wrong.assign(error="wrong", entity=wrong["entity_id"], note=wrong["why"]),
