@@ -688,7 +688,9 @@ _LABEL_WORD = rb"(?:[A-Z][^\s:]*|of|the|and|de|von|van|al|bin)"
 _LABEL_BEFORE_COLON = (
     rb"[ \t]*(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*$"
 )
-_AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"] )" + _LABEL_BEFORE_COLON)
+# A section break of asterisks ("... in full.*** President of Russia Vladimir Putin: ...")
+# ends a sentence too.
+_AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"*] )" + _LABEL_BEFORE_COLON)
 _AT_THE_START = re.compile(rb"^" + _LABEL_BEFORE_COLON)  # of a document: no newline before
 # A scraper may glue a label to the headline before it ("... President of Mongolia Ukhnaagiin
 # Khurelsukh President of Russia Vladimir Putin: Mr President ..."): in a transcript, a colon
@@ -1147,7 +1149,35 @@ def _decide_senses(
     keep = np.flatnonzero(decisions.keep)
     kept = {c: v[keep] for c, v in found.items() if c != "surface"}
     kept["surface"] = found["surface"].take(pa.array(keep, pa.int64()))
+    if decisions.added:
+        kept = _with_added(kept, found, decisions.added, matcher, text)
     return kept, refused
+
+
+def _with_added(kept: dict, found: dict, added: list, matcher: Matcher, text) -> dict:
+    """The kept mentions with those a rule found beside a found one (its document, field and
+    sentence; one of the new entity's own patterns, so its flags are the entity's), in order."""
+    source = np.array([index for index, _, _, _ in added], dtype=np.int64)
+    extra = {c: v[source] for c, v in found.items() if c != "surface"}
+    extra["start"] = np.array([start for _, start, _, _ in added], dtype=extra["start"].dtype)
+    extra["end"] = np.array([end for _, _, end, _ in added], dtype=extra["end"].dtype)
+    extra["entity"] = np.array([e for _, _, _, e in added], dtype=extra["entity"].dtype)
+    own = np.flatnonzero(~matcher.metonym)
+    first = dict(zip(matcher.entity[own][::-1].tolist(), own[::-1].tolist(), strict=True))
+    extra["pattern"] = np.array([first[e] for e in extra["entity"].tolist()],
+                                dtype=extra["pattern"].dtype)  # fmt: skip
+    extra["match"] = np.full(len(added), VARIANT, dtype=extra["match"].dtype)
+    surfaces = [
+        text(int(row), int(where))[start:end]
+        for row, where, start, end in zip(extra["row"], extra["field"], extra["start"],
+                                          extra["end"], strict=True)
+    ]  # fmt: skip
+    both = {c: np.concatenate([kept[c], extra[c]]) for c in extra}
+    order = np.lexsort((both["start"], both["field"], both["row"]))
+    merged = {c: v[order] for c, v in both.items()}
+    strings = pa.concat_arrays([kept["surface"], pa.array(surfaces, kept["surface"].type)])
+    merged["surface"] = strings.take(pa.array(order, pa.int64()))
+    return merged
 
 
 def find_mentions(

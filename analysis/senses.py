@@ -70,7 +70,9 @@ class Decisions:
     keep : mentions still counted.
     end : their end offsets (a system absorbing its class noun ends after the noun).
     entity : their entities (a shared alias such as "Navy" takes its owner state's body).
-    surfaces : new surfaces of the mentions whose span grew, by index.
+    surfaces : new surfaces of the mentions whose span changed, by index.
+    added : mentions a rule found beside a found one: (index of that one, start, end, entity)
+        ("forces" in "Ukraine's forces", beside "Ukraine").
     excluded : (index, reason) of every mention the rules refused.
     """
 
@@ -79,6 +81,7 @@ class Decisions:
     entity: np.ndarray
     surfaces: dict[int, str] = field(default_factory=dict)
     excluded: list[tuple[int, str]] = field(default_factory=list)
+    added: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -282,8 +285,142 @@ def decide(
     _near_names_beside_the_name(found, entity, entities, decisions)
     _names_inside_names(found, entity, entities, text, decisions)
     _weapons_inside_names(found, entity, entities, text, decisions)
+    _military_as_adjective(found, entities, text, decisions)
+    _forces_of_a_state(found, entities, text, decisions)
+    _coordinated_names(found, entities, text, decisions)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
+
+
+_COORDINATED = re.compile(r"([\w’'\-]+) and ([\w’'\-]+) ([\w\-]+?)s", re.IGNORECASE)
+
+
+def _coordinated_names(found: dict, entities, text, decisions: Decisions) -> None:
+    """An alias coordinating two names under one plural head ("Donetsk and Luhansk regions")
+    is a mention of each named thing when both "Donetsk region" and "Luhansk region" are
+    aliases: the first over its name, the second over its name and the head."""
+    aliases = entities["aliases"].to_numpy()
+    named = {a.casefold(): row for row in range(len(aliases)) for a in aliases[row]}
+    splits = {}
+    for row in range(len(aliases)):
+        for alias in aliases[row]:
+            m = _COORDINATED.fullmatch(alias)
+            if m and " and " in alias:
+                one = named.get(f"{m.group(1)} {m.group(3)}".casefold(), -1)
+                two = named.get(f"{m.group(2)} {m.group(3)}".casefold(), -1)
+                if one >= 0 and two >= 0 and one != two and row not in (one, two):
+                    splits[row] = True
+    if not splits:
+        return
+    todo = np.flatnonzero(_in(decisions.entity, splits) & decisions.keep)
+    for index in todo.tolist():
+        start, end = int(found["start"][index]), int(decisions.end[index])
+        source = text(int(found["row"][index]), int(found["field"][index]))
+        m = _COORDINATED.fullmatch(source, start, end)
+        if m is None:
+            continue
+        one = named.get(f"{m.group(1)} {m.group(3)}".casefold(), -1)
+        two = named.get(f"{m.group(2)} {m.group(3)}".casefold(), -1)
+        if one < 0 or two < 0:
+            continue
+        decisions.entity[index] = one
+        decisions.end[index] = m.end(1)
+        decisions.surfaces[index] = m.group(1)
+        decisions.added.append((index, m.start(2), end, two))
+
+
+# Words after "military" that leave it a noun ("the Russian military has", "... military and
+# ..."); any other lower-case word makes it an adjective ("US military aid", "Russian military
+# bloggers"), as does a hyphen ("Russia's military-industrial base").
+_NOUN_USE = frozenset(
+    "and or nor but to has have had is are was were will would can could may must should shall "
+    "did does do in on at of for from with into onto during that which who whom whose the a an "
+    "through over about against since so not as under alone also still currently now then "
+    "here there today again already never always itself too says said continues continued "
+    "remains seeks spends expects considers uses launches conducts holds maintains operates "
+    "carries provides keeps stands tries wants plans announced".split()
+)
+_WORD_AFTER = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?([A-Za-z][A-Za-z\-]*)?")
+
+
+def _adjective_after(source: str, end: int) -> str:
+    """The word that makes "military" ending at ``end`` an adjective, or ""."""
+    if source.startswith("-", end):
+        return "-"
+    word = _WORD_AFTER.match(source, end).group(1) or ""
+    if not word or not word[0].islower() or word in _NOUN_USE:
+        return ""
+    return "" if word.endswith(("ed", "ly")) else word
+
+
+def _military_as_adjective(found: dict, entities, text, decisions: Decisions) -> None:
+    """"[country] military [noun]" is an adjective, not that country's armed forces ("US
+    military aid", "Russian military bloggers"): a state named before it stays a mention of
+    the state (the span shrinks to "US", "United States"); an adjective of nationality
+    ("Russian military") is no mention."""
+    forces = np.flatnonzero((entities["category"] == "armed-forces").to_numpy())
+    todo = np.flatnonzero(_in(decisions.entity, forces) & decisions.keep)
+    if not todo.size:
+        return
+    states = np.flatnonzero((entities["category"] == "state").to_numpy())
+    aliases = entities["aliases"].to_numpy()
+    state_of = {a.casefold(): int(row) for row in states.tolist() for a in aliases[row]}
+    for index in todo.tolist():
+        start, end = int(found["start"][index]), int(decisions.end[index])
+        source = text(int(found["row"][index]), int(found["field"][index]))
+        surface = source[start:end]
+        if not surface.casefold().endswith("military"):
+            continue
+        word = _adjective_after(source, end)
+        if not word:
+            continue
+        before = surface[: -len("military")].rstrip()
+        state = state_of.get(before.casefold(), -1)
+        if state >= 0 and before:
+            decisions.entity[index] = state
+            decisions.end[index] = start + len(before)
+            decisions.surfaces[index] = before
+        else:
+            _refuse(decisions, [index], f"adjective: {surface!r} before {word!r}")
+
+
+# "Ukraine's forces", "Russia’s troops", "America's military": the state's armed forces.
+_FORCES_AFTER = re.compile(
+    r"['’]s[ \t]+(?:own[ \t]+)?(armed forces|forces|troops|army|military|soldiers|servicemen)\b"
+)
+
+
+def _forces_of_a_state(found: dict, entities, text, decisions: Decisions) -> None:
+    """A state's possessive with a word for its armed forces ("Ukraine's forces", "Russia's
+    military" as a noun) is two mentions: the state, and its armed forces (the body whose
+    shared names include "Armed Forces", or its only armed forces) over the word."""
+    category = entities["category"].to_numpy()
+    parent = entities["parent"].to_numpy()
+    shared = entities["shared"].to_numpy() if "shared" in entities else None
+    row_of = {entity_id: row for row, entity_id in enumerate(entities["id"].tolist())}
+    forces_of: dict[int, list[int]] = {}
+    for row in np.flatnonzero(category == "armed-forces").tolist():
+        if parent[row] in row_of and category[row_of[parent[row]]] == "state":
+            forces_of.setdefault(row_of[parent[row]], []).append(row)
+    main = {}
+    for state, rows in forces_of.items():
+        named = [r for r in rows if shared is not None and "Armed Forces" in (shared[r] or ())]
+        if len(named) == 1 or len(rows) == 1:
+            main[state] = (named or rows)[0]
+    todo = np.flatnonzero(_in(decisions.entity, main) & decisions.keep)
+    for index in todo.tolist():
+        end = int(decisions.end[index])
+        source = text(int(found["row"][index]), int(found["field"][index]))
+        if source[end : end + 1] not in ("'", "’"):
+            continue
+        words = _FORCES_AFTER.match(source, end)
+        if words is None:
+            continue
+        if words.group(1) == "military" and _adjective_after(source, words.end()):
+            continue
+        decisions.added.append(
+            (index, words.start(1), words.end(1), main[int(decisions.entity[index])])
+        )
 
 
 _POSSESSIVE_GAP = re.compile(r"(?:['’]s)?[ \t]+")  # "Ukraine's Navy", "Russia’s Armed Forces"
@@ -333,14 +470,16 @@ _TITLE_WORDS = frozenset(
     "Spokesperson Spokesman Spokeswoman Adviser Advisor Coordinator Administrator The Q".split()
 )
 _NAME_BEFORE = re.compile(r"(?<![.!?:;\n])(?:^|[ \t])([A-Z][\w.'’\-]*)[ \t]+$")
-_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]|[ \t]*&")  # "Austin Landis", "Johnson & Johnson"
+_AMPERSAND_BEFORE = re.compile(r"&[ \t]*$")
 
 
 def _surnames(found: dict, family: dict, surnames, entities, text, decisions) -> None:
     """A bare surname ("Truss", "Johnson") counts as the person of that surname named in full
     in the same document (title or text), the nearest before, else the first after; otherwise
     it is not counted (a "Johnson" beside no Johnson is a word or another person), nor when a
-    given name sits right before it or a name right after ("Andrea Harris", "Austin Landis")."""
+    given name sits right before it or a name right after ("Andrea Harris", "Austin Landis"),
+    nor beside an ampersand (the firm "Johnson & Johnson")."""
     patterns = found["pattern"]
     generated = _in(patterns, surnames)
     todo = np.flatnonzero(generated & decisions.keep)
@@ -353,7 +492,11 @@ def _surnames(found: dict, family: dict, surnames, entities, text, decisions) ->
                                              ends[todo].tolist(), strict=True):  # fmt: skip
         source = text(row, where)
         before = _NAME_BEFORE.search(source, max(0, start - 40), start)
-        if (before and before.group(1) not in _TITLE_WORDS) or _NAME_AFTER.match(source, end):
+        if (
+            (before and before.group(1) not in _TITLE_WORDS)
+            or _NAME_AFTER.match(source, end)
+            or _AMPERSAND_BEFORE.search(source, max(0, start - 4), start)
+        ):
             inside.append(index)
     _refuse(decisions, inside, "surname: part of another name")
     todo = todo[decisions.keep[todo]]

@@ -200,7 +200,7 @@ def test_veto_within_the_sentence_next_and_previous(gazetteer):
     result = run(
         gazetteer,
         "They discussed gun violence and weapons. Ukraine needs weapons. "
-        "A ban on assault weapons. US military aid grew; US military units moved.",
+        "A ban on assault weapons. US military aid grew; the US military moved.",
     )
     assert pairs(result) == [
         ("weapons", "weapons", "exact"),

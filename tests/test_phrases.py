@@ -1,0 +1,168 @@
+"""Phrases that are more, or less, than the alias found in them: "[country] military [noun]"
+(an adjective), a state's possessive with its forces ("Ukraine's forces": two mentions), two
+names under one plural head ("Donetsk and Luhansk regions": two mentions), a surname beside an
+ampersand (a firm), and a speaker's label after a section break of asterisks.
+
+Every expectation is read by hand from the sentences and the small gazetteer written here.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import pytest
+
+from analysis.gazetteer import load_gazetteer
+from analysis.mentions import extract
+
+GAZETTEER = """
+entities:
+  - {id: united-states, name: United States, kind: actor, category: state,
+     aliases: [United States, US, America]}
+  - {id: ukraine, name: Ukraine, kind: actor, category: state, aliases: [Ukraine]}
+  - {id: russia, name: Russia, kind: actor, category: state, aliases: [Russia]}
+  - {id: us-armed-forces, name: US armed forces, kind: actor, category: armed-forces,
+     parent: united-states, aliases: [US military, United States military], shared: [Armed Forces]}
+  - {id: us-navy, name: US Navy, kind: actor, category: armed-forces, parent: united-states,
+     aliases: [US Navy]}
+  - {id: armed-forces-of-ukraine, name: Armed Forces of Ukraine, kind: actor,
+     category: armed-forces, parent: ukraine, case: insensitive,
+     aliases: [Ukrainian forces, Ukrainian military], shared: [Armed Forces]}
+  - {id: russian-armed-forces, name: Russian armed forces, kind: actor, category: armed-forces,
+     parent: russia, case: insensitive, aliases: [Russian military, Russian troops]}
+  - {id: donbas, name: Donbas, kind: actor, category: region, parent: ukraine,
+     case: insensitive, aliases: [Donbas, Donetsk and Luhansk regions]}
+  - {id: donetsk-oblast, name: Donetsk Oblast, kind: actor, category: region, parent: ukraine,
+     case: insensitive, aliases: [Donetsk region]}
+  - {id: luhansk-oblast, name: Luhansk Oblast, kind: actor, category: region, parent: ukraine,
+     case: insensitive, aliases: [Luhansk region]}
+  - {id: boris-johnson, name: Boris Johnson, kind: actor, category: person,
+     aliases: [Boris Johnson]}
+  - {id: vladimir-putin, name: Vladimir Putin, kind: actor, category: person,
+     aliases: [Vladimir Putin, Putin]}
+  - {id: sergei-shoigu, name: Sergei Shoigu, kind: actor, category: person,
+     aliases: [Sergei Shoigu]}
+  - {id: aircraft, name: Military aircraft, kind: weapon, category: aircraft,
+     aliases: [aircraft]}
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory):
+    path = tmp_path_factory.mktemp("phrases") / "phrases.yml"
+    path.write_text(textwrap.dedent(GAZETTEER), encoding="utf-8")
+    return load_gazetteer(path)
+
+
+def run(gazetteer, *texts: str):
+    frame = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(texts))],
+            "date": pd.to_datetime(["2025-07-01"] * len(texts)),
+            "title": [""] * len(texts),
+            "text": list(texts),
+        }
+    )
+    return extract(frame, gazetteer)
+
+
+def found(result, doc="d0"):
+    m = result.mentions[result.mentions["doc_id"] == doc]
+    return list(zip(m["surface"], m["entity_id"], strict=True))
+
+
+def refused(result, doc="d0"):
+    x = result.excluded[result.excluded["doc_id"] == doc]
+    return list(zip(x["surface"], x["excluded_by"], strict=True))
+
+
+def test_military_before_a_noun_is_an_adjective(gazetteer):
+    text = (
+        "Russian military bloggers were angry. The Russian military retreated. "
+        "US military aid grew. The US military has bases. "
+        "Russian military-industrial output rose. The Russian military and police left."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("Russian military", "russian-armed-forces"),  # "retreated": a verb
+        ("US", "united-states"),  # "US military aid": the state, not its forces
+        ("US military", "us-armed-forces"),  # "has"
+        ("Russian military", "russian-armed-forces"),  # "and"
+    ]
+    assert refused(result) == [
+        ("Russian military", "adjective: 'Russian military' before 'bloggers'"),
+        ("Russian military", "adjective: 'Russian military' before '-'"),
+    ]
+    # The state keeps its own span and offsets.
+    row = result.mentions.iloc[1]
+    assert text[row["start"] : row["end"]] == "US"
+
+
+def test_military_then_a_line_break_and_a_noun(gazetteer):
+    result = run(gazetteer, "support the operation of United States military\naircraft.")
+    assert found(result) == [("United States", "united-states"), ("aircraft", "aircraft")]
+
+
+def test_a_states_possessive_with_its_forces_is_two_mentions(gazetteer):
+    text = (
+        "Ukraine's forces held. Russia’s troops advanced. America's military — the strongest. "
+        "Russia's military buildup worried Ukraine's own army. Ukraine's Armed Forces rested."
+    )
+    result = run(gazetteer, text)
+    mentions = result.mentions
+    assert found(result) == [
+        ("Ukraine", "ukraine"),
+        ("forces", "armed-forces-of-ukraine"),
+        ("Russia", "russia"),
+        ("troops", "russian-armed-forces"),
+        ("America", "united-states"),
+        ("military", "us-armed-forces"),
+        ("Russia", "russia"),  # "military buildup": an adjective, no forces
+        ("Ukraine", "ukraine"),
+        ("army", "armed-forces-of-ukraine"),
+        ("Ukraine", "ukraine"),
+        ("Armed Forces", "armed-forces-of-ukraine"),  # the shared name, counted once
+    ]
+    # Offsets round-trip and the frame stays in document order.
+    assert all(text[s:e] == w for s, e, w in zip(mentions["start"], mentions["end"],
+                                                 mentions["surface"], strict=True))  # fmt: skip
+    assert mentions["start"].is_monotonic_increasing
+    assert set(mentions.loc[mentions["surface"] == "forces", "match"]) == {"variant"}
+
+
+def test_a_state_with_two_armed_forces_gets_the_one_named_armed_forces(gazetteer):
+    # The United States has two armed-forces bodies here: the one sharing "Armed Forces".
+    result = run(gazetteer, "The US's forces and the Navy.")
+    assert found(result) == [("US", "united-states"), ("forces", "us-armed-forces")]
+
+
+def test_two_names_under_one_plural_head(gazetteer):
+    text = "The occupied districts of the Donetsk and Luhansk regions. Donbas suffered."
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("Donetsk", "donetsk-oblast"),
+        ("Luhansk regions", "luhansk-oblast"),
+        ("Donbas", "donbas"),
+    ]
+    starts = result.mentions["start"].tolist()
+    assert text[starts[0] :].startswith("Donetsk and") and text[starts[1] :].startswith("Luhansk")
+
+
+def test_a_surname_beside_an_ampersand_is_a_firm(gazetteer):
+    result = run(gazetteer, "Boris Johnson spoke. Unilever, Johnson & Johnson. Later Johnson left.")
+    assert found(result) == [("Boris Johnson", "boris-johnson"), ("Johnson", "boris-johnson")]
+    assert [reason for _, reason in refused(result)] == ["surname: part of another name"] * 2
+
+
+def test_a_speakers_label_after_asterisks(gazetteer):
+    text = (
+        "The objectives were carried out in full.*** President Vladimir Putin: Comrade "
+        "officers, congratulations.\nSergei Shoigu: Thank you. Putin visited Russia."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [("Putin", "vladimir-putin"), ("Russia", "russia")]
+    assert refused(result) == [
+        ("Vladimir Putin", "speaker label"),
+        ("Sergei Shoigu", "speaker label"),
+    ]
