@@ -654,6 +654,12 @@ def svg_links(figure: Figure | Axes) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
     markup = buffer.getvalue().decode("utf-8")
     markup = markup[markup.index("<svg") :]
+    # matplotlib opens a collection's links in a new window: an anchor in the page must not
+    markup = re.sub(r'(<a xlink:href="#[^"]*") target="_blank"', r"\1", markup)
+    # the heatmap's cell links are unfilled boxes over the colours: they take the clicks
+    markup = markup.replace(
+        f'<g id="{CELL_LINKS}">', f'<g class="{CELL_LINKS}" pointer-events="all">'
+    )
     return re.sub(
         r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
         r'<svg\1 width="100%" preserveAspectRatio="xMinYMin meet"',
@@ -1295,6 +1301,9 @@ def _cell_links(dated, names, freq, links) -> pd.DataFrame:
     return cells.assign(url=anchors)
 
 
+CELL_LINKS = "nm-cell-links"
+
+
 def _linked_rows_note(linked: set[int], rows: int) -> str:
     if not linked:
         return "no cell links to sentences on this page"
@@ -1323,6 +1332,7 @@ def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> set[int]
         boxes, facecolors=(0, 0, 0, 0), edgecolors="none", linewidths=0, zorder=5
     )
     overlay.set_urls(list(urls))
+    overlay.set_gid(CELL_LINKS)  # svg_links makes these boxes clickable
     ax.add_collection(overlay, autolim=False)
     return {int(r) for r in row}
 

@@ -134,3 +134,52 @@ def test_data_links_are_visible_and_reach_their_files(rendered, browser):
     assert all(Path(folder.removeprefix("file://")).is_dir() for folder in folders)
     page.close()
     index.close()
+
+
+def _follow(page, link) -> str:
+    """Click an SVG link of a chart; the id it lands on (the page's :target)."""
+    href = link.get_attribute("xlink:href")
+    assert href and href.startswith("#ev-"), href
+    link.click(timeout=10_000)
+    page.wait_for_function("h => location.hash === h", arg=href, timeout=10_000)
+    return page.evaluate("(document.querySelector(':target') || {}).id || ''")
+
+
+@pytest.mark.parametrize(
+    ("name", "figure", "kind"),
+    [
+        ("mentions-over-time", 0, "point of the timeline"),
+        ("mentions-over-time", 1, "cell of the heatmap"),
+        ("actors-and-weapons", 0, "bar of the top entities"),
+    ],
+)
+def test_a_chart_link_lands_on_its_evidence_and_its_data_link_on_the_csv(
+    rendered, browser, name, figure, kind
+):
+    import pandas as pd
+
+    watched = Watched(browser, rendered / f"{name}.html")
+    page = watched.page
+    chart = page.locator("div.nm-chart").filter(has=page.locator("div.nm-figure svg a")).nth(figure)
+    link = chart.locator("svg a").first
+    pages_before = len(page.context.pages)
+    landed = _follow(page, link)
+    assert landed == link.get_attribute("xlink:href")[1:], kind
+    assert len(page.context.pages) == pages_before  # same page, no new window
+    target = page.locator(f"[id='{landed}']")
+    assert target.count() == 1 and target.is_visible()
+    box = target.bounding_box()
+    assert -2 <= box["y"] < page.viewport_size["height"]  # scrolled to it (sub-pixel)
+    if kind != "bar of the top entities":  # a period group: its sentences under its heading
+        assert target.locator("td").count() >= 1
+        heading = target.locator("th").first.inner_text()
+        assert "mention" in heading
+    # the data link under the same chart: the CSV holds the entity the link went to
+    data = chart.locator("p.nm-data a").first
+    href = data.get_attribute("href")
+    assert href.endswith(".csv")
+    frame = pd.read_csv(rendered / href)
+    ids = [str(i) for i in frame["entity_id"].unique() if landed.startswith(f"ev-{i}")]
+    assert ids, (landed, href)
+    assert watched.errors == [] and watched.dialogs == []
+    page.close()
