@@ -329,17 +329,33 @@ def _coordinated_names(found: dict, entities, text, decisions: Decisions) -> Non
         decisions.added.append((index, m.start(2), end, two))
 
 
-# Words after "military" that leave it a noun ("the Russian military has", "... military and
-# ..."); any other lower-case word makes it an adjective ("US military aid", "Russian military
-# bloggers"), as does a hyphen ("Russia's military-industrial base").
-_NOUN_USE = frozenset(
-    "and or nor but to has have had is are was were will would can could may must should shall "
-    "did does do in on at of for from with into onto during that which who whom whose the a an "
-    "through over about against since so not as under alone also still currently now then "
-    "here there today again already never always itself too says said continues continued "
-    "remains seeks spends expects considers uses launches conducts holds maintains operates "
-    "carries provides keeps stands tries wants plans announced".split()
+# "military" is an adjective before one of these nouns, a noun ending like them ("-tion",
+# "-ment" ...) or a hyphen ("Russia's military-industrial base"): "US military aid", "Russian
+# military bloggers". Before a verb, a conjunction, a word for the forces themselves ("Russian
+# military personnel", "military units") or anything else it stays the armed forces.
+_ADJECTIVE_BEFORE = frozenset(
+    "aid aids assistance equipment hardware bloggers blogger officials official leaders leader "
+    "leadership presence campaign campaigns buildup build-up machine aggression activities "
+    "activity capabilities capability capacity action actions invasion readiness involvement "
+    "aircraft plane planes jet jets helicopter helicopters vehicle vehicles vessels ship ships "
+    "base bases deployments mission missions flights assets families family power might "
+    "support requirements needs strength plans plan installations instillations installation "
+    "facility facilities technology technologies superiority inferiority command commander "
+    "commanders mothers cemeteries cemetery boots advisors advisers adviser advisor losses "
+    "spouses history exercises exercise drills drill planning planners role stocks stockpiles "
+    "objectives objective airlift training engagement dominance doctors doctor supplies supply "
+    "production procurement spending budget budgets doctrine analysts analyst experts expert "
+    "strategy strategies potential bombing bombings crimes crime targets target logistics "
+    "cooperation partnerships partners partner industries industry conflict attack attacks "
+    "strike strikes threat threats pressure victory victories defeat response options option "
+    "goals goal purposes purpose uniform uniforms academy academies school schools college "
+    "colleges university hospital hospitals contractor contractors contracts contract "
+    "instructors trainers musicians band chaplains veterans caregivers rations sales exports "
+    "imports ties relations spokesman spokesperson sources source analysis affairs expenditure "
+    "expenditures intervention interventions escalation incursion incursions adventurism "
+    "expansion offensive offensives positions movements capacities".split()
 )
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism", "ogy")
 _WORD_AFTER = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?([A-Za-z][A-Za-z\-]*)?")
 
 
@@ -348,9 +364,10 @@ def _adjective_after(source: str, end: int) -> str:
     if source.startswith("-", end):
         return "-"
     word = _WORD_AFTER.match(source, end).group(1) or ""
-    if not word or not word[0].islower() or word in _NOUN_USE:
-        return ""
-    return "" if word.endswith(("ed", "ly")) else word
+    stem = word[:-1] if word.endswith("s") else word  # "operations", "capacities"
+    if word in _ADJECTIVE_BEFORE or (word.islower() and stem.endswith(_NOUN_ENDINGS)):
+        return word
+    return ""
 
 
 def _military_as_adjective(found: dict, entities, text, decisions: Decisions) -> None:
