@@ -43,6 +43,7 @@ _EXPORTS = {
     "plot_timeline_with_corpus": "analysis.plots",
     "plot_corpus_size": "analysis.plots",
     "plot_heatmap": "analysis.plots",
+    "plot_top_by_kind": "analysis.plots",
     "plot_top_entities": "analysis.plots",
     "plot_cooccurrence": "analysis.plots",
     "plot_tone": "analysis.plots",

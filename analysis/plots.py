@@ -51,6 +51,7 @@ __all__ = [
     "EMPTY_MESSAGE",
     "KIND_COLOURS",
     "PALETTE",
+    "lines_or_panels",
     "load_events",
     "plot_cooccurrence",
     "class_entity_ids",
@@ -64,6 +65,7 @@ __all__ = [
     "plot_timeline_with_corpus",
     "plot_tone",
     "plot_tone_over_time",
+    "plot_top_by_kind",
     "plot_top_entities",
     "save_figure",
     "show",
@@ -408,7 +410,12 @@ def _undated_note(series: pd.DataFrame | None, corpus: pd.DataFrame | None) -> s
 
 
 def _add_note(ax: Axes, text: str) -> None:
-    # Below the x tick labels, left-aligned; constrained layout makes room for it.
+    # Below the x tick labels, left-aligned; constrained layout makes room for it. Each line
+    # is wrapped to the Axes' width (a panel half the page wide would cut it off).
+    inches = ax.get_figure(root=True).get_figwidth() * ax.get_position().width
+    points = FontProperties(size="small").get_size_in_points()
+    characters = max(40, int(inches * 72 / (points * 0.6)))
+    text = "\n".join(textwrap.fill(line, characters) for line in text.split("\n"))
     ax.annotate(
         plain(text),
         xy=(0, 0),
@@ -674,6 +681,25 @@ def svg_links(figure: Figure | Axes) -> str:
 
 MAX_LINES = 8
 """More entities than this on one chart become small multiples (one panel each)."""
+LINES_OVER_MANY_PERIODS = 4
+"""Over more than ``MANY_PERIODS`` periods, more entities than this become small multiples:
+eight spiky lines over five years of months cross so often that none can be followed."""
+MANY_PERIODS = 24
+
+
+def lines_or_panels(series: pd.DataFrame, top_n: int, **options) -> str:
+    """ "lines" or "panels": how :func:`plot_timeline_with_corpus` draws ``series``.
+
+    Lines while there are at most ``MAX_LINES`` entities to draw on at most ``MANY_PERIODS``
+    periods, or at most ``LINES_OVER_MANY_PERIODS`` on more; small multiples otherwise.
+    ``options``: include_classes, classes (as the chart takes them).
+    """
+    if top_n > MAX_LINES:
+        return "panels"
+    drawn = len(drawn_entities(series, top_n=top_n, **options)) if not series.empty else 0
+    periods = _dated(series)["period"].nunique() if not series.empty else 0
+    many = periods > MANY_PERIODS and drawn > LINES_OVER_MANY_PERIODS
+    return "panels" if many else "lines"
 
 
 def _series_frame(series, corpus, normalize, freq, include_classes, classes):
@@ -1101,8 +1127,9 @@ def plot_timeline_with_corpus(
     corpus : DataFrame
         From ``corpus_over_time`` with the same ``freq``, start and end.
     top_n : int
-        Up to 8 entities: lines on one chart; more: small multiples (one panel per entity and
-        an "other" panel on its own scale, see ``plot_small_multiples``).
+        Up to 8 entities (up to 4 over more than 24 periods, see :func:`lines_or_panels`):
+        lines on one chart; more: small multiples (one panel per entity and an "other" panel
+        on its own scale, see ``plot_small_multiples``).
     events : DataFrame, optional
         date, label (drawn on the line chart).
     title : str, optional
@@ -1126,7 +1153,8 @@ def plot_timeline_with_corpus(
             links=links,
             title=title,
         )
-        if top_n > MAX_LINES:
+        kinds = dict(include_classes=include_classes, classes=classes)
+        if lines_or_panels(series, top_n, **kinds) == "panels":
             fig = plot_small_multiples(
                 series, corpus=corpus, top_n=top_n, _corpus_row=True, **options
             )
@@ -1398,7 +1426,12 @@ def plot_top_entities(
         frame, classes_out = _without_classes(frame, include_classes, classes)
         ids = _entity_ids(frame) if not frame.empty else {}
         counts = frame.groupby(["entity", "kind"]).size().rename("mentions").reset_index()
-        ranked = _ranked(counts, "mentions")[:top_n]
+        # ties broken by entity id, as analysis.mentions.entity_totals does: the evidence
+        # taken from its head is then the evidence of these bars
+        totals = counts.groupby("entity")["mentions"].sum()
+        ranked = pd.Index(
+            sorted(totals.index, key=lambda name: (-totals[name], str(ids.get(name, name))))
+        )[:top_n]
         ax = _new_axes(ax, height=max(2.6, 0.3 * len(ranked) + 1.4))
         what = {"actor": "actors", "weapon": "weapons"}.get(kind or "", "actors and weapons")
         title = title or (
@@ -1425,7 +1458,7 @@ def plot_top_entities(
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         ax.set_xlabel("mentions")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # room for "90,000"
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 10,000
         ax.margins(x=0.12)
         kinds = [k for k in KIND_COLOURS if k in set(counts["kind"])]
@@ -1441,6 +1474,45 @@ def plot_top_entities(
         if note:
             _add_note(ax, note)
         return ax
+
+
+def plot_top_by_kind(
+    mentions: pd.DataFrame,
+    *,
+    top_n: int = 10,
+    include_classes: bool = False,
+    classes: Iterable[str] | None = None,
+    links: bool | Collection[str] = False,
+) -> Figure:
+    """The most-mentioned actors and the most-mentioned weapons, side by side, each kind on
+    its own scale: ranked together, the actors take every place (at 14k White House
+    documents the 15th actor has more mentions than the first weapon).
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        As in :func:`plot_top_entities` (entity_id, entity, kind).
+    top_n : int
+        Bars per kind.
+    include_classes, classes, links
+        As in :func:`plot_top_entities`.
+
+    Returns
+    -------
+    Figure
+        One Axes per kind present (actors first), each drawn by :func:`plot_top_entities`.
+    """
+    with _styled():
+        kinds = [kind for kind in KIND_COLOURS if kind in set(mentions["kind"])] or [None]
+        counts = mentions.groupby("kind")["entity"].nunique() if not mentions.empty else {}
+        rows = max(min(top_n, int(counts.get(kind, 0))) for kind in kinds) if kinds[0] else 0
+        width = mpl.rcParams["figure.figsize"][0]
+        fig = plt.figure(layout="constrained", figsize=(width, max(2.6, 0.3 * rows + 1.4)))
+        axes = fig.subplots(1, len(kinds), squeeze=False)[0]
+        for ax, kind in zip(axes, kinds, strict=True):
+            plot_top_entities(mentions, kind=kind, top_n=top_n, include_classes=include_classes,
+                              classes=classes, links=links, ax=ax)  # fmt: skip
+        return fig
 
 
 def _count_column(summary: pd.DataFrame) -> str:

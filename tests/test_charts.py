@@ -229,5 +229,92 @@ def test_count_axes_write_thousands_with_commas():
     ax = plots.plot_top_entities(mentions)
     ax.figure.canvas.draw()
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert "12,000" in ticks and "1,500" in ticks  # 0, 1,500 ... 13,500
+    assert ticks == ["0", "3,000", "6,000", "9,000", "12,000", "15,000"]  # five steps at most
     assert not any(re.fullmatch(r"\d{4,}", tick) for tick in ticks)
+
+
+def test_svg_links_stay_in_the_page_and_heatmap_cells_take_the_click():
+    svg = plots.svg_links(plots.plot_heatmap(make_series(), links=True))
+    assert 'target="_blank"' not in svg  # matplotlib's default for a collection's links
+    # the boxes over the cells are unfilled: without this no click would reach them
+    assert svg.count('<g class="nm-cell-links" pointer-events="all">') == 1
+    tone = plots.svg_links(plots.plot_tone_over_time(make_tone(), links=True))
+    assert 'target="_blank"' not in tone and "#ev-beta-2025-01-06" in tone
+
+
+# --- lines or small multiples -----------------------------------------------------------------
+
+
+def long_series(entities: int, periods: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``entities`` entities mentioned once a week over ``periods`` weeks of 2 documents."""
+    weeks = pd.date_range("2024-01-01", periods=periods, freq="7D")
+    series = pd.DataFrame(
+        [
+            dict(period=week, entity_id=f"e{i}", entity=f"Entity {i}", kind="actor",
+                 mentions=1 + i, value=float(1 + i), period_documents=2, low_volume=False,
+                 undated=False)
+            for i in range(entities) for week in weeks
+        ]
+    )  # fmt: skip
+    series.attrs.update(freq="W", normalize="count")
+    corpus = pd.DataFrame({"period": weeks, "documents": 2, "low_volume": False, "undated": False})
+    corpus.attrs.update(freq="W")
+    return series, corpus
+
+
+@pytest.mark.parametrize(
+    ("entities", "periods", "expected"),
+    [
+        (8, 24, "lines"),  # up to 8 lines on up to 24 periods
+        (5, 24, "lines"),
+        (4, 25, "lines"),  # up to 4 lines on more
+        (5, 25, "panels"),
+        (8, 60, "panels"),
+    ],
+)
+def test_many_lines_over_many_periods_become_small_multiples(entities, periods, expected):
+    series, corpus = long_series(entities, periods)
+    assert plots.lines_or_panels(series, top_n=8) == expected
+    fig = plots.plot_timeline_with_corpus(series, corpus, top_n=8)
+    titles = [ax.get_title("left") for ax in fig.axes if ax.get_visible()]
+    if expected == "lines":
+        assert len(fig.axes) == 2 and len(fig.axes[0].get_lines()) == entities
+    else:  # one panel per entity, most mentioned first, then the documents
+        assert titles == [f"Entity {i}" for i in reversed(range(entities))] + [
+            "Documents per week (corpus size)"
+        ]
+
+
+# --- the most-mentioned actors and weapons, each kind on its own scale ------------------------
+
+
+def make_mentions() -> pd.DataFrame:
+    counts = {("us", "United States", "actor"): 50, ("biden", "Joe Biden", "actor"): 30,
+              ("f-16", "F-16", "weapon"): 2, ("patriot", "Patriot", "weapon"): 1}  # fmt: skip
+    rows = [key for key, count in counts.items() for _ in range(count)]
+    return pd.DataFrame(rows, columns=["entity_id", "entity", "kind"])
+
+
+def bar_names(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_top_by_kind_gives_the_weapons_their_own_panel_and_scale():
+    fig = plots.plot_top_by_kind(make_mentions(), links=True)
+    actors, weapons = fig.axes
+    assert bar_names(actors) == ["United States", "Joe Biden"]
+    assert bar_names(weapons) == ["F-16", "Patriot"]  # ranked together they would come last
+    assert actors.get_title("left").startswith("Most-mentioned actors")
+    assert weapons.get_title("left").startswith("Most-mentioned weapons")
+    assert weapons.get_xlim()[1] < 5 < actors.get_xlim()[1]  # 2 mentions are not a sliver
+    assert sorted(hrefs(fig)) == ["#ev-biden", "#ev-f-16", "#ev-patriot", "#ev-us"]
+    only = plots.plot_top_by_kind(make_mentions().query("kind == 'weapon'"))
+    assert len(only.axes) == 1 and bar_names(only.axes[0]) == ["F-16", "Patriot"]
+
+
+def test_top_entities_break_ties_by_entity_id_as_the_totals_do():
+    mentions = pd.DataFrame(
+        {"entity_id": ["b-alpha", "a-zeta"], "entity": ["Alpha", "Zeta"], "kind": "actor"}
+    )
+    # one mention each: analysis.mentions.entity_totals puts a-zeta first, so the bars do too
+    assert bar_names(plots.plot_top_entities(mentions)) == ["Zeta", "Alpha"]
