@@ -38,10 +38,18 @@ _JOINING = r"(?:and|or|nor|other|the|a|an|of|for|with|to|from|as|than|plus|also|
 _BETWEEN_SYSTEM_AND_CLASS = re.compile(
     rf"[\"'”’»]?[\s\-]+(?:(?!{_JOINING}\b)[a-z][\w\-]*[\s\-]+){{0,2}}"
 )  # a closing quote too: '"Corsair" modern anti-tank guided missiles'
+# Between a class noun and the quoted system it introduces: at most three words and an
+# opening quote ('anti-aircraft missile and cannon complex "Pantsir-S1"').
+_BETWEEN_CLASS_AND_QUOTED_SYSTEM = re.compile(r"[ \t\n]+(?:[\w\-]+[ \t\n]+){0,3}[\"“«]")
 _BRACKET = re.compile(r"\s*\(\s*")
+# The name of a document or an event, up to three capitalised words after the name inside it:
+# "UN Charter", "the Safer America Plan", "U.S. Navy Submarine Arctic Science Program".
+_DOCUMENT_HEADS = (
+    r"Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|Plan|"
+    r"Project|Doctrine|Strategy|Conference|Forum|Award|Prize|Declaration"
+)
 _DOCUMENT_WORDS = re.compile(
-    r"[\s\-]+(?:Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|"
-    r"Strategy|Conference|Forum|Award|Prize|Declaration|Framework Convention)\b"
+    rf"[\s\-]+(?:[A-Z][\w'’\-]*[ \t\-]+){{0,3}}(?:{_DOCUMENT_HEADS})\b"
 )
 _HEADS = (
     r"Department|Ministry|Senate|Congress|Parliament|Service|Command|Fleet|Army|Navy|Air Force|"
@@ -746,14 +754,19 @@ _NAME_HEADS = re.compile(
 
 
 def _weapons_inside_names(found: dict, entity: np.ndarray, entities, text, decisions) -> None:
-    """A capitalised weapon word opening the name of a unit, job, body or award."""
+    """A capitalised weapon word opening the name of a unit, job, body or award, or inside
+    the name of a document ("Submarine Arctic Science Program", "Cluster Munitions Treaty")."""
     weapon = (entities["kind"] == "weapon").to_numpy()
     for index in np.flatnonzero(decisions.keep & weapon[entity]).tolist():
         row, where = int(found["row"][index]), int(found["field"][index])
         source = text(row, where)
         start, end = int(found["start"][index]), int(decisions.end[index])
-        if source[start : start + 1].isupper() and _NAME_HEADS.match(source, end):
+        if not source[start : start + 1].isupper():
+            continue
+        if _NAME_HEADS.match(source, end):
             _refuse(decisions, [index], "inside the name of a unit, body, job or award")
+        elif _DOCUMENT_WORDS.match(source, end):
+            _refuse(decisions, [index], "inside the name of a document or an event")
 
 
 def _ancestors(entities) -> np.ndarray:
@@ -772,7 +785,8 @@ def _ancestors(entities) -> np.ndarray:
 
 
 def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions: Decisions):
-    """A system and its class noun, a name and its bracketed abbreviation: one mention each."""
+    """A system and its class noun, a name and its bracketed abbreviation, a class noun and
+    the quoted system it introduces: one mention each."""
     kept = np.flatnonzero(decisions.keep)
     if len(kept) < 2:
         return
@@ -796,7 +810,22 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
         & (generic[entity[right]] | ancestor[entity[left], entity[right]])
     )
     abbreviation = same & (gap >= 1) & (gap <= 4) & (entity[left] == entity[right])
+    class_then_system = (
+        same
+        & (gap >= 2)
+        & (gap <= 40)
+        & is_weapon[entity[right]]
+        & ((entities["parent"] != "").to_numpy())[entity[right]]
+        & is_weapon[entity[left]]
+        & (generic[entity[left]] | ancestor[entity[right], entity[left]])
+    )
     names = entities["name"].to_numpy()
+    for a, b in zip(left[class_then_system].tolist(), right[class_then_system].tolist(),
+                    strict=True):  # fmt: skip
+        row, where = int(found["row"][a]), int(found["field"][a])
+        between = text(row, where)[decisions.end[a] : found["start"][b]]
+        if decisions.keep[a] and _BETWEEN_CLASS_AND_QUOTED_SYSTEM.fullmatch(between):
+            _refuse(decisions, [a], f"class noun of {names[entity[b]]}")
     pairs = np.flatnonzero(system_then_class | abbreviation)
     for a, b in zip(left[pairs].tolist(), right[pairs].tolist(), strict=True):
         if not decisions.keep[a] or not decisions.keep[b]:

@@ -1,7 +1,8 @@
 """Phrases that are more, or less, than the alias found in them: "[country] military [noun]"
 (an adjective), a state's possessive with its forces ("Ukraine's forces": two mentions), two
 names under one plural head ("Donetsk and Luhansk regions": two mentions), a surname beside an
-ampersand (a firm), and a speaker's label after a section break of asterisks.
+ampersand (a firm), a speaker's label after a section break of asterisks, a class noun before
+the quoted system it introduces, and names inside the long name of a document.
 
 Every expectation is read by hand from the sentences and the small gazetteer written here.
 """
@@ -45,6 +46,11 @@ entities:
      aliases: [Sergei Shoigu]}
   - {id: aircraft, name: Military aircraft, kind: weapon, category: aircraft,
      aliases: [aircraft]}
+  - {id: air-defence, name: Air defence, kind: weapon, category: generic,
+     aliases: [anti-aircraft missile, air defense system]}
+  - {id: pantsir, name: Pantsir, kind: weapon, category: air-defence system, parent: air-defence,
+     aliases: [Pantsir-S1, Pantsir]}
+  - {id: submarine, name: Submarines, kind: weapon, category: naval, aliases: [submarine]}
 """
 
 
@@ -166,3 +172,29 @@ def test_a_speakers_label_after_asterisks(gazetteer):
         ("Vladimir Putin", "speaker label"),
         ("Sergei Shoigu", "speaker label"),
     ]
+
+
+def test_a_class_noun_before_the_quoted_system_it_introduces(gazetteer):
+    text = (
+        'Exhibits: a self-propelled anti-aircraft missile and cannon complex "Pantsir-S1". '
+        "Each anti-aircraft missile, Pantsir and others."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("Pantsir-S1", "pantsir"),
+        ("anti-aircraft missile", "air-defence"),  # a list: two things
+        ("Pantsir", "pantsir"),
+    ]
+    assert refused(result) == [("anti-aircraft missile", "class noun of Pantsir")]
+
+
+def test_names_inside_the_long_name_of_a_document(gazetteer):
+    text = (
+        "My Safer America Plan calls for it. She chairs a committee of the US Navy Submarine "
+        "Arctic Science Program. America and the US Navy agreed."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [("America", "united-states"), ("US Navy", "us-navy")]
+    assert [reason for _, reason in refused(result)] == [
+        "inside the name of a document or an event"
+    ] * 3
