@@ -697,7 +697,10 @@ def lines_or_panels(series: pd.DataFrame, top_n: int, **options) -> str:
     if top_n > MAX_LINES:
         return "panels"
     drawn = len(drawn_entities(series, top_n=top_n, **options)) if not series.empty else 0
-    periods = _dated(series)["period"].nunique() if not series.empty else 0
+    dated = _dated(series) if not series.empty else series
+    if "period_documents" in dated.columns:  # days without documents draw nothing to cross
+        dated = dated[dated["period_documents"] > 0]
+    periods = dated["period"].nunique() if not dated.empty else 0
     many = periods > MANY_PERIODS and drawn > LINES_OVER_MANY_PERIODS
     return "panels" if many else "lines"
 
@@ -1176,6 +1179,12 @@ def plot_timeline_with_corpus(
             top.tick_params(labelbottom=False)
             notes, panels = [], [top]
         plot_corpus_size(corpus, note_undated=False, freq=freq, ax=bottom)
+        legend = bottom.get_legend()
+        if legend is not None and len(panels) > 1:
+            # beside the title, not to the right: a legend there would narrow every panel
+            legend.set_bbox_to_anchor((1.0, 1.0), transform=bottom.transAxes)
+            legend.set_loc("lower right")
+            legend.set_ncols(2)
         if panels and bottom.get_xticks().size and not corpus.empty:
             limits = panels[0].get_xlim()
             if _dated(corpus)["documents"].sum() and panels[0].has_data():

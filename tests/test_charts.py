@@ -318,3 +318,13 @@ def test_top_entities_break_ties_by_entity_id_as_the_totals_do():
     )
     # one mention each: analysis.mentions.entity_totals puts a-zeta first, so the bars do too
     assert bar_names(plots.plot_top_entities(mentions)) == ["Zeta", "Alpha"]
+
+
+def test_periods_without_documents_do_not_count_towards_many_periods():
+    # the seeds: 42 days, documents on 2 of them; 8 entities stay lines (dots on 2 days)
+    series, _ = long_series(8, 42)
+    days = sorted(series["period"].unique())
+    series = series.assign(
+        period_documents=np.where(series["period"].isin(days[:1] + days[-1:]), 1, 0)
+    )
+    assert plots.lines_or_panels(series, top_n=8) == "lines"
