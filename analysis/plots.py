@@ -1521,6 +1521,8 @@ def plot_top_by_kind(
         for ax, kind in zip(axes, kinds, strict=True):
             plot_top_entities(mentions, kind=kind, top_n=top_n, include_classes=include_classes,
                               classes=classes, links=links, ax=ax)  # fmt: skip
+            if rows and ax.patches:
+                ax.set_ylim(rows - 0.5, -0.5)  # bars as thick in both panels, from the top
         return fig
 
 

@@ -308,6 +308,8 @@ def test_top_by_kind_gives_the_weapons_their_own_panel_and_scale():
     assert weapons.get_title("left").startswith("Most-mentioned weapons")
     assert weapons.get_xlim()[1] < 5 < actors.get_xlim()[1]  # 2 mentions are not a sliver
     assert sorted(hrefs(fig)) == ["#ev-biden", "#ev-f-16", "#ev-patriot", "#ev-us"]
+    one_weapon = plots.plot_top_by_kind(make_mentions().query("entity != 'Patriot'"))
+    assert one_weapon.axes[1].get_ylim() == one_weapon.axes[0].get_ylim() == (1.5, -0.5)
     only = plots.plot_top_by_kind(make_mentions().query("kind == 'weapon'"))
     assert len(only.axes) == 1 and bar_names(only.axes[0]) == ["F-16", "Patriot"]
 
