@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -176,21 +178,154 @@ def _compounds_of_stdin() -> None:
     sys.stdout.buffer.write(pickle.dumps(_compounds(pickle.load(sys.stdin.buffer))))
 
 
-def sentence_tone(sentences: Iterable[str]) -> np.ndarray:
+def sentence_tone(sentences: Iterable[str], shared: str | Path = "") -> np.ndarray:
     """VADER compound score (-1..1) of each sentence; identical sentences are scored once
-    (many at once on two cores, see :data:`PARALLEL_SENTENCES`)."""
+    (many at once on two cores, see :data:`PARALLEL_SENTENCES`).
+
+    ``shared``: a folder of :func:`share_sentences` (a report batch's): the sentences scored
+    there, by a scorer beside the kernels, are not scored again (a score depends on the text
+    only, so looked up by the text itself it is VADER's own).
+    """
     sentences = list(sentences)
     distinct = list(dict.fromkeys(sentences))
-    parallel = len(distinct) >= PARALLEL_SENTENCES and (os.cpu_count() or 1) > 1
-    scored = (_compounds_in_two if parallel else _compounds)(distinct)
-    scores = dict(zip(distinct, scored, strict=True))
+    scores = _shared_scores(Path(shared), distinct) if shared else {}
+    missing = [sentence for sentence in distinct if sentence not in scores]
+    parallel = len(missing) >= PARALLEL_SENTENCES and (os.cpu_count() or 1) > 1
+    scores.update(zip(missing, (_compounds_in_two if parallel else _compounds)(missing),
+                      strict=True))  # fmt: skip
     return np.asarray([scores[sentence] for sentence in sentences], dtype="float64")
+
+
+# --- a batch's sentences, scored beside the kernels ---------------------------------------------
+#
+# A report batch knows every sentence its tone charts may score as soon as the mentions are
+# found. ``share_sentences`` writes them into a folder; a scorer process (``start_scorer``)
+# scores them in chunks from the first while the kernels render other reports; a report that
+# needs the scores takes the chunks not yet started from the last (``_shared_scores``), so
+# both cores work until every chunk is done. Chunks are claimed under a file lock.
+
+SHARE_CHUNK = 5_000
+"""Sentences per chunk of a shared folder (about one second of VADER)."""
+_SENTENCES, _CLAIMS, _LOCK, _PID = "sentences.pkl", "claims", "claims.lock", "scorer.pid"
+SHARE_WAIT_SECONDS = 600.0
+"""Longest wait for the scorer's last chunk before the report scores it itself."""
+
+
+def shared_folder(mentions_cache: str | Path) -> Path:
+    """The folder of shared sentences that goes with a batch's mentions cache file."""
+    return Path(f"{mentions_cache}.tone")
+
+
+def share_sentences(sentences: Iterable[str], folder: str | Path) -> Path | None:
+    """Write the distinct ``sentences`` into ``folder`` for :func:`start_scorer`; not when
+    there are fewer than :data:`PARALLEL_SENTENCES` (a second process would cost more than
+    it saves) or only one core (None then)."""
+    import pickle
+
+    from analysis.files import write_atomic
+
+    folder = Path(folder)
+    distinct = list(dict.fromkeys(sentences))
+    if len(distinct) < PARALLEL_SENTENCES or (os.cpu_count() or 1) < 2:
+        return None
+    chunks = -(-len(distinct) // SHARE_CHUNK)
+    write_atomic(folder / _SENTENCES, pickle.dumps(distinct, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomic(folder / _CLAIMS, f"0 {chunks}")
+    return folder
+
+
+def start_scorer(folder: str | Path) -> Any:
+    """A child Python (``python -c``) scoring the chunks of ``folder`` from the first, or
+    None when it cannot start (the reports then score everything themselves)."""
+    import subprocess
+    import sys
+
+    code = f"import analysis.sentiment as s; s._score_shared({str(folder)!r})"
+    try:
+        return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def _claim(folder: Path, last: bool) -> int | None:
+    """Take the first (or ``last``) chunk nobody took yet, or None when none is left."""
+    import fcntl
+
+    with open(folder / _LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        low, high = map(int, (folder / _CLAIMS).read_text().split())
+        if low >= high:
+            return None
+        low, high, taken = (low, high - 1, high - 1) if last else (low + 1, high, low)
+        (folder / _CLAIMS).write_text(f"{low} {high}")
+        return taken
+
+
+def _scorer_alive(folder: Path) -> bool:
+    """Whether the scorer that claimed chunks is still running (it wrote its pid first)."""
+    try:
+        os.kill(int((folder / _PID).read_text()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _part(folder: Path, chunk: int) -> Path:
+    return folder / f"part-{chunk:05d}.pkl"
+
+
+def _score_shared(folder: str) -> None:
+    """The scorer of :func:`start_scorer`: chunks from the first until none is left."""
+    import pickle
+
+    from analysis.files import write_atomic
+
+    where = Path(folder)
+    write_atomic(where / _PID, str(os.getpid()))  # before any claim: see _scorer_alive
+    sentences = pickle.loads((where / _SENTENCES).read_bytes())
+    while (chunk := _claim(where, last=False)) is not None:
+        scored = _compounds(sentences[chunk * SHARE_CHUNK : (chunk + 1) * SHARE_CHUNK])
+        write_atomic(_part(where, chunk), pickle.dumps(scored))
+
+
+def _shared_scores(folder: Path, wanted: list[str]) -> dict[str, float]:
+    """Scores of the folder's sentences (empty when there is no such folder): the chunks not
+    claimed yet are scored here from the last, then the scorer's are read (a chunk whose
+    scorer is gone, or late by :data:`SHARE_WAIT_SECONDS`, is scored here too)."""
+    import pickle
+    import time
+
+    if not (folder / _SENTENCES).is_file():
+        return {}
+    sentences = pickle.loads((folder / _SENTENCES).read_bytes())
+    if set(sentences).isdisjoint(wanted):
+        return {}  # another selection's sentences: nothing to share
+    scored: dict[int, list[float]] = {}
+    while (chunk := _claim(folder, last=True)) is not None:
+        scored[chunk] = _compounds(sentences[chunk * SHARE_CHUNK : (chunk + 1) * SHARE_CHUNK])
+    chunks = -(-len(sentences) // SHARE_CHUNK)
+    deadline = time.monotonic() + SHARE_WAIT_SECONDS
+    for chunk in range(chunks):
+        if chunk in scored:
+            continue
+        while not _part(folder, chunk).is_file() and time.monotonic() < deadline:
+            if not _scorer_alive(folder):
+                break
+            time.sleep(0.05)
+        try:
+            scored[chunk] = pickle.loads(_part(folder, chunk).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            scored[chunk] = _compounds(sentences[chunk * SHARE_CHUNK : (chunk + 1) * SHARE_CHUNK])
+    return dict(zip(sentences, (score for c in range(chunks) for score in scored[c]),
+                    strict=True))  # fmt: skip
 
 
 SCORE_KEYS = ["doc_id", "field", "sentence_id"]
 
 
-def sentence_scores(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def sentence_scores(
+    mentions: pd.DataFrame, documents: pd.DataFrame, *, shared: str | Path = ""
+) -> pd.DataFrame:
     """VADER compound of every distinct sentence that holds a mention, scored once.
 
     Scoring is what :func:`tone` costs; a report that shows tone per entity and per period
@@ -200,17 +335,36 @@ def sentence_scores(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     ----------
     mentions : mentions frame (uses doc_id, field, sentence_id, start).
     documents : documents frame (uses doc_id, date, title, text, duplicate_of).
+    shared : a batch's folder of scored sentences (see :func:`sentence_tone`).
 
     Returns
     -------
     frame: doc_id, field, sentence_id, compound; one row per sentence of a unique document.
     """
     unique = unique_text_documents(documents)
-    return _sentence_scores(located_mentions(mentions, unique), unique)
+    return _sentence_scores(located_mentions(mentions, unique), unique, shared)
 
 
-def _sentence_scores(located: pd.DataFrame, unique: pd.DataFrame) -> pd.DataFrame:
+def scored_sentences(mentions: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
+    """The texts VADER scores for :func:`sentence_scores` of these mentions, in order."""
+    unique = unique_text_documents(documents)
+    return _sentence_texts(located_mentions(mentions, unique), unique)[1]
+
+
+def _sentence_scores(
+    located: pd.DataFrame, unique: pd.DataFrame, shared: str | Path = ""
+) -> pd.DataFrame:
     """:func:`sentence_scores` of mentions already located in the unique documents."""
+    sentence_keys, sentences = _sentence_texts(located, unique)
+    return (
+        sentence_keys[SCORE_KEYS]
+        .assign(compound=sentence_tone(sentences, shared))
+        .reset_index(drop=True)
+    )
+
+
+def _sentence_texts(located: pd.DataFrame, unique: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """One row per sentence (doc_id, field, sentence_id, start) and its text, as scored."""
     sentence_keys = located.drop_duplicates(SCORE_KEYS)[[*SCORE_KEYS, "start"]]
     texts = SentenceTexts(unique.loc[unique["doc_id"].isin(sentence_keys["doc_id"].unique())])
     starts, ends = texts.locate(sentence_keys)
@@ -224,9 +378,7 @@ def _sentence_scores(located: pd.DataFrame, unique: pd.DataFrame) -> pd.DataFram
             strict=True,
         )
     ]
-    return sentence_keys[SCORE_KEYS].assign(compound=sentence_tone(sentences)).reset_index(
-        drop=True
-    )
+    return sentence_keys, sentences
 
 
 def tone(

@@ -1,8 +1,12 @@
 """What makes a report batch cheap at 14k documents, on hand-made frames with hand-counted
 results: tone scored once per report, the corpus split into words once for the gazetteer
-audit, the letter-count bound of the near misses, and a frame exported twice written once."""
+audit, the letter-count bound of the near misses, a frame exported twice written once, a
+batch's sentences scored beside the kernels, the full evidence built once for the reports of
+one notebook, and large CSVs encoded in blocks with the bytes of one call."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -311,3 +315,153 @@ def test_by_default_every_frame_is_written_whole_as_csv(tmp_path):
     assert len(lines) == 60_002 and lines[-1] == "60000"
     assert len(pd.read_parquet(tmp_path / "report" / "mentions.parquet")) == 60_001
     assert "first" not in link and "(60,001 rows)" in link
+
+
+# --- a batch's sentences scored beside the kernels -----------------------------------------------
+
+SHARED_SENTENCES = [
+    "The food was good, but the service was terrible.",  # "but" weighs the second half
+    "Russia did not win the war.",  # negation
+    "This is GREAT news for our allies!!!",  # caps and exclamation marks
+    "I love this plan 😀",  # an emoji, read as its description
+    "NATO met in Vilnius.",  # no word of the lexicon: 0
+    "A deadly attack killed civilians.",
+]
+
+
+def _vader(sentences):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    library = SentimentIntensityAnalyzer()
+    return [library.polarity_scores(sentence)["compound"] for sentence in sentences]
+
+
+@pytest.fixture
+def sharing(monkeypatch):
+    from analysis import sentiment
+
+    monkeypatch.setattr(sentiment, "PARALLEL_SENTENCES", 2)
+    monkeypatch.setattr(sentiment, "SHARE_CHUNK", 2)  # three chunks of two sentences
+    monkeypatch.setattr(sentiment.os, "cpu_count", lambda: 2)
+    return sentiment
+
+
+def test_shared_sentences_scored_by_the_report_alone_are_vaders_own(sharing, tmp_path):
+    expected = _vader(SHARED_SENTENCES)
+    assert expected[4] == 0.0 and expected[5] < -0.5 < 0.5 < expected[2]  # read by hand
+    folder = sharing.share_sentences(SHARED_SENTENCES * 2, tmp_path / "tone")
+    assert (folder / "claims").read_text() == "0 3"
+    asked = [SHARED_SENTENCES[5], "Peace is good.", SHARED_SENTENCES[0]]  # one not shared
+    # No scorer: the report claims every chunk, from the last.
+    assert sharing.sentence_tone(asked, folder).tolist() == pytest.approx(_vader(asked))
+    assert (folder / "claims").read_text() == "0 0"
+
+
+def test_a_report_reads_the_chunks_the_scorer_wrote(sharing, tmp_path):
+    import os
+    import pickle
+
+    folder = sharing.share_sentences(SHARED_SENTENCES, tmp_path / "tone")
+    (folder / "scorer.pid").write_text(str(os.getpid()))  # "alive"
+    assert sharing._claim(folder, last=False) == 0  # the scorer took the first chunk ...
+    (folder / "part-00000.pkl").write_bytes(pickle.dumps([0.25, -0.75]))  # ... and wrote it
+    scores = sharing.sentence_tone(SHARED_SENTENCES[:3], folder).tolist()
+    # Chunk 0 as the scorer wrote it (hand-made values, to see they were read); chunk 1 here.
+    assert scores == pytest.approx([0.25, -0.75, _vader(SHARED_SENTENCES[2:3])[0]])
+
+
+def test_a_chunk_of_a_dead_scorer_is_scored_by_the_report(sharing, tmp_path):
+    import subprocess
+    import sys
+
+    folder = sharing.share_sentences(SHARED_SENTENCES, tmp_path / "tone")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, timeout=60).stdout.strip()  # fmt: skip
+    (folder / "scorer.pid").write_text(gone)
+    assert sharing._claim(folder, last=False) == 0  # claimed, never written
+    scores = sharing.sentence_tone(SHARED_SENTENCES, folder).tolist()
+    assert scores == pytest.approx(_vader(SHARED_SENTENCES))
+
+
+def test_the_scorer_process_gives_vaders_own_scores(sharing, tmp_path):
+    import pickle
+
+    folder = sharing.share_sentences(SHARED_SENTENCES, tmp_path / "tone")
+    # The child reads SHARE_CHUNK from the module (5,000): one chunk, all six sentences.
+    (folder / "claims").write_text("0 1")
+    scorer = sharing.start_scorer(folder)
+    assert scorer.wait(timeout=120) == 0
+    written = pickle.loads((folder / "part-00000.pkl").read_bytes())
+    assert written == pytest.approx(_vader(SHARED_SENTENCES))
+    assert (folder / "claims").read_text() == "1 1"
+
+
+def test_few_sentences_are_not_shared(tmp_path):
+    from analysis import sentiment
+
+    assert sentiment.share_sentences(SHARED_SENTENCES, tmp_path / "tone") is None
+    assert not (tmp_path / "tone").exists()
+
+
+# --- the batch's reports of one notebook run one after another ----------------------------------
+
+
+def test_reports_of_one_notebook_run_one_after_another():
+    from analysis.report.registry import ReportSpec
+    from analysis.report.render import _by_notebook
+
+    registry = [("overview", "01"), ("time", "02"), ("actions", "03"), ("audit", "04"),
+                ("actors", "02"), ("weapons", "02")]  # fmt: skip
+    specs = [ReportSpec(name=name, notebook=notebook, title=name) for name, notebook in registry]
+    order = [spec.name for spec in _by_notebook(specs)]
+    assert order == ["overview", "time", "actors", "weapons", "actions", "audit"]
+
+
+def test_csv_written_in_blocks_has_the_bytes_of_one_call(monkeypatch):
+    import io
+
+    from analysis.report import exports
+
+    monkeypatch.setattr(exports, "CSV_BLOCK_CELLS", 1)  # blocks of pandas' own 50,000 rows
+    rows = 100_001  # three blocks; only the last has a time of day
+    dates = pd.Series(pd.Timestamp("2025-07-01"), index=range(rows))
+    dates.iloc[-1] = pd.Timestamp("2025-07-02 10:30")
+    frame = pd.DataFrame({"date": dates, "text": "=x"})
+    written = exports.csv_bytes(frame)
+    reference = io.StringIO()
+    exports.spreadsheet_safe(frame).to_csv(reference, index=False, lineterminator="\n")
+    assert written == reference.getvalue().encode("utf-8")
+    lines = written.decode().splitlines()
+    assert lines[:2] == ["date,text", "2025-07-01,'=x"] and len(lines) == rows + 1
+    assert lines[-1] == "2025-07-02 10:30:00,'=x"
+
+
+def test_the_full_evidence_of_the_same_mentions_is_built_once(monkeypatch):
+    from analysis import kwic
+    from analysis.report import context
+
+    documents = _documents()
+    mentions = _mentions([("a", 0, 0, "nato"), ("a", 1, 12, "nato"), ("a", 1, 21, "russia"),
+                          ("b", 0, 0, "russia")])  # fmt: skip
+    gazetteer = GAZETTEER
+    calls = []
+    original = kwic.evidence
+    monkeypatch.setattr(kwic, "evidence", lambda *a, **k: calls.append(1) or original(*a, **k))
+
+    def report(selected, **parameters):
+        return context.ReportContext(parameters=parameters, source=Path("corpus"),
+                                     documents=documents, gazetteer=gazetteer,
+                                     all_mentions=selected, events=None,
+                                     corpus_sha256="abc")  # fmt: skip
+
+    context.forget_shared()
+    everything = report(mentions).evidence("nato", limit=None)
+    assert everything["sentence"].tolist() == ["Nato helps.", "Nato and Russia talk."]
+    # Another report (the actors only: another frame) draws the same entity: built once.
+    again = report(mentions[mentions["kind"] == "actor"].copy(), kinds=["actor"])
+    assert again.evidence("nato", limit=None) is everything and len(calls) == 1
+    assert report(mentions).evidence("russia", limit=None)["doc_id"].tolist() == ["a", "b"]
+    assert len(calls) == 2
+    context.forget_shared()
+    assert report(mentions).evidence("russia", limit=None) is not everything
+    assert len(calls) == 3

@@ -71,6 +71,7 @@ class ReportContext:
         events: pd.DataFrame | None,
         corpus_sha256: str = "",
         exports: str = "",
+        shared_tone: str = "",
     ) -> None:
         self.parameters = parameters
         self.source = source
@@ -78,6 +79,7 @@ class ReportContext:
         self.gazetteer = gazetteer
         self.events = events
         self.exports = exports  # not a parameter shown: a folder of this run, not an input
+        self.shared_tone = shared_tone  # the batch's scored sentences (sentiment.sentence_tone)
         self.include_classes = bool(parameters.get("include_classes"))
         self.top_n = int(parameters.get("top_n") or 8)
         if corpus_sha256:
@@ -239,7 +241,7 @@ class ReportContext:
         report, however many tone tables it shows."""
         from analysis.sentiment import sentence_scores
 
-        return sentence_scores(self.mentions, self.selection)
+        return sentence_scores(self.mentions, self.selection, shared=self.shared_tone)
 
     def tone(self, freq: str | None = None) -> pd.DataFrame:
         """:func:`analysis.sentiment.tone` of the selection, per entity or per ``freq`` period."""
@@ -328,17 +330,26 @@ class ReportContext:
         )
 
     def evidence(self, entity: str | None = None, *, limit: int | None = 25) -> pd.DataFrame:
-        """KWIC rows (``analysis.kwic.evidence``) for ``entity`` or the whole selection."""
-        from analysis.kwic import evidence
+        """KWIC rows (``analysis.kwic.evidence``) for ``entity`` or the whole selection.
 
-        return evidence(
-            self.mentions,
-            self.selection,
-            entity=entity,
-            freq=self.freq,
-            width=KWIC_WIDTH,
-            limit=limit,
-        )
+        All the rows (``limit=None``) of the same mentions of the same corpus are built once
+        for the reports a kernel runs one after another (:data:`_SHARED_EVIDENCE`): the over
+        time reports of all entities and of the actors draw the same top actors.
+        """
+        from analysis.kwic import evidence
+        from analysis.timeline import select_entities
+
+        if limit is not None:
+            return evidence(self.mentions, self.selection, entity=entity, freq=self.freq,
+                            width=KWIC_WIDTH, limit=limit)  # fmt: skip
+        selected = select_entities(self.mentions, entity)
+        key = (self.corpus_sha256, KWIC_WIDTH, _fingerprint(selected))
+        if key not in _SHARED_EVIDENCE:
+            _SHARED_EVIDENCE.clear()  # one at a time: it is large
+            _SHARED_EVIDENCE[key] = evidence(
+                selected, self.selection, freq=self.freq, width=KWIC_WIDTH
+            )
+        return _SHARED_EVIDENCE[key]
 
     def evidence_table(
         self,
@@ -367,6 +378,24 @@ class ReportContext:
             gazetteer_sources=self.gazetteer.sources,
             **extra,
         )
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple[int, str]:
+    """Rows and a digest of every value of ``frame`` (index left out)."""
+    import hashlib
+
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return len(frame), hashlib.sha1(hashed.tobytes()).hexdigest()
+
+
+_SHARED_EVIDENCE: dict[tuple, pd.DataFrame] = {}
+"""The last full evidence built, by corpus, width and mentions (see ReportContext.evidence).
+Never changed in place: its export is encoded once too (analysis.report.exports)."""
+
+
+def forget_shared() -> None:
+    """Drop what reports of one notebook share (the full evidence), before another runs."""
+    _SHARED_EVIDENCE.clear()
 
 
 # The renderer runs a batch's notebooks one after another in the same kernel: the inputs read
@@ -423,6 +452,7 @@ def report_context(
     from analysis import api
     from analysis.gazetteer import load_gazetteer
     from analysis.plots import load_events
+    from analysis.sentiment import shared_folder
     from analysis.store import read_cached_mentions, read_manifest
 
     check_engine(engine)  # a typo fails before the corpus is read
@@ -473,6 +503,7 @@ def report_context(
             events=load_events(events) if events else None,
             corpus_sha256=sha256,
             exports=exports,
+            shared_tone=str(shared_folder(mentions_cache)) if store and mentions_cache else "",
         )
     loaded = list(documents.attrs.get("load_warnings") or [])  # the batch's, via the store
     context.notes.extend(dict.fromkeys(loaded + [str(warning.message) for warning in caught]))

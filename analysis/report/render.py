@@ -365,6 +365,8 @@ def prepare_batch(
     The documents go into a Parquet corpus store in ``workdir`` and the mentions into that
     store's mentions cache; every notebook reads both instead of parsing the corpus again.
     Loading warnings travel in the store's attrs (``load_warnings``) to each report's notes.
+    The sentences the tone charts score go beside the cache (``sentiment.share_sentences``),
+    for a scorer that runs while the kernels render.
 
     Returns
     -------
@@ -375,7 +377,7 @@ def prepare_batch(
     InputError
         When no document could be loaded (:func:`require_documents`), before any kernel starts.
     """
-    from analysis import api, memory
+    from analysis import api, memory, sentiment
     from analysis import store as corpus_store
     from analysis.gazetteer import load_gazetteer
 
@@ -389,7 +391,9 @@ def prepare_batch(
     store_dir = corpus_store.write_corpus_store(documents, workdir / "corpus-store")
     cache = corpus_store.mentions_cache_path(store_dir, entities)
     corpus_store.write_cached_mentions(mentions, cache)
-    del documents, mentions
+    sentences = sentiment.scored_sentences(mentions, documents)
+    sentiment.share_sentences(sentences, sentiment.shared_folder(cache))
+    del documents, mentions, sentences
     memory.release()  # the kernels need the memory now
     return {"store": str(store_dir), "mentions_cache": str(cache)}
 
@@ -589,8 +593,23 @@ def _run_quietly(manager: Any, code: str) -> None:
     asyncio.run(execute())
 
 
-def _reset_namespace(manager: Any) -> None:
-    _run_quietly(manager, RESET_CODE)
+FORGET_CODE = "from analysis.report.context import forget_shared; forget_shared()\n"
+"""Run before a report of another notebook than the previous one: what reports of one
+notebook share (the full evidence) is not kept while others run."""
+
+
+def _reset_namespace(manager: Any, *, same_notebook: bool = False) -> None:
+    _run_quietly(manager, RESET_CODE if same_notebook else FORGET_CODE + RESET_CODE)
+
+
+def _by_notebook(share: Sequence[ReportSpec]) -> list[ReportSpec]:
+    """``share`` with the reports of one notebook one after another (in the order each
+    notebook first appears): they share the most (see :data:`FORGET_CODE`). Results are
+    still listed in registry order."""
+    first: dict[str, int] = {}
+    for position, spec in enumerate(share):
+        first.setdefault(spec.notebook, position)
+    return sorted(share, key=lambda spec: first[spec.notebook])
 
 
 class _EarlyKernels:
@@ -637,18 +656,18 @@ def _worker(
     """Run a share of the reports one after another in one kernel (``manager``, started
     early, or started here and again if a report kills it), so that imports and the batch's
     inputs are loaded once per kernel."""
-    used = False
+    previous = None
     try:
-        for spec in share:
+        for spec in _by_notebook(share):
             if stop.is_set():
                 return
             try:
                 if manager is None or not _kernel_alive(manager):
                     stop_kernel(manager)
                     manager = start_kernel(folder)
-                elif used:
-                    _reset_namespace(manager)
-                used = True
+                elif previous is not None:
+                    _reset_namespace(manager, same_notebook=previous.notebook == spec.notebook)
+                previous = spec
                 done.put(run(spec, manager))
             except Exception as failure:  # noqa: BLE001 - e.g. no kernel could start
                 done.put(failure)
@@ -775,6 +794,7 @@ def render_reports(
     """
     from analysis.report import kernels
 
+    _import_jsonschema_lean()  # before papermill and nbformat import it
     source_path = Path(source).expanduser() if source else config.SEEDS_DIR
     if not source_path.exists():
         raise FileNotFoundError(f"{source_path}: corpus not found")
@@ -810,6 +830,27 @@ def render_reports(
         raise
 
 
+def _import_jsonschema_lean() -> None:
+    """Import jsonschema (nbformat's, papermill's and nbconvert's) without rfc3987_syntax.
+
+    When rfc3987_syntax is installed (jupyterlab's jupyter_events asks for it), importing
+    jsonschema compiles its 39 grammars, 1.5 s of CPU before a batch can start, only to check
+    the "iri" string format, which validating a notebook never asks for. An import of
+    rfc3987_syntax itself afterwards works as usual.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # "not installed"
+    try:
+        import jsonschema  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        del sys.modules["rfc3987_syntax"]
+
+
 def _render_locked(
     specs: Sequence[ReportSpec],
     located: dict[str, Path],
@@ -836,6 +877,7 @@ def _render_locked(
         interrupted = False
         folder = located[specs[0].name].parent
         early = _EarlyKernels(min(jobs, len(specs)), folder)
+        scorer = None
         try:
             batch = (
                 _in_child_process(
@@ -848,6 +890,7 @@ def _render_locked(
                 if any(BATCH_PARAMETERS[0] in declared[spec.name] for spec in specs)
                 else {}
             )
+            scorer = _start_scorer(batch)
             parameters = {
                 spec.name: _notebook_parameters(
                     spec, declared[spec.name], given, chosen, batch, staging
@@ -872,6 +915,7 @@ def _render_locked(
             interrupted = True
         finally:
             early.stop()  # kernels never handed over (the load failed or was interrupted)
+            _stop_scorer(scorer)
             shutil.rmtree(staging, ignore_errors=True)
         ordered = [
             results.get(spec.name)
@@ -882,6 +926,22 @@ def _render_locked(
     if interrupted:
         raise ReportsInterrupted(ordered, index)
     return ordered
+
+
+def _start_scorer(batch: dict[str, str]) -> Any:
+    """The batch's tone scorer (``sentiment.start_scorer``), when the batch shared sentences."""
+    from analysis import sentiment
+
+    folder = sentiment.shared_folder(batch["mentions_cache"]) if batch else None
+    return sentiment.start_scorer(folder) if folder and folder.is_dir() else None
+
+
+def _stop_scorer(scorer: Any) -> None:
+    """Stop the scorer if it is still running (the batch is over or was interrupted)."""
+    if scorer is not None and scorer.poll() is None:
+        scorer.kill()
+    if scorer is not None:
+        scorer.wait(timeout=10)
 
 
 def _data_cell(result: ReportResult, out: Path) -> str:
