@@ -699,6 +699,12 @@ _GLUED_LABEL = re.compile(
     rb"[A-Z][^\s:]*[ \t]+(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){1,4})[ \t]*$"
 )
 _LABEL_REACH = 90  # bytes before a colon that a label may take
+# The Kremlin's releases open the transcript after a break of three asterisks, with a label
+# or a caption glued to one ("*** President of Russia Vladimir Putin: Comrade officers",
+# "*** Beginning of talks with President of Mongolia Ukhnaagiin Khurelsukh President of Russia
+# Vladimir Putin: Mr President"): a label there is one even when the speaker has one turn.
+_ASTERISKS = re.compile(rb"\*\*\* ([^\n.?!*:]{1,120})$")
+_LABEL_ONLY = re.compile(rb"(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*")
 TURNS_OF_A_TRANSCRIPT = 2
 """A document is a transcript when at least this many lines open with a speaker's label."""
 
@@ -742,11 +748,15 @@ def _speaker_labels(
     starts = doc_starts[:-1]
     colon_doc = np.searchsorted(starts, colons, side="right") - 1
     labels: dict[int, list[tuple[int, int]]] = {}  # by document with a colon near a candidate
+    opening = []  # labels after a break of asterisks: labels whatever the turns
     for colon, owner in zip(colons[near].tolist(), colon_doc[near].tolist(), strict=True):
         spans = labels.setdefault(owner, [])
         span = _label_before(data, colon, int(starts[owner]))
         if span is not None:
             spans.append(span)
+        span = _after_asterisks(data, colon, int(starts[owner]))
+        if span is not None:
+            opening.append(span)
     turns = []
     for owner, spans in labels.items():
         lo, hi = np.searchsorted(colon_doc, [owner, owner + 1])
@@ -761,6 +771,7 @@ def _speaker_labels(
                 break
         if count >= TURNS_OF_A_TRANSCRIPT:
             turns += spans + glued
+    turns += opening
     if not turns:
         return empty
     spans = np.array(sorted(turns), dtype=np.int64)
@@ -778,6 +789,19 @@ def _label_before(data: bytes, colon: int, begin: int) -> tuple[int, int] | None
     if m is None and low == begin:
         m = _AT_THE_START.match(window)
     return None if m is None else (low + m.start(1), low + m.end(1))
+
+
+def _after_asterisks(data: bytes, colon: int, begin: int) -> tuple[int, int] | None:
+    """The label that the colon at ``colon`` closes right after a break of asterisks (see
+    ``_ASTERISKS``): the whole caption when it is a label, else its glued last words."""
+    m = _ASTERISKS.search(data, max(begin, colon - 130), colon)
+    if m is None:
+        return None
+    whole = _LABEL_ONLY.fullmatch(data, m.start(1), colon)
+    if whole is not None:
+        return whole.start(1), whole.end(1)
+    glued = _GLUED_LABEL.search(data, m.start(1), colon)
+    return None if glued is None else (glued.start(1), glued.end(1))
 
 
 def _glued_labels(data: bytes, colons: np.ndarray, near: np.ndarray, begin: int, found: list):

@@ -198,3 +198,22 @@ def test_names_inside_the_long_name_of_a_document(gazetteer):
     assert [reason for _, reason in refused(result)] == [
         "inside the name of a document or an event"
     ] * 3
+
+
+def test_a_label_after_asterisks_opens_a_one_turn_transcript(gazetteer):
+    texts = (
+        "The launch went well.*** President Vladimir Putin: Comrade officers, well done.",
+        "Relations between Russia and the United States.*** Beginning of talks with President "
+        "of Mongolia Ukhnaagiin Khurelsukh President of Russia Vladimir Putin: Mr President.",
+        # One label without the asterisks is not a transcript: the name counts.
+        "The launch went well. Vladimir Putin: a profile of the man.",
+    )
+    result = run(gazetteer, *texts)
+    assert found(result, "d0") == []
+    assert refused(result, "d0") == [("Vladimir Putin", "speaker label")]
+    assert found(result, "d1") == [("Russia", "russia"), ("United States", "united-states")]
+    assert refused(result, "d1") == [
+        ("Russia", "speaker label"),
+        ("Vladimir Putin", "speaker label"),
+    ]
+    assert found(result, "d2") == [("Vladimir Putin", "vladimir-putin")]
