@@ -433,9 +433,10 @@ def _forces_of_a_state(found: dict, entities, text, decisions: Decisions) -> Non
         if len(named) == 1 or len(rows) == 1:
             main[state] = (named or rows)[0]
     todo = np.flatnonzero(_in(decisions.entity, main) & decisions.keep)
-    for index in todo.tolist():
-        end = int(decisions.end[index])
-        source = text(int(found["row"][index]), int(found["field"][index]))
+    ends, rows, fields = decisions.end[todo].tolist(), found["row"][todo], found["field"][todo]
+    for index, end, row, where in zip(todo.tolist(), ends, rows.tolist(), fields.tolist(),
+                                      strict=True):  # fmt: skip
+        source = text(row, where)
         if source[end : end + 1] not in ("'", "’"):
             continue
         words = _FORCES_AFTER.match(source, end)
