@@ -45,15 +45,16 @@ TARGETS = {
     ("precision", "weapon, White House"): 0.95,
 }
 Z = 1.959964  # the 97.5th percentile of the normal distribution
-# the parts reported: the held-out half, the tune half (both readings of it), the second reading
+# the parts reported: the held-out half, the tune half (every reading of it), each later reading
 # of the tune half alone (drawn later, see ``evaluation.sample.draw_round``), everything
+_ROUNDS = ("tune-2", "tune-3")  # later readings of the tune half (evaluation.sample.ROUNDS)
 _PARTS = {
     "heldout": "HELD-OUT half (not tuned on)",
-    "tune": "tune half (both readings)",
-    "tune-2": "tune half, second reading",
+    "tune": "tune half (every reading)",
+    **{r: f"tune half, reading {r.rsplit('-', 1)[1]}" for r in _ROUNDS},
     None: "all sentences",
 }
-_SPLITS = {"heldout": {"heldout"}, "tune": {"tune", "tune-2"}, "tune-2": {"tune-2"}}
+_SPLITS = {"heldout": {"heldout"}, "tune": {"tune", *_ROUNDS}, **{r: {r} for r in _ROUNDS}}
 # strata drawn without the gazetteer
 _UNBIASED = {"random", "war-context", "arms-context", "weapon-words"}
 
@@ -249,7 +250,7 @@ def report(found: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     parser.add_argument(
-        "--errors", choices=("tune", "tune-2", "heldout"),
+        "--errors", choices=("tune", *_ROUNDS, "heldout"),
         help="write that part's errors to read (CSV)",
     )
     args = parser.parse_args(argv)

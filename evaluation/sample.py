@@ -28,9 +28,10 @@ Strata (seed 20261201; the baseline extractor is the default gazetteer at the ha
 
 A sentence drawn by several strata is one row listing them all.
 
-A second reading of the tune half (``--round-2``, seed 20261211, ``ROUND_2``): new sentences of the
-``tune`` documents only, for the same strata, with ``split`` = ``tune-2`` so that their figures
-are read once before any tuning on them (the held-out half is never drawn from again).
+Later readings of the tune half (``--round 2``, ``--round 3``; ``ROUNDS``): new sentences of the
+``tune`` documents only, for the same strata, with ``split`` = ``tune-2``, ``tune-3`` so that
+their figures are read once before any tuning on them (the held-out half is never drawn from
+again).
 """
 
 from __future__ import annotations
@@ -204,24 +205,33 @@ def draw_war_context(
     return extra[existing.columns]
 
 
-ROUND_2 = {  # a second reading of the tune half: strata x corpus -> sentences
-    "random": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
-    "war-context": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
-    "arms-context": {"whitehouse": 10, "kremlin": 15, "ukraine": 15},
-    "weapon-words": {"whitehouse": 25, "kremlin": 20, "ukraine": 25},
-    "weapon": {"whitehouse": 20, "kremlin": 10, "ukraine": 10},
-    "actor": {"whitehouse": 10, "kremlin": 5, "ukraine": 5},
+ROUNDS = {  # later readings of the tune half: round -> stratum -> corpus -> sentences
+    2: {
+        "random": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
+        "war-context": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
+        "arms-context": {"whitehouse": 10, "kremlin": 15, "ukraine": 15},
+        "weapon-words": {"whitehouse": 25, "kremlin": 20, "ukraine": 25},
+        "weapon": {"whitehouse": 20, "kremlin": 10, "ukraine": 10},
+        "actor": {"whitehouse": 10, "kremlin": 5, "ukraine": 5},
+    },
+    # The third leans to recall, weapon recall above all (the held-out half's largest gap).
+    3: {
+        "random": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
+        "war-context": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
+        "arms-context": {"whitehouse": 15, "kremlin": 15, "ukraine": 15},
+        "weapon-words": {"whitehouse": 30, "kremlin": 25, "ukraine": 30},
+        "weapon": {"whitehouse": 20, "kremlin": 5, "ukraine": 5},
+    },
 }
 _ROUND_WORDS = {"war-context": WAR_WORDS, "arms-context": ARMS_WORDS, "weapon-words": WEAPON_WORDS}
 
 
-def draw_round(
-    existing: pd.DataFrame, seed: int = SEED + 10, label: str = "tune-2"
-) -> pd.DataFrame:
+def draw_round(existing: pd.DataFrame, number: int = 2) -> pd.DataFrame:
     """New sentences of the ``tune`` documents only (the held-out half is never drawn from),
-    for every stratum of ``ROUND_2``, labelled ``label`` in ``split`` so their figures can be
-    read once before any tuning on them; numbered after ``existing``."""
-    rng = np.random.default_rng(seed)
+    for every stratum of ``ROUNDS[number]``, labelled ``tune-<number>`` in ``split`` so their
+    figures can be read once before any tuning on them; numbered after ``existing``."""
+    rng = np.random.default_rng(SEED + 8 + number)
+    label = f"tune-{number}"
     taken = set(zip(existing["corpus"], existing["doc_id"], existing["sentence_id"], strict=True))
     gazetteer = load_gazetteer()
     rows = []
@@ -238,7 +248,7 @@ def draw_round(
         )
         mentions = find_mentions(documents, gazetteer)
         mentions = mentions.loc[mentions["field"] == "text"]
-        for stratum, sizes in ROUND_2.items():
+        for stratum, sizes in ROUNDS[number].items():
             if stratum in _ROUND_WORDS:
                 pool = sentences.loc[sentences["text"].str.contains(_ROUND_WORDS[stratum])]
             elif stratum == "random":
@@ -252,8 +262,8 @@ def draw_round(
                 row = pool.iloc[index]
                 taken.add((corpus, row["doc_id"], row["sentence_id"]))
                 rows.append({"corpus": corpus, **row.to_dict(), "strata": stratum})
-    extra = pd.DataFrame(rows).sample(frac=1, random_state=seed).reset_index(drop=True)
-    extra = extra.assign(field="text", split=label)
+    extra = pd.DataFrame(rows).sample(frac=1, random_state=SEED + 8 + number)
+    extra = extra.reset_index(drop=True).assign(field="text", split=label)
     first = len(existing) + 1
     extra.insert(0, "sentence", [f"s{n:04d}" for n in range(first, first + len(extra))])
     return extra[existing.columns]
@@ -283,19 +293,19 @@ def main(argv: list[str] | None = None) -> int:
         "--weapon-words", action="store_true", help="append the weapon-words stratum to the file"
     )
     parser.add_argument(
-        "--round-2", action="store_true", help="append a second reading of the tune half"
+        "--round", type=int, choices=sorted(ROUNDS), help="append a later reading of the tune half"
     )
     args = parser.parse_args(argv)
-    if args.round_2:
+    if args.round:
         existing = pd.read_csv(args.output, dtype={"doc_id": str})
-        if (existing["split"] == "tune-2").any():
-            raise SystemExit(f"{args.output}: the second tune round is there already")
-        extra = draw_round(existing)
+        if (existing["split"] == f"tune-{args.round}").any():
+            raise SystemExit(f"{args.output}: tune round {args.round} is there already")
+        extra = draw_round(existing, args.round)
         pd.concat([existing, extra], ignore_index=True).to_csv(
             args.output, index=False, lineterminator="\n"
         )
         strata = extra["strata"].value_counts().to_dict()
-        print(f"{len(extra)} tune-2 sentences appended ({strata})")
+        print(f"{len(extra)} tune-{args.round} sentences appended ({strata})")
         return 0
     if args.war_context or args.arms_context or args.weapon_words:
         stratum = ("war-context" if args.war_context
