@@ -677,6 +677,7 @@ def _validate(records: dict[str, dict], problems: list[str]) -> None:
                     )
                 claimed[key] = entity_id
     family = {i: (r["category"], r["parent"]) for i, r in records.items()}
+    stateless: dict[str, str] = {}
     for entity_id, record in records.items():
         record.setdefault("shared", ())
         record.setdefault("domains", ())
@@ -687,10 +688,20 @@ def _validate(records: dict[str, dict], problems: list[str]) -> None:
                     f"{record['_where']}: shared alias {alias!r} is also an alias of {owner!r}"
                 )
         if record["shared"] and not owner_state(entity_id, family):
-            problems.append(
-                f"{record['_where']}: shared aliases need an owner: a 'parent' chain that reaches "
-                "a state"
-            )
+            # An international body may bear a shared name ("Security Council": the UN's),
+            # one per name: it is the name's owner when no state's own is pointed to.
+            if record["category"] not in ("organisation", "alliance"):
+                problems.append(
+                    f"{record['_where']}: shared aliases need an owner: a 'parent' chain that "
+                    "reaches a state, or an international organisation"
+                )
+            for alias in record["shared"]:
+                other = stateless.setdefault(alias.casefold(), entity_id)
+                if other != entity_id:
+                    problems.append(
+                        f"{record['_where']}: shared alias {alias!r} has two bearers without a "
+                        f"state: {other!r} and {entity_id!r}"
+                    )
     for record in records.values():
         parent = record["parent"]
         if parent and parent not in records:

@@ -46,7 +46,7 @@ _BRACKET = re.compile(r"\s*\(\s*")
 # "UN Charter", "the Safer America Plan", "U.S. Navy Submarine Arctic Science Program".
 _DOCUMENT_HEADS = (
     r"Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|Plan|"
-    r"Project|Doctrine|Strategy|Conference|Forum|Award|Prize|Declaration"
+    r"Project|Doctrine|Strategy|Conference|Forum|Award|Prize|Declaration|Resolutions?|Challenge"
 )
 _DOCUMENT_WORDS = re.compile(
     rf"[\s\-]+(?:[A-Z][\w'’\-]*[ \t\-]+){{0,3}}(?:{_DOCUMENT_HEADS})\b"
@@ -54,7 +54,7 @@ _DOCUMENT_WORDS = re.compile(
 _HEADS = (
     r"Department|Ministry|Senate|Congress|Parliament|Service|Command|Fleet|Army|Navy|Air Force|"
     r"Marine Corps|Coast Guard|Forces|Agency|Bureau|Council|Court|Embassy|Mission|"
-    r"Representative|Office|Administration|Government|Treasury|Guard|Corps"
+    r"Representative|Office|Administration|Government|Treasury|Guard|Corps|Patrol"
 )
 # A state's name opening an institution's name: "United States Department of the Treasury",
 # "U.S. Fifth Fleet", "U.S. Postal Service"; or before its government: "the U.S. government".
@@ -339,10 +339,12 @@ def _coordinated_names(found: dict, entities, text, decisions: Decisions) -> Non
 
 # "military" is an adjective before one of these nouns, a noun ending like them ("-tion",
 # "-ment" ...) or a hyphen ("Russia's military-industrial base"): "US military aid", "Russian
-# military bloggers". Before a verb, a conjunction, a word for the forces themselves ("Russian
-# military personnel", "military units") or anything else it stays the armed forces.
+# military bloggers", "U.S. military personnel". Before a verb, a conjunction, a word for the
+# forces themselves ("Russian military units", "military forces") or anything else it stays the
+# armed forces.
 _ADJECTIVE_BEFORE = frozenset(
     "aid aids assistance equipment hardware bloggers blogger officials official leaders leader "
+    "personnel officers officer "
     "leadership presence campaign campaigns buildup build-up machine aggression activities "
     "activity capabilities capability capacity action actions invasion readiness involvement "
     "aircraft plane planes jet jets helicopter helicopters vehicle vehicles vessels ship ships "
@@ -457,6 +459,11 @@ _OF_AFTER = re.compile(
     r"(?:(?=[A-Z])|(?=this[ \t]+country))"
 )
 _CAPITALISED = re.compile(r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*")
+# Words that point a shared name to the international body bearing it.
+_MEMBERS_OF = re.compile(
+    r"(?:permanent|non-permanent|elected)[ \t\n]+members?[ \t\n]+of[ \t\n]+the[ \t\n]+$"
+)
+_RESOLUTION = re.compile(r"[ \t\n]+[Rr]esolutions?\b|['’]s[ \t\n]+[Rr]esolutions?\b")
 # A capitalised word right before qualifies the name ("Royal Navy", "Lithuanian Defence
 # Ministry", "Salvation Army"), unless it is one of these.
 _WORD_BEFORE = re.compile(r"(?<![.!?:;\n])[ \t]([A-Z][\w'’\-]*)[ \t]+$")
@@ -589,6 +596,8 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
     3. the same body named in full in the document, the nearest before, else the first after
        ("the U.S. Navy ... the Navy"; "the Polish Senate ... the Senate");
     4. the state the document names most, when it is named more than any other;
+    5. an international body of that name, if there is one ("Security Council": the UN's;
+       its members' words point to it in step 1: "permanent members of the Security Council");
 
     otherwise the mention is not counted (listed as "owner unknown"): a bare "Senate" is never
     given to the United States by default.
@@ -613,14 +622,20 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
                 domains.setdefault(name, row)
         home = {row: home_state(urls[row], domains) for row in np.unique(rows[todo]).tolist()}
         for k in np.flatnonzero(chosen < 0).tolist():
-            chosen[k] = by_state[int(patterns[todo[k]])].get(home[int(rows[todo[k]])], -1)
+            state = home[int(rows[todo[k]])]
+            chosen[k] = by_state[int(patterns[todo[k]])].get(state, -1) if state >= 0 else -1
     left = np.flatnonzero(chosen < 0)
     members = [family[int(p)] for p in patterns[todo[left]]]
     chosen[left] = _nearest_named(todo[left], members, others, entity, rows)
     left = left[chosen[left] < 0]
     top = _most_named_state(others[is_state[entity[others]]], entity, rows)
     for k in left.tolist():
-        chosen[k] = by_state[int(patterns[todo[k]])].get(top.get(int(rows[todo[k]]), -1), -1)
+        state = top.get(int(rows[todo[k]]), -1)
+        chosen[k] = by_state[int(patterns[todo[k]])].get(state, -1) if state >= 0 else -1
+    # 5. an international body bearing the name ("Security Council": the UN's) when no state
+    # was pointed to
+    for k in np.flatnonzero(chosen < 0).tolist():
+        chosen[k] = by_state[int(patterns[todo[k]])].get(-1, -1)
     entity[todo[chosen >= 0]] = chosen[chosen >= 0]
     for index in todo[chosen < 0].tolist():
         name = text(int(rows[index]), int(found["field"][index]))[
@@ -657,6 +672,11 @@ def _by_the_words_around(todo, others, found, entities, text, by_state, is_state
         ):  # fmt: skip
             chosen[k] = states.get(int(entity[last]), -1)
             qualifier = "" if chosen[k] >= 0 else names[entity[last]]
+        elif -1 in states and (
+            _MEMBERS_OF.search(source, max(0, start - 40), start)
+            or _RESOLUTION.match(source, end)
+        ):
+            chosen[k] = states[-1]  # "permanent members of the Security Council"
         elif source.startswith((" of ", " and "), end) and (of := _OF_AFTER.match(source, end)):
             if (
                 others.size and slot[k] < others.size and rows[after] == row
@@ -809,6 +829,11 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
         & ((entities["parent"] != "").to_numpy())[entity[left]]
         & is_weapon[entity[right]]
         & (generic[entity[right]] | ancestor[entity[left], entity[right]])
+    )
+    # A class with the bare word "weapons" after it is that class ("antiaircraft weapons").
+    bare = np.flatnonzero((entities["id"] == "weapons").to_numpy())
+    system_then_class |= (
+        same & (gap >= 1) & (gap <= 2) & is_weapon[entity[left]] & np.isin(entity[right], bare)
     )
     abbreviation = same & (gap >= 1) & (gap <= 4) & (entity[left] == entity[right])
     class_then_system = (

@@ -14,6 +14,7 @@ import textwrap
 import pandas as pd
 import pytest
 
+from analysis.errors import InputError
 from analysis.gazetteer import load_gazetteer
 from analysis.mentions import extract
 
@@ -51,6 +52,14 @@ entities:
   - {id: pantsir, name: Pantsir, kind: weapon, category: air-defence system, parent: air-defence,
      aliases: [Pantsir-S1, Pantsir]}
   - {id: submarine, name: Submarines, kind: weapon, category: naval, aliases: [submarine]}
+  - {id: weapons, name: Weapons (generic), kind: weapon, category: generic, aliases: [weapons]}
+  - {id: united-nations, name: United Nations, kind: actor, category: organisation,
+     aliases: [United Nations, UN]}
+  - {id: un-security-council, name: UN Security Council, kind: actor, category: organisation,
+     parent: united-nations, aliases: [UN Security Council], shared: [Security Council]}
+  - {id: russian-security-council, name: Security Council of Russia, kind: actor,
+     category: government-body, parent: russia, aliases: [Russian Security Council],
+     shared: [Security Council]}
 """
 
 
@@ -86,7 +95,7 @@ def refused(result, doc="d0"):
 def test_military_before_a_noun_is_an_adjective(gazetteer):
     text = (
         "Russian military bloggers were angry. The Russian military retreated. "
-        "US military aid grew. The US military has bases. "
+        "US military aid grew. The US military has bases. US military personnel left. "
         "Russian military-industrial output rose. The Russian military and police left."
     )
     result = run(gazetteer, text)
@@ -94,6 +103,7 @@ def test_military_before_a_noun_is_an_adjective(gazetteer):
         ("Russian military", "russian-armed-forces"),  # "retreated": a verb
         ("US", "united-states"),  # "US military aid": the state, not its forces
         ("US military", "us-armed-forces"),  # "has"
+        ("US", "united-states"),  # "US military personnel": the state
         ("Russian military", "russian-armed-forces"),  # "and"
     ]
     assert refused(result) == [
@@ -217,3 +227,53 @@ def test_a_label_after_asterisks_opens_a_one_turn_transcript(gazetteer):
         ("Vladimir Putin", "speaker label"),
     ]
     assert found(result, "d2") == [("Vladimir Putin", "vladimir-putin")]
+
+
+def test_a_class_then_the_bare_word_weapons_is_the_class(gazetteer):
+    result = run(
+        gazetteer, "We need anti-aircraft missile weapons and weapons, not anti-aircraft missile."
+    )
+    assert found(result) == [
+        ("anti-aircraft missile weapons", "air-defence"),
+        ("weapons", "weapons"),  # "and": another thing
+        ("anti-aircraft missile", "air-defence"),
+    ]
+
+
+def test_a_shared_name_an_international_body_bears(gazetteer):
+    texts = (
+        "Russia's Security Council met.",  # the possessive: Russia's
+        "The permanent members of the Security Council met in Russia and Russia.",  # the UN's
+        "The Security Council resolution passed. Russia and Russia voted.",  # the UN's
+        "The Security Council met in Russia and Russia.",  # the state named most: Russia's
+        "The Security Council met.",  # no state pointed to: the UN's
+    )
+    result = run(gazetteer, *texts)
+    council = result.mentions[result.mentions["surface"] == "Security Council"]
+    assert council["entity_id"].tolist() == [
+        "russian-security-council",
+        "un-security-council",
+        "un-security-council",
+        "russian-security-council",
+        "un-security-council",
+    ]
+
+
+def test_two_international_bearers_of_one_shared_name_are_refused(tmp_path):
+    path = tmp_path / "two.yml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            entities:
+              - {id: un-council, name: UN Council, kind: actor, category: organisation,
+                 aliases: [UN Council], shared: [Council]}
+              - {id: eu-council, name: EU Council, kind: actor, category: organisation,
+                 aliases: [EU Council], shared: [Council]}
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InputError, match="two bearers without a state: 'un-council' and 'eu-council'"
+    ):
+        load_gazetteer(path)
