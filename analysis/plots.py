@@ -1593,7 +1593,7 @@ def _finish_action_bars(ax, labels: list[str], totals, scope: str) -> None:
 def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -> Axes:
     scope = pairs.attrs.get("scope", "sentence")
     statements, resolved, total = _role_statements(pairs)
-    title = title or "Who does what with which weapon"
+    title = title or f"Who does what with which weapon: number of {scope}s stating it"
     note = ROLE_METHOD.format(
         resolved=f"{resolved:,}", pairs=f"{total:,}", unknown=f"{total - resolved:,}"
     )
