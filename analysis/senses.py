@@ -595,9 +595,11 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
        bare and qualifies the others' ("our Armed Forces" on kremlin.ru are Russia's);
     3. the same body named in full in the document, the nearest before, else the first after
        ("the U.S. Navy ... the Navy"; "the Polish Senate ... the Senate");
-    4. the state the document names most, when it is named more than any other;
+    4. the state the document names most, when it is named more than any other (not for a
+       name an international body bears: a White House briefing naming Russia most means the
+       UN's Security Council);
     5. an international body of that name, if there is one ("Security Council": the UN's;
-       its members' words point to it in step 1: "permanent members of the Security Council");
+       after step 2, words point to it: "permanent members of the Security Council");
 
     otherwise the mention is not counted (listed as "owner unknown"): a bare "Senate" is never
     given to the United States by default.
@@ -624,14 +626,27 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
         for k in np.flatnonzero(chosen < 0).tolist():
             state = home[int(rows[todo[k]])]
             chosen[k] = by_state[int(patterns[todo[k]])].get(state, -1) if state >= 0 else -1
+    # 2b. words pointing to the international body ("permanent members of the Security
+    # Council" on a site other than the Kremlin's, whose own council has permanent members)
+    for k in np.flatnonzero(chosen < 0).tolist():
+        index = int(todo[k])
+        body = by_state[int(patterns[index])].get(-1, -1)
+        if body >= 0:
+            source = text(int(rows[index]), int(found["field"][index]))
+            start, end = int(found["start"][index]), int(found["end"][index])
+            if _MEMBERS_OF.search(source, max(0, start - 40), start) or _RESOLUTION.match(
+                source, end
+            ):
+                chosen[k] = body
     left = np.flatnonzero(chosen < 0)
     members = [family[int(p)] for p in patterns[todo[left]]]
     chosen[left] = _nearest_named(todo[left], members, others, entity, rows)
     left = left[chosen[left] < 0]
     top = _most_named_state(others[is_state[entity[others]]], entity, rows)
     for k in left.tolist():
-        state = top.get(int(rows[todo[k]]), -1)
-        chosen[k] = by_state[int(patterns[todo[k]])].get(state, -1) if state >= 0 else -1
+        state, bearers = top.get(int(rows[todo[k]]), -1), by_state[int(patterns[todo[k]])]
+        if state >= 0 and -1 not in bearers:  # an international body's name skips this step
+            chosen[k] = bearers.get(state, -1)
     # 5. an international body bearing the name ("Security Council": the UN's) when no state
     # was pointed to
     for k in np.flatnonzero(chosen < 0).tolist():
@@ -672,11 +687,6 @@ def _by_the_words_around(todo, others, found, entities, text, by_state, is_state
         ):  # fmt: skip
             chosen[k] = states.get(int(entity[last]), -1)
             qualifier = "" if chosen[k] >= 0 else names[entity[last]]
-        elif -1 in states and (
-            _MEMBERS_OF.search(source, max(0, start - 40), start)
-            or _RESOLUTION.match(source, end)
-        ):
-            chosen[k] = states[-1]  # "permanent members of the Security Council"
         elif source.startswith((" of ", " and "), end) and (of := _OF_AFTER.match(source, end)):
             if (
                 others.size and slot[k] < others.size and rows[after] == row
