@@ -818,7 +818,8 @@ def plot_mentions_over_time(
         counts = _wide_values(dated, ranked, corpus, "mentions").fillna(0)
         x = _centres(wide.index, freq)
         link = _point_linker(x, wide, counts, _entity_ids(kept), freq, links)
-        marker = "o" if len(wide) <= 60 and links is False else None
+        # markers on the lines too when linked: the legend then shows what the points are
+        marker = "o" if len(wide) <= 60 else None
 
         low = _low_volume_periods(series, corpus)
         # When every period is thin, shading them all says nothing: the legend says it instead.
@@ -1177,6 +1178,9 @@ def plot_timeline_with_corpus(
                 **options,
             )
             top.tick_params(labelbottom=False)
+            for note in top.texts:  # no tick labels to clear under the top panel: close up
+                if isinstance(note, mpl.text.Annotation) and note.xycoords == "axes fraction":
+                    note.xyann = (0, -8)
             notes, panels = [], [top]
         plot_corpus_size(corpus, note_undated=False, freq=freq, ax=bottom)
         legend = bottom.get_legend()

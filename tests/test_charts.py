@@ -330,3 +330,14 @@ def test_periods_without_documents_do_not_count_towards_many_periods():
         period_documents=np.where(series["period"].isin(days[:1] + days[-1:]), 1, 0)
     )
     assert plots.lines_or_panels(series, top_n=8) == "lines"
+
+
+def test_lines_show_their_markers_in_the_legend_and_notes_close_up_above_the_corpus():
+    series, corpus = long_series(3, 10)
+    series = series.assign(entity_id=lambda d: d["entity_id"].replace({"e0": "weapons"}))
+    fig = plots.plot_timeline_with_corpus(series, corpus, links=True)
+    top = fig.axes[0]
+    handles = top.get_legend().legend_handles
+    assert [h.get_marker() for h in handles[:2]] == ["o", "o"]  # the linked points are drawn
+    (note,) = [t for t in top.texts if "class entit" in t.get_text()]
+    assert note.xyann == (0, -8)  # no tick labels under the top panel to clear
