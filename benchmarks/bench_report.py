@@ -130,6 +130,7 @@ def _per_report(out: Path) -> None:
 def main() -> None:
     reports = load_registry()
     print(f"report set: {len(reports)} notebooks executed per run")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     print(f"reference: {BEFORE}")
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -153,7 +154,8 @@ def main() -> None:
                     verdicts += f", memory {_verdict(peak <= target_bytes)}"
                 print(
                     f"{label}, --jobs {jobs}: {seconds:5.1f} s (target <= {target_seconds:.0f} s; "
-                    f"CPU {cpu:.1f} s), {memory}: {verdicts}"
+                    f"CPU {cpu:.1f} s; load average {os.getloadavg()[0]:.1f}), {memory}: "
+                    f"{verdicts}"
                 )
                 _per_report(out)
 

@@ -58,6 +58,9 @@ class ReportContext:
         date, label (see ``analysis.plots.load_events``).
     notes : list of str
         Warnings raised while loading (shown by :meth:`summary`).
+    shared_tone : str
+        The batch's folder of sentences scored beside the kernels (``report`` writes it
+        beside the mentions cache; see :func:`analysis.sentiment.sentence_tone`), or "".
     """
 
     def __init__(

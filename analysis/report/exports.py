@@ -118,17 +118,16 @@ character, then a copy) held about 0.8 GB for the 190,000 sentences of a full ev
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as spreadsheet-safe CSV (UTF-8, ``\\n`` line ends, no index).
 
-    Encoded in blocks of rows, each a multiple of the rows pandas formats together (it decides
-    some formats, such as dates without a time, per block of its own), so the bytes are those
-    of one ``to_csv`` call.
+    Made safe and encoded in blocks of rows, each a multiple of the rows pandas formats
+    together (it decides some formats, such as dates without a time, per block of its own), so
+    the bytes are those of one ``to_csv`` call.
     """
-    safe = spreadsheet_safe(_flatten(frame))
-    pandas_rows = max(100_000 // (len(safe.columns) or 1), 1)  # pandas' own chunk of rows
-    step = pandas_rows * max(CSV_BLOCK_CELLS // (pandas_rows * (len(safe.columns) or 1)), 1)
+    pandas_rows = max(100_000 // (len(frame.columns) or 1), 1)  # pandas' own chunk of rows
+    step = pandas_rows * max(CSV_BLOCK_CELLS // (pandas_rows * (len(frame.columns) or 1)), 1)
     parts = []
-    for first in range(0, max(len(safe), 1), step):
+    for first in range(0, max(len(frame), 1), step):
         buffer = io.StringIO()
-        block = safe.iloc[first : first + step]
+        block = spreadsheet_safe(_flatten(frame.iloc[first : first + step]))
         block.to_csv(buffer, index=False, header=first == 0, lineterminator="\n")
         parts.append(buffer.getvalue().encode("utf-8"))
     return b"".join(parts)
