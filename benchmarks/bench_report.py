@@ -27,7 +27,9 @@ from analysis.report import load_registry, papermill_options
 BEFORE = (
     "before the batch speed work (commit b09d957, same machine, loaded by other work): "
     "White House --jobs 1 219 s wall, 188 s CPU, kernel peak 4.1 GB (the gazetteer audit), "
-    "per report 10 / 28 / 65 / 40 / 23 / 3 s; the batch's load + extract 27 s and 1.45 GB"
+    "per report 10 / 28 / 65 / 40 / 23 / 3 s; the batch's load + extract 27 s and 1.45 GB. "
+    "Before the shared evidence and tone scorer (commit 3f037ca, load average 6-8): 437 s "
+    "wall, 151 s CPU, tree peak 2.83 GB; after, minutes later: 379 s, 148 s CPU, 2.20 GB"
 )
 """A reference measured once, not in this run (a run's own baselines are printed beside it)."""
 SEEDS_SECONDS = 15.0
