@@ -465,3 +465,17 @@ def test_the_full_evidence_of_the_same_mentions_is_built_once(monkeypatch):
     context.forget_shared()
     assert report(mentions).evidence("russia", limit=None) is not everything
     assert len(calls) == 3
+
+
+def test_only_a_large_or_remote_corpus_is_loaded_in_a_child_process(tmp_path, monkeypatch):
+    from analysis.report import render
+
+    monkeypatch.setattr(render, "SMALL_SOURCE_BYTES", 100)
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("x" * 60)
+    assert not render._large(folder)  # 60 bytes
+    (folder / "sub" / "b.txt").write_text("y" * 40)
+    assert render._large(folder)  # 100 bytes, counted in subfolders too
+    assert not render._large(folder / "a.txt") and render._large(tmp_path / "missing")
+    assert render._large(Path("s3://bucket/corpus"))

@@ -398,6 +398,31 @@ def prepare_batch(
     return {"store": str(store_dir), "mentions_cache": str(cache)}
 
 
+SMALL_SOURCE_BYTES = 20 << 20
+"""A local corpus under this size is loaded in the renderer itself: a child process would cost
+more (a Python start, its imports: about 2 s of CPU) than the memory it gives back."""
+
+
+def _large(source: Path) -> bool:
+    """Whether ``source`` is worth a child process (:data:`SMALL_SOURCE_BYTES`; anything that
+    is not a local file or folder is)."""
+    try:
+        if source.is_file():
+            return source.stat().st_size >= SMALL_SOURCE_BYTES
+        total = 0
+        for path in source.rglob("*"):
+            total += path.stat().st_size if path.is_file() else 0
+            if total >= SMALL_SOURCE_BYTES:
+                return True
+        return not source.is_dir()
+    except OSError:
+        return True
+
+
+def _here(function: Any, *args: Any, **kwargs: Any) -> Any:
+    return function(*args, **kwargs)
+
+
 def _in_child_process(function: Any, *args: Any, **kwargs: Any) -> Any:
     """``function(*args, **kwargs)`` in a fresh process: loading and extracting peak at a few
     times the text, and a process hands all of that back to the system only by ending."""
@@ -880,7 +905,7 @@ def _render_locked(
         scorer = None
         try:
             batch = (
-                _in_child_process(
+                (_in_child_process if _large(source_path) else _here)(
                     prepare_batch,
                     source_path,
                     metadata=metadata,
