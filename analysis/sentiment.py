@@ -300,9 +300,12 @@ def _shared_scores(folder: Path, wanted: list[str]) -> dict[str, float]:
     sentences = pickle.loads((folder / _SENTENCES).read_bytes())
     if set(sentences).isdisjoint(wanted):
         return {}  # another selection's sentences: nothing to share
+    from analysis.files import write_atomic
+
     scored: dict[int, list[float]] = {}
     while (chunk := _claim(folder, last=True)) is not None:
         scored[chunk] = _compounds(sentences[chunk * SHARE_CHUNK : (chunk + 1) * SHARE_CHUNK])
+        write_atomic(_part(folder, chunk), pickle.dumps(scored[chunk]))  # for other reports
     chunks = -(-len(sentences) // SHARE_CHUNK)
     deadline = time.monotonic() + SHARE_WAIT_SECONDS
     for chunk in range(chunks):
