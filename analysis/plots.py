@@ -639,9 +639,10 @@ def _point_linker(
         if not keep.any():
             return
         points = ax.scatter(
-            np.asarray(x)[keep], y[keep], s=size, color=colour, zorder=10, clip_on=False,
+            np.asarray(x)[keep], y[keep], s=size, color=colour, zorder=30, clip_on=False,
             linewidths=0,
         )  # fmt: skip
+        # zorder 30: above every line and its markers (up to 3 + 8), so the links take the click
         points.set_urls([url for url, k in zip(urls, keep, strict=True) if k])
 
     return link

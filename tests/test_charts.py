@@ -339,5 +339,9 @@ def test_lines_show_their_markers_in_the_legend_and_notes_close_up_above_the_cor
     top = fig.axes[0]
     handles = top.get_legend().legend_handles
     assert [h.get_marker() for h in handles[:2]] == ["o", "o"]  # the linked points are drawn
+    links = [c for c in top.collections if c.get_urls() and c.get_urls()[0]]
+    assert links and min(c.get_zorder() for c in links) > max(
+        line.get_zorder() for line in top.get_lines()
+    )  # the linked points lie over the lines' own markers: a click reaches them
     (note,) = [t for t in top.texts if "class entit" in t.get_text()]
     assert note.xyann == (0, -8)  # no tick labels under the top panel to clear
