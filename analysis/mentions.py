@@ -651,7 +651,9 @@ def _designation_suffixes(view, pattern, end, ok, variant, doc_end, matcher, rig
 # What lies around a mention, as bits (so that the sense rules read the text only where they
 # may apply): the next word starts with a capital, the next word may be a state's government
 # ("government", "authorities", "administration", "regime"), or "of " precedes.
-NEXT_CAPITAL, NEXT_GOVERNMENT, AFTER_OF = 1, 2, 4
+NEXT_CAPITAL, NEXT_GOVERNMENT, AFTER_OF, URL_LIKE = 1, 2, 4, 8
+# Bytes beside a mention that a web address has ("...-rocket-attack-...", "/ukraine/").
+_URL_BYTES = np.frombuffer(b"/-_=+%.", dtype=np.uint8)
 _GOVERNMENT_WORDS = np.array(
     [int.from_bytes(word, "little") for word in (b"gov", b"aut", b"adm", b"reg")]
 )
@@ -673,7 +675,9 @@ def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np
     # "of the " before: the article sits between, so look four bytes further back too.
     the = (start >= 7) & (view[np.maximum(start - 4, 0)] | 0x20 == 101)
     the &= view[np.maximum(start - 7, 0)] | 0x20 == 111
-    return hints | np.where(the, AFTER_OF, 0)
+    hints |= np.where(the, AFTER_OF, 0)
+    before = np.isin(view[np.maximum(start - 1, 0)], _URL_BYTES) & (start > 0)
+    return hints | np.where(before | (np.isin(gap, _URL_BYTES[:-1]) & (end < n)), URL_LIKE, 0)
 
 
 SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label

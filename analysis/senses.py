@@ -54,7 +54,7 @@ _DOCUMENT_WORDS = re.compile(
 _HEADS = (
     r"Department|Ministry|Senate|Congress|Parliament|Service|Command|Fleet|Army|Navy|Air Force|"
     r"Marine Corps|Coast Guard|Forces|Agency|Bureau|Council|Court|Embassy|Mission|"
-    r"Representative|Office|Administration|Government|Treasury|Guard|Corps|Patrol"
+    r"Representative|Office|Administration|Government|Treasury|Guard|Corps|Patrol|Institute"
 )
 # A state's name opening an institution's name: "United States Department of the Treasury",
 # "U.S. Fifth Fleet", "U.S. Postal Service"; or before its government: "the U.S. government".
@@ -293,11 +293,35 @@ def decide(
     _near_names_beside_the_name(found, entity, entities, decisions)
     _names_inside_names(found, entity, entities, text, decisions)
     _weapons_inside_names(found, entity, entities, text, decisions)
+    _inside_web_addresses(found, text, decisions)
     _military_as_adjective(found, entities, text, decisions)
     _forces_of_a_state(found, entities, text, decisions)
     _coordinated_names(found, entities, text, decisions)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
+
+
+_TOKEN_STOPS = " \t\r\n()[]<>\"'"
+_WEB_ADDRESS = re.compile(
+    r"(?:[a-z][a-z0-9+.\-]*://|www\.|[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}/)", re.IGNORECASE
+)
+
+
+def _inside_web_addresses(found: dict, text, decisions: Decisions) -> None:
+    """A word inside a web address ("https://www.reuters.com/...-rocket-attack-...") is part
+    of the address, not a mention. Only mentions with address-like bytes beside them are read
+    (the ``URL_LIKE`` hint of :func:`analysis.mentions._neighbour_hints`)."""
+    hints = found.get("hints")
+    if hints is None:
+        return
+    todo = np.flatnonzero(decisions.keep & ((hints & 8) > 0))
+    for index, row, where, start in zip(todo.tolist(), found["row"][todo].tolist(),
+                                        found["field"][todo].tolist(),
+                                        found["start"][todo].tolist(), strict=True):  # fmt: skip
+        source = text(row, where)
+        left = max(source.rfind(stop, 0, start) for stop in _TOKEN_STOPS) + 1
+        if _WEB_ADDRESS.match(source, left):
+            _refuse(decisions, [index], "inside a web address")
 
 
 _COORDINATED = re.compile(r"([\w’'\-]+) and ([\w’'\-]+) ([\w\-]+?)s", re.IGNORECASE)
@@ -753,12 +777,15 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
     hints = found.get("hints")
     possible = decisions.keep & actor[entity]
     if hints is not None:  # only where the neighbouring bytes allow one of the rules
-        possible &= (hints & 1).astype(bool) | (state[entity] & (hints > 0))
+        possible &= ((hints & 9) > 0) | (state[entity] & (hints > 0))  # 9: NEXT_CAPITAL, URL_LIKE
     for index in np.flatnonzero(possible).tolist():
         row, where = int(found["row"][index]), int(found["field"][index])
         start, end = int(found["start"][index]), int(decisions.end[index])
         source = text(row, where)
-        if _DOCUMENT_WORDS.match(source, end):
+        if source.startswith("-class", end):  # "Arctic-class vessels": a class of ship
+            decisions.keep[index] = False
+            decisions.excluded.append((index, "inside the name of a class of ship"))
+        elif _DOCUMENT_WORDS.match(source, end):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of a document or an event"))
         elif state[entity[index]] and (
@@ -780,7 +807,7 @@ _NAME_HEADS = re.compile(
     r"(?:Officers?|Agency|Command|Office|School|Cent(?:er|re)|Corps|Division|Program(?:me)?|"
     r"Squadrons?|Wing|Brigades?|Battalions?|Regiments?|Associations?|Society|Museum|Memorial|"
     r"Awards?|Medal|Directorate|Institute|Department|Badge|Forces|Force|Troops|Branch|Service|"
-    r"Systems Command|Commander|Group|Range|Facility|Test Site|Laboratory|Base)\b"
+    r"Systems Command|Commander|Group|Range|Facility|Test Site|Laboratory|Base|Station)\b"
 )
 
 

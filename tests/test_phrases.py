@@ -280,3 +280,23 @@ def test_two_international_bearers_of_one_shared_name_are_refused(tmp_path):
         InputError, match="two bearers without a state: 'un-council' and 'eu-council'"
     ):
         load_gazetteer(path)
+
+
+def test_words_inside_a_web_address(gazetteer):
+    text = (
+        "Hezbollah [killed](https://www.example.com/world/russia-aircraft-attack-1/) a man "
+        "in an aircraft attack. See www.example.org/Russia and x.com/ukraine/aircraft. "
+        "Russia-Ukraine talks on aircraft."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("aircraft", "aircraft"),  # "in an aircraft attack"
+        ("Russia", "russia"),  # "Russia-Ukraine": a hyphen, not an address
+        ("Ukraine", "ukraine"),
+        ("aircraft", "aircraft"),
+    ]
+    assert refused(result) == [
+        ("aircraft", "inside a web address"),
+        ("Russia", "inside a web address"),
+        ("aircraft", "inside a web address"),
+    ]
