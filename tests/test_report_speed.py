@@ -415,6 +415,20 @@ def test_reports_of_one_notebook_run_one_after_another():
     specs = [ReportSpec(name=name, notebook=notebook, title=name) for name, notebook in registry]
     order = [spec.name for spec in _by_notebook(specs)]
     assert order == ["overview", "time", "actors", "weapons", "actions", "audit"]
+    # The notebook that reads the batch's tone scorer last, while the scorer works.
+    late = [spec.name for spec in _by_notebook(specs, frozenset({"03"}))]
+    assert late == ["overview", "time", "actors", "weapons", "audit", "actions"]
+
+
+def test_the_notebook_that_reads_the_tone_scorer_is_found_in_its_code(tmp_path):
+    from analysis.report.registry import ReportSpec
+    from analysis.report.render import _late_notebooks
+
+    (tmp_path / "a.ipynb").write_text('{"cells": [{"source": ["tones = ctx.tone()"]}]}')
+    (tmp_path / "b.ipynb").write_text('{"cells": [{"source": ["ctx.summary()"]}]}')
+    specs = [ReportSpec(name=n, notebook=f"{n}.ipynb", title=n) for n in ("a", "b", "c")]
+    located = {"a": tmp_path / "a.ipynb", "b": tmp_path / "b.ipynb", "c": tmp_path / "none"}
+    assert _late_notebooks(located, specs) == frozenset({"a.ipynb"})
 
 
 def test_csv_written_in_blocks_has_the_bytes_of_one_call(monkeypatch):

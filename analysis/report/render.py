@@ -627,14 +627,36 @@ def _reset_namespace(manager: Any, *, same_notebook: bool = False) -> None:
     _run_quietly(manager, RESET_CODE if same_notebook else FORGET_CODE + RESET_CODE)
 
 
-def _by_notebook(share: Sequence[ReportSpec]) -> list[ReportSpec]:
+def _by_notebook(
+    share: Sequence[ReportSpec], late: frozenset[str] = frozenset()
+) -> list[ReportSpec]:
     """``share`` with the reports of one notebook one after another (in the order each
-    notebook first appears): they share the most (see :data:`FORGET_CODE`). Results are
-    still listed in registry order."""
+    notebook first appears): they share the most (see :data:`FORGET_CODE`); the notebooks in
+    ``late`` after all others (:func:`_late_notebooks`). Results are still listed in
+    registry order."""
     first: dict[str, int] = {}
     for position, spec in enumerate(share):
         first.setdefault(spec.notebook, position)
-    return sorted(share, key=lambda spec: first[spec.notebook])
+    return sorted(share, key=lambda spec: (spec.notebook in late, first[spec.notebook]))
+
+
+LATE_CALLS = ("ctx.tone(",)
+"""Code that reads what the batch's scorer computes while the other reports render (the tone
+of the batch's sentences, ``sentiment.start_scorer``): a notebook calling it runs last in
+its kernel, so that the scorer is done or nearly done by then. Only the order changes."""
+
+
+def _late_notebooks(located: dict[str, Path], specs: Sequence[ReportSpec]) -> frozenset[str]:
+    """The registry's notebooks whose code holds one of :data:`LATE_CALLS`."""
+    late = set()
+    for spec in specs:
+        try:
+            code = located[spec.name].read_text(encoding="utf-8")
+        except (OSError, KeyError, UnicodeDecodeError):
+            continue
+        if any(call in code for call in LATE_CALLS):
+            late.add(spec.notebook)
+    return frozenset(late)
 
 
 class _EarlyKernels:
@@ -677,13 +699,14 @@ def _worker(
     stop: threading.Event,
     done: queue.Queue,
     manager: Any = None,
+    late: frozenset[str] = frozenset(),
 ) -> None:
     """Run a share of the reports one after another in one kernel (``manager``, started
     early, or started here and again if a report kills it), so that imports and the batch's
     inputs are loaded once per kernel."""
     previous = None
     try:
-        for spec in _by_notebook(share):
+        for spec in _by_notebook(share, late):
             if stop.is_set():
                 return
             try:
@@ -716,10 +739,12 @@ def _run_batch(
     stop: threading.Event,
     folder: Path,
     started: Sequence[Any] = (),
+    late: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, ReportResult], bool]:
     """Run ``run(spec, kernel)`` for every report on ``jobs`` kernels, each taking every
     ``jobs``-th report in registry order (the same share every time: same inputs, same pages).
     ``started``: kernels already running, one per worker in turn (the others start their own).
+    ``late``: notebooks each kernel runs after its others (:func:`_by_notebook`).
     On Ctrl-C kill the kernels, wait briefly for the running reports to notice, and say so."""
     from analysis.report import kernels
 
@@ -731,7 +756,9 @@ def _run_batch(
     early = [*started[:count], *[None] * (count - len(started[:count]))]
     workers = [
         threading.Thread(
-            target=_worker, args=(specs[k::jobs], run, folder, stop, done, early[k]), daemon=True
+            target=_worker,
+            args=(specs[k::jobs], run, folder, stop, done, early[k], late),
+            daemon=True,
         )
         for k in range(count)
     ]
@@ -935,7 +962,8 @@ def _render_locked(
                     kernel=kernel,
                 )
 
-            results, interrupted = _run_batch(specs, jobs, run, stop, folder, early.take())
+            late = _late_notebooks(located, specs) if scorer is not None else frozenset()
+            results, interrupted = _run_batch(specs, jobs, run, stop, folder, early.take(), late)
         except KeyboardInterrupt:
             interrupted = True
         finally:
