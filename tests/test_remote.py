@@ -255,6 +255,68 @@ def test_storage_options_set_in_python_are_given_to_child_processes():
         fsspec.config.conf.update(saved)
 
 
+# --- gs:// and other fsspec URLs, in memory ----------------------------------------------------
+
+
+@pytest.fixture
+def fake_gcs():
+    """``gs://`` served from memory: gcsfs (which the real gs:// goes through) has no local
+    server to test against, so this checks our handling of the URLs, not Google's API."""
+    from fsspec.implementations.memory import MemoryFileSystem
+    from fsspec.registry import _registry, register_implementation
+
+    class FakeGCS(MemoryFileSystem):
+        protocol = ("gs", "gcs")
+        store: dict = {}
+        pseudo_dirs = [""]
+
+        @classmethod
+        def _strip_protocol(cls, path):
+            return super()._strip_protocol(str(path).removeprefix("gs://"))
+
+    saved = dict(_registry)
+    register_implementation("gs", FakeGCS, clobber=True)
+    try:
+        fs = FakeGCS()
+        fs.put(str(MIXED), "news/corpus", recursive=True)
+        yield fs
+    finally:
+        FakeGCS.clear_instance_cache()
+        _registry.clear()
+        _registry.update(saved)
+
+
+def test_a_folder_and_a_store_on_gs(fake_gcs, local_mixed):
+    url = "gs://news/corpus"
+    documents = load_corpus(url)
+    assert len(documents) == MIXED_DOCUMENTS
+    assert documents.set_index("doc_id").loc["alpha", "path"] == f"{url}/alpha.txt"
+    assert documents.attrs["metadata"] == f"{url}/metadata.csv"
+    assert_frame_equal(documents, as_url(local_mixed, str(MIXED), url))
+    assert documents.attrs == as_url(local_mixed, str(MIXED), url).attrs
+
+    stored = "gs://news/stores/mixed"
+    assert store.write_corpus_store(local_mixed, stored, file_bytes=300) == stored
+    assert store.is_corpus_store(stored) and not store.is_corpus_store(url)
+    assert_frame_equal(load_corpus(stored), local_mixed)
+    assert_frame_equal(cached_mentions(stored, SMALL), find_mentions(local_mixed, SMALL))
+    assert fake_gcs.glob("news/stores/mixed.mentions/*.parquet")
+
+
+def test_a_file_in_memory_by_url():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe_file("/in-memory/alpha.txt", (MIXED / "alpha.txt").read_bytes())
+    try:
+        documents = load_corpus("memory://in-memory/alpha.txt")
+        assert documents["doc_id"].tolist() == ["alpha"]
+        assert documents["path"].tolist() == ["memory://in-memory/alpha.txt"]
+        assert documents["text"].tolist() == load_corpus(MIXED / "alpha.txt")["text"].tolist()
+    finally:
+        fs.rm("/in-memory", recursive=True)
+
+
 # --- HTTP --------------------------------------------------------------------------------------
 
 
