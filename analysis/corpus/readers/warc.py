@@ -7,7 +7,9 @@ date when the page has none. Requests, metadata, revisits and the archive's own 
 not documents and are passed over; a response that is not HTML, not a success, too big, or gives
 no article text is an exclusion with its reason (``row`` numbers the archive's records from 1).
 Records are read one at a time, so memory stays bounded whatever the archive's size; the
-documents are handed on lazily, as the collector batches them.
+documents are handed on lazily, as the collector batches them. An archive gzipped record by
+record (the standard) is read as it is; one gzipped as a whole file is read through gzip's
+stream, which warcio refuses to do itself.
 """
 
 from __future__ import annotations
@@ -56,20 +58,83 @@ def read_warc(source: Source) -> Iterator[dict]:
 def _documents(source: Source, stream, records, first) -> Iterator[dict]:
     from warcio.exceptions import ArchiveLoadFailed
 
-    base, row = stem(source.path.name), 0
+    base, row, whole = stem(source.path.name), 1, False  # row: the record being read
     try:
         record = first
         while record is not None:
-            row += 1
             document = _document(source, record, base, row)
             if document is not None:
                 yield document
-            record = next(records, None)
+            row += 1
+            try:
+                record = next(records, None)
+            except ArchiveLoadFailed as error:
+                if whole or _WHOLE_FILE_GZIP not in str(error):
+                    raise
+                # Gzipped as one whole file, not record by record: read it again through
+                # gzip's stream (bounded memory too), past the records already read.
+                stream.close()
+                stream, whole = _WholeGzip(source.path), True
+                records = _records_after(stream, row - 1)
+                record = next(records, None)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         reason = " ".join(str(error).split())  # warcio's messages run over several lines
         source.exclude(source.display, row, f"archive unreadable after record {row - 1}: {reason}")
     finally:
         stream.close()
+
+
+_WHOLE_FILE_GZIP = "non-chunked gzip file detected"  # warcio, at a whole-file gzip's 2nd record
+
+
+class _WholeGzip:
+    """A whole-file gzip's decompressed stream (members one after another), for warcio,
+    whose reader takes an EOFError for the archive's end: a stream that ends inside a member
+    gives what it holds, then :class:`_Truncated`."""
+
+    _CHUNK = 1 << 16
+
+    def __init__(self, path) -> None:
+        import zlib
+
+        self._zlib = zlib
+        self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._buffer = b""
+        self._offset = 0  # decompressed bytes handed out
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = self._raw.read(self._CHUNK)
+            if not chunk:
+                if not self._inflate.eof and not self._buffer:
+                    raise _Truncated("the gzip stream ends early")
+                break
+            self._buffer += self._inflate.decompress(chunk)
+            while self._inflate.eof and self._inflate.unused_data:  # the next member
+                rest = self._inflate.unused_data
+                self._inflate = self._zlib.decompressobj(wbits=31)
+                self._buffer += self._inflate.decompress(rest)
+        size = len(self._buffer) if size < 0 else size
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        self._offset += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._offset
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+def _records_after(stream, done: int):
+    """warcio's records of ``stream`` after its first ``done``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = iter(ArchiveIterator(stream, arc2warc=True))
+    for _ in range(done):
+        next(records, None)
+    return records
 
 
 def _start(path) -> bytes:
