@@ -494,6 +494,26 @@ def test_a_paragraph_written_over_source_lines_stays_one_paragraph():
     assert "an event by a media mogul." in text
 
 
+def test_characters_that_xml_forbids_are_dropped_and_the_page_still_reads():
+    """Control characters (a vertical tab, U+0001) and the non-characters U+FFFE/U+FFFF,
+    which libxml2 refuses, are deleted; the rest of the text and the JSON-LD stay."""
+    page = (
+        "<html><head><title>Ferry</title><script type='application/ld+json'>\n"
+        '{"@type": "NewsArticle", "datePublished": "2024-04-02T08:00:00Z"}</script></head>'
+        "<body><article><p>The ferry\x0b to the island ran again on Tuesday after the storm "
+        "had\x01 kept it in port for three days, the operator\ufffe said in a statement.</p>"
+        "<p>Passengers who had booked for the weekend can change their tickets at no "
+        "cost\uffff until the end of the month.</p></article></body></html>"
+    ).encode("utf-8")
+    found = parse_page(page)
+    assert found.text == (
+        "The ferry to the island ran again on Tuesday after the storm had kept it in port "
+        "for three days, the operator said in a statement.\n\nPassengers who had booked for "
+        "the weekend can change their tickets at no cost until the end of the month."
+    )
+    assert (found.date, found.date_note) == ("2024-04-02", "date from JSON-LD datePublished")
+
+
 def _page(head: str, body: str = "") -> bytes:
     paragraph = (
         "<p>The council met on Monday evening and voted to reopen the bridge to traffic once "

@@ -220,10 +220,10 @@ def _parse_tree(text: str):
     head = text[:4096]
     repaired = repair_faulty_html(head, head[:50].lower())  # a doctype or <html/> to mend
     whole = text if repaired == head else repaired + text[4096:]
+    for character in _NOT_CHARACTERS:  # at once in a text with no character beyond U+00FF
+        if character in whole:
+            whole = whole.replace(character, "")
     data = whole.encode("utf-8", "surrogatepass").translate(None, _NOT_IN_XML)
-    for character in _NOT_CHARACTERS:
-        if character in data:
-            data = data.replace(character, b"")
     tree = None
     try:
         tree = html.fromstring(data, parser=_parser())
@@ -241,7 +241,7 @@ def _parse_tree(text: str):
 
 
 _NOT_IN_XML = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))  # as trafilatura
-_NOT_CHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+_NOT_CHARACTERS = ("\ufffe", "\uffff")
 _NOT_SHOWN = frozenset({"pre", "textarea", "script", "style", "noscript"})
 
 
