@@ -125,6 +125,7 @@ def parse_page(
     date_note = f"date from {clue}" if date else ""
     if not date and fallback_date:
         date, date_note = fallback_date, "no date in the page: the capture date was used"
+    _drop_unshown(tree)
     extracted = bare_extraction(tree, url=page_url or None, options=_extractor())
     found = getattr(extracted, "text", None) or ""
     if len(found) < _RESCUE_BELOW:  # a short find: the full extraction, fallbacks included
@@ -147,6 +148,28 @@ def parse_page(
         date_note=date_note,
         notes=notes,
     )
+
+
+def _drop_unshown(tree) -> None:
+    """Take out, once the markup's clues are read, what trafilatura's cleaning deletes from
+    each of the three copies it makes of the tree: scripts (the JSON-LD ones stay: its
+    fallbacks read their articleBody), styles, noscript, SVG drawings, links and the head's
+    meta tags. Its text is the same; the copies and its XPath searches are smaller (an eighth
+    of its time on the real pages of ``bench_web``)."""
+    dropped = [
+        element
+        for element in tree.iter("script", "style", "noscript", "svg", "link", "meta")
+        if not (element.tag == "script" and _is_json_ld(element))
+        and (element.tag != "meta" or element.getparent() is not None
+             and element.getparent().tag == "head")
+    ]  # fmt: skip
+    for element in dropped:
+        if element.getparent() is not None:
+            element.drop_tree()  # its tail stays in the page
+
+
+def _is_json_ld(script) -> bool:
+    return (script.get("type") or "").strip().lower() == "application/ld+json"
 
 
 def _lead(tree, meta: dict[str, str], body: str) -> str:
