@@ -354,7 +354,8 @@ def test_a_file_that_is_no_archive_is_an_error_when_named(tmp_path):
         _load(fake)
 
 
-def test_arc_files_are_read_too(tmp_path):
+@pytest.mark.parametrize("whole", [False, True], ids=["per-record-gzip", "whole-file-gzip"])
+def test_arc_files_are_read_too(tmp_path, whole):
     """An ARC v1 file (the Internet Archive's older format), written here by hand."""
     page = (WEB / "time_only.html").read_bytes()
     response = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
@@ -364,7 +365,9 @@ def test_arc_files_are_read_too(tmp_path):
     record = b"%s 192.0.2.1 20220305120000 text/html %d\n" % (url, len(response))
     arc = tmp_path / "old.arc.gz"  # one gzip member per record, as archives are written
     arc.write_bytes(
-        gzip.compress(filedesc + header + b"\n") + gzip.compress(record + response + b"\n")
+        gzip.compress(filedesc + header + b"\n" + record + response + b"\n")
+        if whole
+        else gzip.compress(filedesc + header + b"\n") + gzip.compress(record + response + b"\n")
     )
     documents = _load(arc)
     assert documents["title"].tolist() == ["Volunteers reopen flooded library"]
