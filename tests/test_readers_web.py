@@ -299,29 +299,33 @@ def test_warc_html_responses_become_documents(tmp_path, name):
     }
 
 
+PNG_EXCLUDED = "not an HTML page (image/png) at https://www.riversideledger.example/logo.png"
+
+
+def _plain_warc(tmp_path: Path) -> bytes:
+    plain = tmp_path / "plain.warc"
+    _write_warc(plain, gzipped=False)
+    return plain.read_bytes()
+
+
 def test_a_warc_gzipped_as_one_whole_file_is_read(tmp_path):
     """``gzip crawl.warc`` (one gzip member for the whole archive, which warcio refuses) gives
     the same documents and exclusions as the archive gzipped record by record."""
-    plain = tmp_path / "plain.warc"
-    _write_warc(plain, gzipped=False)
     archive = tmp_path / "crawl.warc.gz"
-    archive.write_bytes(gzip.compress(plain.read_bytes()))
+    archive.write_bytes(gzip.compress(_plain_warc(tmp_path)))
     documents = _load(archive).set_index("doc_id")
     assert list(documents.index) == ["crawl:3", "crawl:6"]  # records 3 and 6 of 7
     assert documents.loc["crawl:3", "title"] == "Kyiv power grid holds after overnight strikes"
     assert documents.loc["crawl:6", "url"] == ZURICH_URI
     assert documents.loc["crawl:6", "date"] == pd.Timestamp("2025-06-30")  # the WARC-Date
     assert _reasons(documents) == {
-        ("crawl.warc.gz", 5): "not an HTML page (image/png) at "
-        "https://www.riversideledger.example/logo.png",
+        ("crawl.warc.gz", 5): PNG_EXCLUDED,
         ("crawl.warc.gz", 7): "HTTP 404 response for https://zeitung.example/gone",
     }
 
 
 def test_a_whole_file_gzip_cut_short_keeps_what_it_read_and_says_so(tmp_path):
-    plain = tmp_path / "plain.warc"
-    _write_warc(plain, gzipped=False)
-    data = plain.read_bytes()
+    data = _plain_warc(tmp_path)
     zurich = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)][5]  # record 6
     compressor = zlib.compressobj(wbits=31)  # a gzip stream with no end: cut inside record 6
     cut = tmp_path / "cut.warc.gz"
@@ -329,8 +333,7 @@ def test_a_whole_file_gzip_cut_short_keeps_what_it_read_and_says_so(tmp_path):
     documents = _load(cut)
     assert documents["doc_id"].tolist() == ["cut:3"]
     assert _reasons(documents) == {
-        ("cut.warc.gz", 5): "not an HTML page (image/png) at "
-        "https://www.riversideledger.example/logo.png",
+        ("cut.warc.gz", 5): PNG_EXCLUDED,
         ("cut.warc.gz", 6): "archive unreadable after record 5: the gzip stream ends early",
     }
 
