@@ -324,6 +324,25 @@ def test_a_warc_gzipped_as_one_whole_file_is_read(tmp_path):
     }
 
 
+@pytest.mark.parametrize("read_bytes", [1 << 16, 1], ids=["64kB-reads", "1-byte-reads"])
+def test_whole_file_gzips_joined_one_after_another_are_read(tmp_path, monkeypatch, read_bytes):
+    """``cat part1.warc.gz part2.warc.gz``: two members, each holding several records; read
+    1 byte at a time too, so that a member's end and the next one's header fall between reads."""
+    from analysis.corpus.readers import warc
+
+    monkeypatch.setattr(warc._WholeGzip, "_IN", read_bytes)
+    data = _plain_warc(tmp_path)
+    png = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)][4]  # record 5
+    archive = tmp_path / "joined.warc.gz"
+    archive.write_bytes(gzip.compress(data[:png]) + gzip.compress(data[png:]))
+    documents = _load(archive)
+    assert documents["doc_id"].tolist() == ["joined:3", "joined:6"]
+    assert _reasons(documents) == {
+        ("joined.warc.gz", 5): PNG_EXCLUDED,
+        ("joined.warc.gz", 7): "HTTP 404 response for https://zeitung.example/gone",
+    }
+
+
 def test_a_whole_file_gzip_cut_short_keeps_what_it_read_and_says_so(tmp_path):
     data = _plain_warc(tmp_path)
     zurich = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)][5]  # record 6

@@ -90,9 +90,10 @@ _WHOLE_FILE_GZIP = "non-chunked gzip file detected"  # warcio, at a whole-file g
 class _WholeGzip:
     """A whole-file gzip's decompressed stream (members one after another), for warcio,
     whose reader takes an EOFError for the archive's end: a stream that ends inside a member
-    gives what it holds, then :class:`_Truncated`."""
+    gives what it holds, then :class:`_Truncated`. At most 64 kB of input and 1 MB of output
+    are decompressed at a time, whatever the compression ratio."""
 
-    _CHUNK = 1 << 16
+    _IN, _OUT = 1 << 16, 1 << 20
 
     def __init__(self, path) -> None:
         import zlib
@@ -100,25 +101,45 @@ class _WholeGzip:
         self._zlib = zlib
         self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._inflate = zlib.decompressobj(wbits=31)
-        self._buffer = b""
-        self._offset = 0  # decompressed bytes handed out
+        self._buffer, self._start = b"", 0  # decompressed, and how much of it is handed out
+        self._offset = 0  # decompressed bytes handed out in all
+        self._cut = False  # the input ended inside a member
 
     def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = self._raw.read(self._CHUNK)
-            if not chunk:
-                if not self._inflate.eof and not self._buffer:
-                    raise _Truncated("the gzip stream ends early")
-                break
-            self._buffer += self._inflate.decompress(chunk)
-            while self._inflate.eof and self._inflate.unused_data:  # the next member
-                rest = self._inflate.unused_data
-                self._inflate = self._zlib.decompressobj(wbits=31)
-                self._buffer += self._inflate.decompress(rest)
-        size = len(self._buffer) if size < 0 else size
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        while (size < 0 or len(self._buffer) - self._start < size) and self._fill():
+            pass
+        if self._start >= len(self._buffer) and self._cut:
+            raise _Truncated("the gzip stream ends early")
+        end = len(self._buffer) if size < 0 else self._start + size
+        data = self._buffer[self._start : end]  # a copy of what is read, not of what is left
+        self._start += len(data)
         self._offset += len(data)
         return data
+
+    def _fill(self) -> bool:
+        """Up to 1 MB more decompressed into the buffer; False at the end of the input."""
+        inflate = self._inflate
+        if inflate.eof:  # the next member, if another follows (not trailing padding)
+            data = inflate.unused_data
+            while len(data) < 2:  # none, or a header cut by the last read
+                more = self._raw.read(self._IN)
+                if not more:
+                    break
+                data += more
+            if not data.startswith(b"\x1f\x8b"):
+                return False  # the end, or padding after the last member (as gzip -d ignores)
+            self._inflate = inflate = self._zlib.decompressobj(wbits=31)
+        else:
+            data = inflate.unconsumed_tail or self._raw.read(self._IN)
+            if not data:
+                self._cut = True
+                return False
+        try:
+            self._buffer = self._buffer[self._start :] + inflate.decompress(data, self._OUT)
+            self._start = 0
+        except self._zlib.error as error:
+            raise _Truncated(f"damaged gzip data ({error})") from None
+        return True
 
     def tell(self) -> int:
         return self._offset
