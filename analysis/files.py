@@ -48,6 +48,38 @@ def storage_options(url: str) -> dict:
     return dict(fsspec.config.conf.get(url.split("://", 1)[0], {}))
 
 
+def storage_environment(*paths) -> dict[str, str]:
+    """Environment variables that give a child process (a spawned worker, a notebook kernel)
+    this process's fsspec options for the protocols of the URLs among ``paths``:
+    ``FSSPEC_<PROTOCOL>`` holding them as JSON, which fsspec reads when it is imported.
+
+    Options set with :func:`set_storage_options` live in this process only; its environment
+    variables and config files reach children anyway. An option that JSON cannot hold (a
+    session object) is left out with a warning: set it in the child's own configuration.
+    """
+    import json
+
+    from analysis.errors import warn
+
+    environment = {}
+    protocols = {str(path).split("://", 1)[0] for path in paths if is_url(path)}
+    for protocol in sorted(p for p in protocols if p.isalnum()):  # not "simplecache::s3"
+        options = {}
+        for key, value in storage_options(f"{protocol}://").items():
+            try:
+                json.dumps(value)
+            except (TypeError, ValueError):
+                warn(
+                    f"storage option {protocol}.{key} ({type(value).__name__}) cannot be passed "
+                    "to the report's processes; set it in fsspec's configuration instead"
+                )
+                continue
+            options[key] = value
+        if options:
+            environment[f"FSSPEC_{protocol.upper()}"] = json.dumps(options, sort_keys=True)
+    return environment
+
+
 def filesystem(url: str, options: dict | None = None):
     """(fsspec filesystem, path inside it) for ``url``; ``options`` as from
     :func:`storage_options` (default: this process's configuration)."""

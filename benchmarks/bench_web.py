@@ -22,7 +22,8 @@ same pages is the fair part.
 The archive is built at bench time from the same corpus rendered as pages (with request
 records and image responses between them), ``BENCH_WEB_WARC_MB`` megabytes (default 1024), in a
 temporary folder deleted afterwards; it is read in a fresh process so that its peak resident
-memory is its own. Run with ``python -m benchmarks bench_web``.
+memory is its own, then gzipped as one whole file and read again. Run with
+``python -m benchmarks bench_web``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import json
 import os
 import random
 import re
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -497,10 +499,32 @@ def bench_warc() -> None:
             f"{counts['html']:,} HTML responses, {counts['png']:,} PNG responses and as many "
             f"requests (BENCH_WEB_WARC_MB={WARC_MB:g})"
         )
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            result = pool.submit(_read_archive, str(path)).result()
+        result = _read_in_fresh_process(path)
+        _print_archive_read("read_warc", size, result)
+        ok = size >= 1000 and result["documents"] == counts["html"]
+        print(f"  archive >= 1 GB read in full: {'MET' if ok else 'NOT MET (smaller run)'}")
+        # The same archive gzipped as one whole file (`gzip crawl.warc`), which warcio alone
+        # refuses: read through the reader's streaming gzip, in bounded memory too.
+        whole = Path(folder) / "crawl-whole.warc.gz"
+        with open(path, "rb") as plain, gzip.open(whole, "wb", compresslevel=1) as packed:
+            shutil.copyfileobj(plain, packed, 1 << 20)
+        path.unlink()
+        result = _read_in_fresh_process(whole)
+        _print_archive_read(
+            f"whole-file gzip ({whole.stat().st_size / 1e6:,.0f} MB gzipped)", size, result
+        )
+        ok = size >= 1000 and result["documents"] == counts["html"]
+        print(f"  whole-file gzip of >= 1 GB read in full: {'MET' if ok else 'NOT MET'}")
+
+
+def _read_in_fresh_process(path: Path) -> dict:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_read_archive, str(path)).result()
+
+
+def _print_archive_read(label: str, size: float, result: dict) -> None:
     print(
-        f"  read_warc: {size / result['seconds']:.1f} MB/s of archive wall-clock, "
+        f"  {label}: {size / result['seconds']:.1f} MB/s of archive wall-clock, "
         f"{size / result['cpu_seconds']:.1f} MB/s per core (CPU) "
         f"({result['documents'] / result['seconds']:.1f} pages/s, cpu {result['cpu_seconds']:.0f} s"
         f" of {result['seconds']:.0f} s); {result['documents']:,} documents, "
@@ -508,14 +532,12 @@ def bench_warc() -> None:
         f"  peak RSS {result['peak_mb']:.0f} MB, {result['peak_mb'] - result['imports_mb']:.0f} MB "
         f"over imports, for a {size:,.0f} MB archive (records read one at a time)"
     )
-    ok = size >= 1000 and result["documents"] == counts["html"]
-    print(f"  archive >= 1 GB read in full: {'MET' if ok else 'NOT MET (smaller run)'}")
 
 
 # --- real pages: newspaper4k's test pages and expected texts (benchmarks/web_gold.py) ------
 
 
-def bench_real_pages(rounds: int = 3) -> None:
+def bench_real_pages(rounds: int = 5) -> None:
     from analysis.corpus.readers.html import NotAnArticle, parse_page
 
     archive, how = web_gold.fetch_sdist()
@@ -544,9 +566,14 @@ def bench_real_pages(rounds: int = 3) -> None:
     htmls = [page.html for page in pages]
     for page in htmls:  # imports and one-time setup (jusText's stop lists ...) untimed
         ours(page), defaults(page)
-    found, ours_seconds = _run(ours, htmls * rounds)
-    texts, base_seconds = _run(defaults, htmls * rounds)
-    found, texts = found[: len(pages)], texts[: len(pages)]
+    # Rounds taken in turn, the fastest of each kept (as timeit does): other work on a shared
+    # machine only ever slows a round down, and it slows both alike.
+    ours_seconds = base_seconds = float("inf")
+    for _ in range(rounds):
+        found, seconds = _run(ours, htmls)
+        ours_seconds = min(ours_seconds, seconds)
+        texts, seconds = _run(defaults, htmls)
+        base_seconds = min(base_seconds, seconds)
     ours_texts = [page.text if page else "" for page in found]
     english = [n for n, page in enumerate(pages) if page.language == "en"]
     truths = [page.text for page in pages]
@@ -557,7 +584,7 @@ def bench_real_pages(rounds: int = 3) -> None:
     ):
         every = web_gold.overall(truths, outputs)
         only_en = web_gold.overall([truths[n] for n in english], [outputs[n] for n in english])
-        results[label] = (every, only_en, len(htmls) * rounds / seconds)
+        results[label] = (every, only_en, len(htmls) / seconds)
         print(
             f"  {label}: word F1 {every['f1']:.3f} (P {every['precision']:.3f}, "
             f"R {every['recall']:.3f}; pooled {every['micro_f1']:.3f}) on all {len(pages)}; "

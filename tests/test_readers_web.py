@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import shutil
 import warnings
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -297,6 +299,64 @@ def test_warc_html_responses_become_documents(tmp_path, name):
     }
 
 
+PNG_EXCLUDED = "not an HTML page (image/png) at https://www.riversideledger.example/logo.png"
+
+
+def _plain_warc(tmp_path: Path) -> bytes:
+    plain = tmp_path / "plain.warc"
+    _write_warc(plain, gzipped=False)
+    return plain.read_bytes()
+
+
+def test_a_warc_gzipped_as_one_whole_file_is_read(tmp_path):
+    """``gzip crawl.warc`` (one gzip member for the whole archive, which warcio refuses) gives
+    the same documents and exclusions as the archive gzipped record by record."""
+    archive = tmp_path / "crawl.warc.gz"
+    archive.write_bytes(gzip.compress(_plain_warc(tmp_path)))
+    documents = _load(archive).set_index("doc_id")
+    assert list(documents.index) == ["crawl:3", "crawl:6"]  # records 3 and 6 of 7
+    assert documents.loc["crawl:3", "title"] == "Kyiv power grid holds after overnight strikes"
+    assert documents.loc["crawl:6", "url"] == ZURICH_URI
+    assert documents.loc["crawl:6", "date"] == pd.Timestamp("2025-06-30")  # the WARC-Date
+    assert _reasons(documents) == {
+        ("crawl.warc.gz", 5): PNG_EXCLUDED,
+        ("crawl.warc.gz", 7): "HTTP 404 response for https://zeitung.example/gone",
+    }
+
+
+@pytest.mark.parametrize("read_bytes", [1 << 16, 1], ids=["64kB-reads", "1-byte-reads"])
+def test_whole_file_gzips_joined_one_after_another_are_read(tmp_path, monkeypatch, read_bytes):
+    """``cat part1.warc.gz part2.warc.gz``: two members, each holding several records; read
+    1 byte at a time too, so that a member's end and the next one's header fall between reads."""
+    from analysis.corpus.readers import warc
+
+    monkeypatch.setattr(warc._WholeGzip, "_IN", read_bytes)
+    data = _plain_warc(tmp_path)
+    png = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)][4]  # record 5
+    archive = tmp_path / "joined.warc.gz"
+    archive.write_bytes(gzip.compress(data[:png]) + gzip.compress(data[png:]))
+    documents = _load(archive)
+    assert documents["doc_id"].tolist() == ["joined:3", "joined:6"]
+    assert _reasons(documents) == {
+        ("joined.warc.gz", 5): PNG_EXCLUDED,
+        ("joined.warc.gz", 7): "HTTP 404 response for https://zeitung.example/gone",
+    }
+
+
+def test_a_whole_file_gzip_cut_short_keeps_what_it_read_and_says_so(tmp_path):
+    data = _plain_warc(tmp_path)
+    zurich = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)][5]  # record 6
+    compressor = zlib.compressobj(wbits=31)  # a gzip stream with no end: cut inside record 6
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(compressor.compress(data[: zurich + 300]) + compressor.flush(zlib.Z_SYNC_FLUSH))
+    documents = _load(cut)
+    assert documents["doc_id"].tolist() == ["cut:3"]
+    assert _reasons(documents) == {
+        ("cut.warc.gz", 5): PNG_EXCLUDED,
+        ("cut.warc.gz", 6): "archive unreadable after record 5: the gzip stream ends early",
+    }
+
+
 def test_a_truncated_archive_keeps_what_it_read_and_says_where_it_stopped(tmp_path):
     whole = tmp_path / "whole.warc.gz"
     _write_warc(whole, gzipped=True)
@@ -316,7 +376,8 @@ def test_a_file_that_is_no_archive_is_an_error_when_named(tmp_path):
         _load(fake)
 
 
-def test_arc_files_are_read_too(tmp_path):
+@pytest.mark.parametrize("whole", [False, True], ids=["per-record-gzip", "whole-file-gzip"])
+def test_arc_files_are_read_too(tmp_path, whole):
     """An ARC v1 file (the Internet Archive's older format), written here by hand."""
     page = (WEB / "time_only.html").read_bytes()
     response = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
@@ -326,7 +387,9 @@ def test_arc_files_are_read_too(tmp_path):
     record = b"%s 192.0.2.1 20220305120000 text/html %d\n" % (url, len(response))
     arc = tmp_path / "old.arc.gz"  # one gzip member per record, as archives are written
     arc.write_bytes(
-        gzip.compress(filedesc + header + b"\n") + gzip.compress(record + response + b"\n")
+        gzip.compress(filedesc + header + b"\n" + record + response + b"\n")
+        if whole
+        else gzip.compress(filedesc + header + b"\n") + gzip.compress(record + response + b"\n")
     )
     documents = _load(arc)
     assert documents["title"].tolist() == ["Volunteers reopen flooded library"]
@@ -454,6 +517,26 @@ def test_a_paragraph_written_over_source_lines_stays_one_paragraph():
     ]
     assert "line one\nline two" in text or "line one\n\nline two" in text
     assert "an event by a media mogul." in text
+
+
+def test_characters_that_xml_forbids_are_dropped_and_the_page_still_reads():
+    """Control characters (a vertical tab, U+0001) and the non-characters U+FFFE/U+FFFF,
+    which libxml2 refuses, are deleted; the rest of the text and the JSON-LD stay."""
+    page = (
+        "<html><head><title>Ferry</title><script type='application/ld+json'>\n"
+        '{"@type": "NewsArticle", "datePublished": "2024-04-02T08:00:00Z"}</script></head>'
+        "<body><article><p>The ferry\x0b to the island ran again on Tuesday after the storm "
+        "had\x01 kept it in port for three days, the operator\ufffe said in a statement.</p>"
+        "<p>Passengers who had booked for the weekend can change their tickets at no "
+        "cost\uffff until the end of the month.</p></article></body></html>"
+    ).encode("utf-8")
+    found = parse_page(page)
+    assert found.text == (
+        "The ferry to the island ran again on Tuesday after the storm had kept it in port "
+        "for three days, the operator said in a statement.\n\nPassengers who had booked for "
+        "the weekend can change their tickets at no cost until the end of the month."
+    )
+    assert (found.date, found.date_note) == ("2024-04-02", "date from JSON-LD datePublished")
 
 
 def _page(head: str, body: str = "") -> bytes:

@@ -172,6 +172,151 @@ def test_replacing_a_store_on_s3_commits_with_the_manifest(s3, local_mixed):
         store.write_corpus_store(smaller, f"s3://{BUCKET}/corpus")
 
 
+# --- report from s3:// ---------------------------------------------------------------------------
+
+REPORT_CORPUS = FIXTURES / "remote_report"
+REPORT_DOCUMENTS = 4
+"""Counted by hand: three .txt files and one .html page."""
+REPORT_HIMARS = 4
+"""Counted by hand: 'HIMARS' twice in 01-launchers.txt, once in the article of 03-bridge.html
+(its navigation link and footer also say HIMARS: boilerplate, not counted), once in 04-depot.txt."""
+ONE_REPORT = """
+defaults: {freq: W, normalize: count, top_n: 8}
+reports:
+  - {name: over-time, notebook: 02-mentions-over-time.ipynb, title: Over time}
+"""
+
+
+@pytest.mark.notebooks
+def test_report_renders_from_s3_with_options_set_in_python(s3, tmp_path):
+    """``render_reports("s3://...")``: the URL reaches the batch's child process and the
+    kernels as a URL, and so do the options given to set_storage_options (no environment
+    variable names the moto server here)."""
+    from analysis import config, report
+
+    s3.put(str(REPORT_CORPUS), f"{BUCKET}/report-corpus", recursive=True)
+    url = f"s3://{BUCKET}/report-corpus"
+    registry = tmp_path / "reports.yml"
+    registry.write_text(ONE_REPORT)
+    (result,) = report.render_reports(
+        url, registry=registry, out=tmp_path / "out", notebooks_dir=config.NOTEBOOKS_DIR
+    )
+    assert (result.spec.name, result.status, result.error) == ("over-time", "ok", "")
+    mentions = pd.read_csv(tmp_path / "out" / "over-time" / "mentions.csv")
+    assert (mentions["entity_id"] == "himars").sum() == REPORT_HIMARS
+    assert set(mentions["doc_id"]) <= {"01-launchers", "02-talks", "03-bridge", "04-depot"}
+    page = result.path.read_text(encoding="utf-8")
+    assert f"<code>{url}</code> ({REPORT_DOCUMENTS} unique)" in page
+    assert f"<code>{url}</code>" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_report_command_takes_an_s3_url_with_options_from_the_environment(s3, tmp_path):
+    """``python -m analysis report s3://...`` in a fresh process configured only by
+    FSSPEC_S3 (JSON): a missing folder is refused before anything renders, naming the URL."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import fsspec.config
+
+    environment = {**os.environ, "FSSPEC_S3": json.dumps(fsspec.config.conf["s3"])}
+    command = [sys.executable, "-m", "analysis", "report", f"s3://{BUCKET}/nothing"]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "out")],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert f"s3://{BUCKET}/nothing: no such file or folder" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_storage_options_set_in_python_are_given_to_child_processes():
+    import fsspec.config
+
+    from analysis.files import storage_environment
+
+    saved = copy.deepcopy(fsspec.config.conf)
+    try:
+        set_storage_options("memory", skip_instance_cache=True, retries={"max": 2})
+        environment = storage_environment("memory://x/y", "/local/path", Path("s3:/not-a-url"))
+        assert list(environment) == ["FSSPEC_MEMORY"]
+        parsed: dict = {}
+        fsspec.config.set_conf_env(parsed, environment)  # what the child's fsspec does
+        assert parsed == {"memory": {"skip_instance_cache": True, "retries": {"max": 2}}}
+        set_storage_options("memory", session=object())
+        with pytest.warns(UserWarning, match=r"storage option memory\.session \(object\)"):
+            assert "session" not in storage_environment("memory://x")["FSSPEC_MEMORY"]
+    finally:
+        fsspec.config.conf.clear()
+        fsspec.config.conf.update(saved)
+
+
+# --- gs:// and other fsspec URLs, in memory ----------------------------------------------------
+
+
+@pytest.fixture
+def fake_gcs():
+    """``gs://`` served from memory: gcsfs (which the real gs:// goes through) has no local
+    server to test against, so this checks our handling of the URLs, not Google's API."""
+    from fsspec.implementations.memory import MemoryFileSystem
+    from fsspec.registry import _registry, register_implementation
+
+    class FakeGCS(MemoryFileSystem):
+        protocol = ("gs", "gcs")
+        store: dict = {}
+        pseudo_dirs = [""]
+
+        @classmethod
+        def _strip_protocol(cls, path):
+            return super()._strip_protocol(str(path).removeprefix("gs://"))
+
+    saved = dict(_registry)
+    register_implementation("gs", FakeGCS, clobber=True)
+    try:
+        fs = FakeGCS()
+        fs.put(str(MIXED), "news/corpus", recursive=True)
+        yield fs
+    finally:
+        FakeGCS.clear_instance_cache()
+        _registry.clear()
+        _registry.update(saved)
+
+
+def test_a_folder_and_a_store_on_gs(fake_gcs, local_mixed):
+    url = "gs://news/corpus"
+    documents = load_corpus(url)
+    assert len(documents) == MIXED_DOCUMENTS
+    assert documents.set_index("doc_id").loc["alpha", "path"] == f"{url}/alpha.txt"
+    assert documents.attrs["metadata"] == f"{url}/metadata.csv"
+    assert_frame_equal(documents, as_url(local_mixed, str(MIXED), url))
+    assert documents.attrs == as_url(local_mixed, str(MIXED), url).attrs
+
+    stored = "gs://news/stores/mixed"
+    assert store.write_corpus_store(local_mixed, stored, file_bytes=300) == stored
+    assert store.is_corpus_store(stored) and not store.is_corpus_store(url)
+    assert_frame_equal(load_corpus(stored), local_mixed)
+    assert_frame_equal(cached_mentions(stored, SMALL), find_mentions(local_mixed, SMALL))
+    assert fake_gcs.glob("news/stores/mixed.mentions/*.parquet")
+
+
+def test_a_file_in_memory_by_url():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe_file("/in-memory/alpha.txt", (MIXED / "alpha.txt").read_bytes())
+    try:
+        documents = load_corpus("memory://in-memory/alpha.txt")
+        assert documents["doc_id"].tolist() == ["alpha"]
+        assert documents["path"].tolist() == ["memory://in-memory/alpha.txt"]
+        assert documents["text"].tolist() == load_corpus(MIXED / "alpha.txt")["text"].tolist()
+    finally:
+        fs.rm("/in-memory", recursive=True)
+
+
 # --- HTTP --------------------------------------------------------------------------------------
 
 

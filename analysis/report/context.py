@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.engines import check_engine
+from analysis.files import is_url
 from analysis.periods import in_window_or_undated, resolve_freq
 from analysis.report.exports import export_frame, with_data
 from analysis.report.html import Html, escape, footer, html_table, kwic_table
@@ -45,8 +46,8 @@ class ReportContext:
     ----------
     parameters : dict
         The notebook's parameters as given.
-    source : Path
-        The corpus location.
+    source : Path or str
+        The corpus location (a URL stays a string).
     documents : DataFrame
         Every loaded document (DOCUMENT_COLUMNS), duplicates included.
     selection : DataFrame
@@ -474,8 +475,8 @@ def report_context(
         "engine": engine,
         "include_classes": include_classes,
     }
-    source = Path(corpus).expanduser() if corpus else config.SEEDS_DIR
-    if not metadata and source.resolve() == config.SEEDS_DIR.resolve():
+    source = _corpus_location(corpus)
+    if not metadata and not is_url(source) and source.resolve() == config.SEEDS_DIR.resolve():
         metadata = str(config.SEEDS_METADATA) if config.SEEDS_METADATA.exists() else ""
     # Loading warnings belong in the report's text, not in a red stderr box above it.
     with warnings.catch_warnings(record=True) as caught:
@@ -491,7 +492,7 @@ def report_context(
                 documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
                 sha256 = ""
             entity_list = load_gazetteer(extra=gazetteer or None)
-            mentions = read_cached_mentions(Path(mentions_cache)) if mentions_cache else None
+            mentions = read_cached_mentions(_location(mentions_cache)) if mentions_cache else None
             if mentions is None:
                 mentions = api.find_mentions(documents, entity_list, engine=engine)
             if store:
@@ -511,3 +512,15 @@ def report_context(
     loaded = list(documents.attrs.get("load_warnings") or [])  # the batch's, via the store
     context.notes.extend(dict.fromkeys(loaded + [str(warning.message) for warning in caught]))
     return context
+
+
+def _corpus_location(corpus: str) -> str | Path:
+    """A URL (``s3://...``) stays a string (a Path makes ``s3://b/k`` ``s3:/b/k``); a local
+    corpus is a Path; "" the project's seeds."""
+    if not corpus:
+        return config.SEEDS_DIR
+    return corpus if is_url(corpus) else Path(corpus).expanduser()
+
+
+def _location(path: str) -> str | Path:
+    return path if is_url(path) else Path(path)

@@ -38,7 +38,7 @@ from typing import Any
 
 from analysis import config, progress
 from analysis.errors import InputError
-from analysis.files import write_atomic
+from analysis.files import is_url, storage_environment, write_atomic
 from analysis.report.context import WARNING_ATTRIBUTE
 from analysis.report.html import TABLE_CSS, escape, footer
 from analysis.report.registry import (
@@ -354,7 +354,7 @@ def require_documents(documents: Any, source: Any) -> None:
 
 
 def prepare_batch(
-    source: Path,
+    source: str | Path,
     *,
     metadata: str | os.PathLike[str] | None,
     gazetteer: str | os.PathLike[str] | None,
@@ -811,8 +811,10 @@ def render_reports(
 
     Parameters
     ----------
-    source : path-like, optional
-        The corpus; default the project's seeds (``config.SEEDS_DIR``).
+    source : path-like or URL, optional
+        The corpus; default the project's seeds (``config.SEEDS_DIR``). A URL (``s3://``,
+        ``gs://``, ``https://`` ...) is read through fsspec with this process's options,
+        which the batch's child process and kernels are given (``FSSPEC_<PROTOCOL>``).
     metadata : path-like, optional
         Metadata CSV; for the seeds, ``config.SEEDS_METADATA`` when it exists.
     gazetteer : path-like, optional
@@ -847,22 +849,20 @@ def render_reports(
     from analysis.report import kernels
 
     _import_jsonschema_lean()  # before papermill and nbformat import it
-    source_path = Path(source).expanduser() if source else config.SEEDS_DIR
-    if not source_path.exists():
-        raise FileNotFoundError(f"{source_path}: corpus not found")
-    if metadata is None and source_path.resolve() == config.SEEDS_DIR.resolve():
+    source_path = _corpus_location(source)
+    if metadata is None and source_path == config.SEEDS_DIR.resolve():
         metadata = config.SEEDS_METADATA if config.SEEDS_METADATA.exists() else None
     for name, value in (("metadata", metadata), ("gazetteer", gazetteer)):
-        if value and not Path(value).exists():
+        if value and not is_url(os.fspath(value)) and not Path(value).exists():
             raise FileNotFoundError(f"{value}: {name} file not found")
     chosen = _check_selection(selection)
     notebooks = Path(notebooks_dir) if notebooks_dir else config.NOTEBOOKS_DIR
     out_dir = (Path(out) if out else config.REPORTS_DIR).resolve()
     specs = load_registry(registry)
     given = {
-        "corpus": str(source_path.resolve()),
-        "metadata": str(Path(metadata).resolve()) if metadata else None,
-        "gazetteer": str(Path(gazetteer).resolve()) if gazetteer else None,
+        "corpus": str(source_path),
+        "metadata": _location(metadata),
+        "gazetteer": _location(gazetteer),
     }
     registry_dir = Path(registry).resolve().parent if registry else config.REPORT_REGISTRY.parent
     located = {spec.name: locate_notebook(spec, notebooks, registry_dir) for spec in specs}
@@ -903,13 +903,52 @@ def _import_jsonschema_lean() -> None:
         del sys.modules["rfc3987_syntax"]
 
 
+def _corpus_location(source: str | os.PathLike[str] | None) -> str | Path:
+    """The corpus as the batch passes it on: a URL (``s3://``, ``https://`` ...) unchanged,
+    as a string (a Path would turn ``s3://b/k`` into ``s3:/b/k``); a local one resolved and
+    checked; none, the project's seeds."""
+    if not source:
+        return config.SEEDS_DIR.resolve()
+    if is_url(os.fspath(source)):
+        return os.fspath(source)  # reached (or refused) by the loader, before anything renders
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: corpus not found")
+    return path.resolve()
+
+
+def _location(value: str | os.PathLike[str] | None) -> str | None:
+    """A metadata or gazetteer file for the notebooks: a URL unchanged, a local path resolved."""
+    if not value:
+        return None
+    return os.fspath(value) if is_url(os.fspath(value)) else str(Path(value).resolve())
+
+
+@contextmanager
+def _storage_options_in_children(*locations: Any) -> Iterator[None]:
+    """The batch's child process and the notebooks' kernels (started inside this block,
+    inheriting the environment) get this process's fsspec options for the URLs among
+    ``locations``, also those given to :func:`analysis.files.set_storage_options`."""
+    variables = storage_environment(*(os.fspath(value) for value in locations if value))
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _render_locked(
     specs: Sequence[ReportSpec],
     located: dict[str, Path],
     declared: dict[str, set[str]],
     given: dict[str, Any],
     chosen: dict[str, Any],
-    source_path: Path,
+    source_path: str | Path,
     metadata: Any,
     gazetteer: Any,
     out_dir: Path,
@@ -922,6 +961,7 @@ def _render_locked(
         output_lock(out_dir),
         tempfile.TemporaryDirectory(prefix="news-mentions-report-") as workdir,
         _no_progress_bars_in_kernels(),
+        _storage_options_in_children(source_path, metadata),
     ):
         staging = Path(tempfile.mkdtemp(dir=out_dir, prefix=".staging-"))
         parameters: dict[str, dict[str, Any]] = {}

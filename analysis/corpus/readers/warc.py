@@ -7,7 +7,9 @@ date when the page has none. Requests, metadata, revisits and the archive's own 
 not documents and are passed over; a response that is not HTML, not a success, too big, or gives
 no article text is an exclusion with its reason (``row`` numbers the archive's records from 1).
 Records are read one at a time, so memory stays bounded whatever the archive's size; the
-documents are handed on lazily, as the collector batches them.
+documents are handed on lazily, as the collector batches them. An archive gzipped record by
+record (the standard) is read as it is; one gzipped as a whole file is read through gzip's
+stream, which warcio refuses to do itself.
 """
 
 from __future__ import annotations
@@ -56,20 +58,104 @@ def read_warc(source: Source) -> Iterator[dict]:
 def _documents(source: Source, stream, records, first) -> Iterator[dict]:
     from warcio.exceptions import ArchiveLoadFailed
 
-    base, row = stem(source.path.name), 0
+    base, row, whole = stem(source.path.name), 1, False  # row: the record being read
     try:
         record = first
         while record is not None:
-            row += 1
             document = _document(source, record, base, row)
             if document is not None:
                 yield document
-            record = next(records, None)
+            row += 1
+            try:
+                record = next(records, None)
+            except ArchiveLoadFailed as error:
+                if whole or _WHOLE_FILE_GZIP not in str(error):
+                    raise
+                # Gzipped as one whole file, not record by record: read it again through
+                # gzip's stream (bounded memory too), past the records already read.
+                stream.close()
+                stream, whole = _WholeGzip(source.path), True
+                records = _records_after(stream, row - 1)
+                record = next(records, None)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         reason = " ".join(str(error).split())  # warcio's messages run over several lines
         source.exclude(source.display, row, f"archive unreadable after record {row - 1}: {reason}")
     finally:
         stream.close()
+
+
+_WHOLE_FILE_GZIP = "non-chunked gzip file detected"  # warcio, at a whole-file gzip's 2nd record
+
+
+class _WholeGzip:
+    """A whole-file gzip's decompressed stream (members one after another), for warcio,
+    whose reader takes an EOFError for the archive's end: a stream that ends inside a member
+    gives what it holds, then :class:`_Truncated`. At most 64 kB of input and 1 MB of output
+    are decompressed at a time, whatever the compression ratio."""
+
+    _IN, _OUT = 1 << 16, 1 << 20
+
+    def __init__(self, path) -> None:
+        import zlib
+
+        self._zlib = zlib
+        self._raw = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._buffer, self._start = b"", 0  # decompressed, and how much of it is handed out
+        self._offset = 0  # decompressed bytes handed out in all
+        self._cut = False  # the input ended inside a member
+
+    def read(self, size: int = -1) -> bytes:
+        while (size < 0 or len(self._buffer) - self._start < size) and self._fill():
+            pass
+        if self._start >= len(self._buffer) and self._cut:
+            raise _Truncated("the gzip stream ends early")
+        end = len(self._buffer) if size < 0 else self._start + size
+        data = self._buffer[self._start : end]  # a copy of what is read, not of what is left
+        self._start += len(data)
+        self._offset += len(data)
+        return data
+
+    def _fill(self) -> bool:
+        """Up to 1 MB more decompressed into the buffer; False at the end of the input."""
+        inflate = self._inflate
+        if inflate.eof:  # the next member, if another follows (not trailing padding)
+            data = inflate.unused_data
+            while len(data) < 2:  # none, or a header cut by the last read
+                more = self._raw.read(self._IN)
+                if not more:
+                    break
+                data += more
+            if not data.startswith(b"\x1f\x8b"):
+                return False  # the end, or padding after the last member (as gzip -d ignores)
+            self._inflate = inflate = self._zlib.decompressobj(wbits=31)
+        else:
+            data = inflate.unconsumed_tail or self._raw.read(self._IN)
+            if not data:
+                self._cut = True
+                return False
+        try:
+            self._buffer = self._buffer[self._start :] + inflate.decompress(data, self._OUT)
+            self._start = 0
+        except self._zlib.error as error:
+            raise _Truncated(f"damaged gzip data ({error})") from None
+        return True
+
+    def tell(self) -> int:
+        return self._offset
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+def _records_after(stream, done: int):
+    """warcio's records of ``stream`` after its first ``done``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = iter(ArchiveIterator(stream, arc2warc=True))
+    for _ in range(done):
+        next(records, None)
+    return records
 
 
 def _start(path) -> bytes:
