@@ -403,9 +403,11 @@ SMALL_SOURCE_BYTES = 20 << 20
 more (a Python start, its imports: about 2 s of CPU) than the memory it gives back."""
 
 
-def _large(source: Path) -> bool:
+def _large(source: str | Path) -> bool:
     """Whether ``source`` is worth a child process (:data:`SMALL_SOURCE_BYTES`; anything that
-    is not a local file or folder is)."""
+    is not a local file or folder is, a URL among them)."""
+    if not isinstance(source, Path):
+        return True
     try:
         if source.is_file():
             return source.stat().st_size >= SMALL_SOURCE_BYTES
