@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 
 from analysis import config
 from analysis.errors import InputError
+from analysis.files import is_url
 from analysis.periods import in_window_or_undated
 from analysis.report.html import Html
 
@@ -91,7 +92,8 @@ def lesson_corpus(corpus: str = "", *, start: str = "", end: str = "") -> pd.Dat
         if not start and not end:
             start, end = WHITEHOUSE_SLICE
     elif choice:
-        source, metadata = Path(choice).expanduser(), None
+        source = choice if is_url(choice) else Path(choice).expanduser()  # s3://, https:// kept
+        metadata = None
     else:
         source = config.SEEDS_DIR
         metadata = config.SEEDS_METADATA if config.SEEDS_METADATA.exists() else None

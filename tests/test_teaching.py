@@ -401,6 +401,19 @@ def test_lesson_corpus_reads_other_corpora_and_refuses_an_empty_slice(tmp_path):
         teaching.lesson_corpus(str(table), start="2030-01-01")
 
 
+def test_lesson_corpus_takes_a_corpus_by_url():
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/lesson-url/articles.csv", b"id,date,text\na,2025-01-02,NATO met.\n")
+    try:
+        documents = teaching.lesson_corpus("memory://lesson-url/articles.csv")
+        assert documents["doc_id"].tolist() == ["a"]
+        assert documents["text"].tolist() == ["NATO met."]
+    finally:
+        memory.rm("/lesson-url", recursive=True)
+
+
 def test_token_counts_are_naive_on_purpose():
     documents = teaching.example_documents(["It helps us. The US and the U.S. said: US, us."])
     counts = teaching.token_counts(documents, ["US", "U.S.", "air defense"]).set_index("word")
