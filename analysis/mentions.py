@@ -689,9 +689,8 @@ _LABEL_WORD = rb"(?:[A-Z][^\s:]*|of|the|and|de|von|van|al|bin)"
 # A turn opens a line, or follows the end of a sentence where a transcript was flattened into
 # one paragraph ("... will be maintained. Dmitry Peskov: If Buryatia ..."). Read backwards
 # from each colon that could close a label, so the text between labels is never scanned.
-_LABEL_BEFORE_COLON = (
-    rb"[ \t]*(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*$"
-)
+_LABEL = rb"(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})"  # up to eight words
+_LABEL_BEFORE_COLON = rb"[ \t]*" + _LABEL + rb"[ \t]*$"
 # A section break of asterisks ("... in full.*** President of Russia Vladimir Putin: ...")
 # ends a sentence too.
 _AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"*] )" + _LABEL_BEFORE_COLON)
@@ -708,7 +707,7 @@ _LABEL_REACH = 90  # bytes before a colon that a label may take
 # "*** Beginning of talks with President of Mongolia Ukhnaagiin Khurelsukh President of Russia
 # Vladimir Putin: Mr President"): a label there is one even when the speaker has one turn.
 _ASTERISKS = re.compile(rb"\*\*\* ([^\n.?!*:]{1,120})$")
-_LABEL_ONLY = re.compile(rb"(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})[ \t]*")
+_LABEL_ONLY = re.compile(_LABEL + rb"[ \t]*")
 TURNS_OF_A_TRANSCRIPT = 2
 """A document is a transcript when at least this many lines open with a speaker's label."""
 

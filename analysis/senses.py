@@ -294,9 +294,10 @@ def decide(
     _names_inside_names(found, entity, entities, text, decisions)
     _weapons_inside_names(found, entity, entities, text, decisions)
     _inside_web_addresses(found, text, decisions)
-    _military_as_adjective(found, entities, text, decisions)
+    by_alias = _rows_by_alias(entities)
+    _military_as_adjective(found, entities, text, decisions, by_alias)
     _forces_of_a_state(found, entities, text, decisions)
-    _coordinated_names(found, entities, text, decisions)
+    _coordinated_names(found, entities, text, decisions, by_alias)
     _join_neighbours(found, entity, entities, text, decisions)
     return decisions
 
@@ -327,13 +328,18 @@ def _inside_web_addresses(found: dict, text, decisions: Decisions) -> None:
 _COORDINATED = re.compile(r"([\w’'\-]+) and ([\w’'\-]+) ([\w\-]+?)s", re.IGNORECASE)
 
 
-def _coordinated_names(found: dict, entities, text, decisions: Decisions) -> None:
+def _rows_by_alias(entities) -> dict[str, int]:
+    """Each alias, case-folded, with its entity's row (the gazetteer gives an alias to one)."""
+    aliases = entities["aliases"].to_numpy()
+    return {a.casefold(): row for row in range(len(aliases)) for a in aliases[row]}
+
+
+def _coordinated_names(found: dict, entities, text, decisions: Decisions, named: dict) -> None:
     """An alias coordinating two names under one plural head ("Donetsk and Luhansk regions")
     is a mention of each named thing when both "Donetsk region" and "Luhansk region" are
     aliases: the first over its name, the second over its name and the head."""
     aliases = entities["aliases"].to_numpy()
-    named = {a.casefold(): row for row in range(len(aliases)) for a in aliases[row]}
-    splits = {}
+    splits = set()
     for row in range(len(aliases)):
         for alias in aliases[row]:
             m = _COORDINATED.fullmatch(alias)
@@ -341,7 +347,7 @@ def _coordinated_names(found: dict, entities, text, decisions: Decisions) -> Non
                 one = named.get(f"{m.group(1)} {m.group(3)}".casefold(), -1)
                 two = named.get(f"{m.group(2)} {m.group(3)}".casefold(), -1)
                 if one >= 0 and two >= 0 and one != two and row not in (one, two):
-                    splits[row] = True
+                    splits.add(row)
     if not splits:
         return
     todo = np.flatnonzero(_in(decisions.entity, splits) & decisions.keep)
@@ -404,7 +410,9 @@ def _adjective_after(source: str, end: int) -> str:
     return ""
 
 
-def _military_as_adjective(found: dict, entities, text, decisions: Decisions) -> None:
+def _military_as_adjective(
+    found: dict, entities, text, decisions: Decisions, by_alias: dict
+) -> None:
     """"[country] military [noun]" is an adjective, not that country's armed forces ("US
     military aid", "Russian military bloggers"): a state named before it stays a mention of
     the state (the span shrinks to "US", "United States"); an adjective of nationality
@@ -413,9 +421,7 @@ def _military_as_adjective(found: dict, entities, text, decisions: Decisions) ->
     todo = np.flatnonzero(_in(decisions.entity, forces) & decisions.keep)
     if not todo.size:
         return
-    states = np.flatnonzero((entities["category"] == "state").to_numpy())
-    aliases = entities["aliases"].to_numpy()
-    state_of = {a.casefold(): int(row) for row in states.tolist() for a in aliases[row]}
+    is_state = (entities["category"] == "state").to_numpy()
     for index in todo.tolist():
         start, end = int(found["start"][index]), int(decisions.end[index])
         source = text(int(found["row"][index]), int(found["field"][index]))
@@ -426,8 +432,8 @@ def _military_as_adjective(found: dict, entities, text, decisions: Decisions) ->
         if not word:
             continue
         before = surface[: -len("military")].rstrip()
-        state = state_of.get(before.casefold(), -1)
-        if state >= 0 and before:
+        state = by_alias.get(before.casefold(), -1)
+        if state >= 0 and is_state[state] and before:
             decisions.entity[index] = state
             decisions.end[index] = start + len(before)
             decisions.surfaces[index] = before
@@ -858,30 +864,22 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
     # ("HARM missiles", "Kinzhal hypersonic missiles"); "Javelin air defense" stays two.
     generic = is_weapon & (entities["category"] == "generic").to_numpy()
     ancestor = _ancestors(entities)
-    system_then_class = (
-        same
-        & (gap >= 1)
-        & (gap <= 40)
-        & is_weapon[entity[left]]
-        & ((entities["parent"] != "").to_numpy())[entity[left]]
-        & is_weapon[entity[right]]
-        & (generic[entity[right]] | ancestor[entity[left], entity[right]])
-    )
+    has_parent = (entities["parent"] != "").to_numpy()
+
+    def system_and_its_class(system: np.ndarray, cls: np.ndarray) -> np.ndarray:
+        return (
+            same & (gap <= 40) & is_weapon[system] & has_parent[system] & is_weapon[cls]
+            & (generic[cls] | ancestor[system, cls])
+        )  # fmt: skip
+
+    system_then_class = (gap >= 1) & system_and_its_class(entity[left], entity[right])
     # A class with the bare word "weapons" after it is that class ("antiaircraft weapons").
     bare = np.flatnonzero((entities["id"] == "weapons").to_numpy())
     system_then_class |= (
         same & (gap >= 1) & (gap <= 2) & is_weapon[entity[left]] & np.isin(entity[right], bare)
     )
     abbreviation = same & (gap >= 1) & (gap <= 4) & (entity[left] == entity[right])
-    class_then_system = (
-        same
-        & (gap >= 2)
-        & (gap <= 40)
-        & is_weapon[entity[right]]
-        & ((entities["parent"] != "").to_numpy())[entity[right]]
-        & is_weapon[entity[left]]
-        & (generic[entity[left]] | ancestor[entity[right], entity[left]])
-    )
+    class_then_system = (gap >= 2) & system_and_its_class(entity[right], entity[left])
     names = entities["name"].to_numpy()
     for a, b in zip(left[class_then_system].tolist(), right[class_then_system].tolist(),
                     strict=True):  # fmt: skip

@@ -70,8 +70,12 @@ def wilson(successes: int, trials: int) -> tuple[float, float, float]:
     return share, max(0.0, centre - half), min(1.0, centre + half)
 
 
-def read_gold(sentences: pd.DataFrame, folder: Path = HERE / "gold") -> pd.DataFrame:
-    """Hand-listed mentions with document offsets; every sentence must have been read."""
+def read_gold(
+    sentences: pd.DataFrame, folder: Path = HERE / "gold"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sentences read and their hand-listed mentions with document offsets. Every
+    sentence must have been read, except a later reading of the tune half that no one has
+    read yet (drawn, not judged): it is left out, and said on stderr."""
     files = sorted(folder.glob("*.csv"))
     if not files:
         raise SystemExit(f"{folder}: no judgements yet")
@@ -79,10 +83,16 @@ def read_gold(sentences: pd.DataFrame, folder: Path = HERE / "gold") -> pd.DataF
         [pd.read_csv(f, dtype=str, keep_default_na=False).assign(file=f.name) for f in files],
         ignore_index=True,
     )
-    unread = sorted(set(sentences["sentence"]) - set(gold["sentence"]))
-    if unread:
+    judged = sentences["sentence"].isin(set(gold["sentence"]))
+    for split in sentences.loc[sentences["split"].isin(_ROUNDS), "split"].unique():
+        part = sentences["split"] == split
+        if not judged[part].any():
+            print(f"{split}: {int(part.sum())} sentences drawn and not read yet, left out",
+                  file=sys.stderr)  # fmt: skip
+            sentences, judged = sentences.loc[~part], judged.loc[~part]
+    if not judged.all():
+        unread = sorted(sentences.loc[~judged, "sentence"])
         raise SystemExit(f"{len(unread)} sentences not read yet (first: {unread[0]})")
-    # (a reading in progress is left out by main(), which says so; see _read_only)
     text = sentences.set_index("sentence")
     rows = []
     for row in gold.loc[gold["surface"] != ""].itertuples():
@@ -106,7 +116,7 @@ def read_gold(sentences: pd.DataFrame, folder: Path = HERE / "gold") -> pd.DataF
                 "note": row.note,
             }
         )
-    return pd.DataFrame(rows)
+    return sentences, pd.DataFrame(rows)
 
 
 def resolve(entities: pd.Series, gazetteer) -> pd.Series:
@@ -248,22 +258,6 @@ def report(found: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> 
     return lines
 
 
-def _read_only(sentences: pd.DataFrame, folder: Path = HERE / "gold") -> pd.DataFrame:
-    """The sentences without a later reading of the tune half that no one has read yet (a
-    reading in progress: drawn, not judged), said on stderr; any other unread sentence stops
-    :func:`read_gold`."""
-    judged = set()
-    for path in sorted(folder.glob("*.csv")):
-        judged |= set(pd.read_csv(path, dtype=str, keep_default_na=False)["sentence"])
-    pending = sentences["split"].isin(_ROUNDS) & ~sentences["sentence"].isin(judged)
-    for split, count in sentences.loc[pending, "split"].value_counts().items():
-        if sentences.loc[sentences["split"] == split, "sentence"].isin(judged).any():
-            continue  # partly read: read_gold names the first unread one
-        print(f"{split}: {count} sentences drawn and not read yet, left out", file=sys.stderr)
-        sentences = sentences.loc[sentences["split"] != split]
-    return sentences
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation")
     parser.add_argument(
@@ -276,8 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SKIPPED: the shared corpora are not at {config.CORPORA_DIR}")
         return 0
     gazetteer = load_gazetteer()
-    sentences = _read_only(sentences)
-    gold = read_gold(sentences)
+    sentences, gold = read_gold(sentences)
     gold = gold.assign(entity_id=resolve(gold["entity"], gazetteer))
     found, gold = compare(found_mentions(sentences, gazetteer), gold)
     print(
