@@ -36,12 +36,14 @@ _REACH = 80  # characters looked at before or after a mention for ``within: next
 # ("Sarmat heavy intercontinental ballistic missile"), never a word that starts another item.
 _JOINING = r"(?:and|or|nor|other|the|a|an|of|for|with|to|from|as|than|plus|also|more|such|by)"
 _BETWEEN_SYSTEM_AND_CLASS = re.compile(
-    rf"[\"'”’»]?[\s\-]+(?:(?!{_JOINING}\b)[a-z][\w\-]*[\s\-]+){{0,2}}"
-)  # a closing quote too: '"Corsair" modern anti-tank guided missiles'
+    rf"[\"'”’»]?[\s\-]+(?:(?:air|land|sea|ground|surface)[\s\-]+and[\s\-]+)?"
+    rf"(?:(?!{_JOINING}\b)[a-z][\w\-]*[\s\-]+){{0,2}}"
+)  # a closing quote too: '"Corsair" modern anti-tank guided missiles'; a coordinated domain:
+# "S-500 air and missile defence systems"
 # Between a class noun and the quoted system it introduces: at most three words and an
 # opening quote ('anti-aircraft missile and cannon complex "Pantsir-S1"').
 _BETWEEN_CLASS_AND_QUOTED_SYSTEM = re.compile(r"[ \t\n]+(?:[\w\-]+[ \t\n]+){0,3}[\"“«]")
-_BRACKET = re.compile(r"\s*\(\s*")
+_BRACKET = re.compile(r"(?:['’]s)?\s*\(\s*")  # "Development’s (USAID)" too
 # The name of a document or an event, up to three capitalised words after the name inside it:
 # "UN Charter", "the Safer America Plan", "U.S. Navy Submarine Arctic Science Program".
 _DOCUMENT_HEADS = (
@@ -50,6 +52,9 @@ _DOCUMENT_HEADS = (
 )
 _DOCUMENT_WORDS = re.compile(
     rf"[\s\-]+(?:[A-Z][\w'’\-]*[ \t\-]+){{0,3}}(?:{_DOCUMENT_HEADS})\b"
+    # a holiday, at most one word after the name: "Europe Day", "America Recycles Day",
+    # "Armed Forces Day", "Patriot Day" (not "Day 100", nor a title-case headline's words)
+    r"|[\s\-]+(?:[A-Z][\w'’\-]*[ \t\-]+)?Day\b(?![ \t]+(?:\d|One|Two|Three))"
 )
 _HEADS = (
     r"Department|Ministry|Senate|Congress|Parliament|Service|Command|Fleet|Army|Navy|Air Force|"
@@ -294,6 +299,7 @@ def decide(
     _names_inside_names(found, entity, entities, text, decisions)
     _weapons_inside_names(found, entity, entities, text, decisions)
     _inside_web_addresses(found, text, decisions)
+    _verbs(found, pattern_alias, text, decisions)
     by_alias = _rows_by_alias(entities)
     _military_as_adjective(found, entities, text, decisions, by_alias)
     _forces_of_a_state(found, entities, text, decisions)
@@ -323,6 +329,36 @@ def _inside_web_addresses(found: dict, text, decisions: Decisions) -> None:
         left = max(source.rfind(stop, 0, start) for stop in _TOKEN_STOPS) + 1
         if _WEB_ADDRESS.match(source, left):
             _refuse(decisions, [index], "inside a web address")
+
+
+# Class nouns that are verbs too: "it bombs us", "they shell the city", "to arm Ukraine", "the
+# market will tank". A verb follows a subject pronoun, or (its base form) a modal, "to" or a
+# negation, or comes before an object pronoun.
+_VERB_ALIASES = frozenset({"bomb", "shell", "shells", "mines", "arms", "tank", "rocket", "nuke"})
+_BASE_FORMS = frozenset({"bomb", "shell", "arm", "tank", "rocket", "nuke", "mine"})
+_SUBJECT_BEFORE = re.compile(r"(?:^|[^\w'’])(?:it|they|he|she|we|I|who)[ \t]+$", re.IGNORECASE)
+_MODAL_BEFORE = re.compile(
+    r"(?:(?:^|[^\w'’])(?:to|will|would|can|could|may|might|must|shall|should|not|never|cannot)"
+    r"|n['’]t|['’]ll)[ \t]+$",
+    re.IGNORECASE,
+)
+_OBJECT_AFTER = re.compile(r"[ \t]+(?:us|them|him|me)\b")
+
+
+def _verbs(found: dict, pattern_alias: np.ndarray, text, decisions: Decisions) -> None:
+    """A class noun used as a verb is not a weapon ("Russia bombs us", "will shell")."""
+    aliases = pattern_alias[found["pattern"]]
+    todo = np.flatnonzero(decisions.keep & np.isin(aliases, list(_VERB_ALIASES)))
+    for index in todo.tolist():
+        source = text(int(found["row"][index]), int(found["field"][index]))
+        start, end = int(found["start"][index]), int(decisions.end[index])
+        before = source[max(0, start - 12) : start]
+        if (
+            _SUBJECT_BEFORE.search(before)
+            or (source[start:end].lower() in _BASE_FORMS and _MODAL_BEFORE.search(before))
+            or _OBJECT_AFTER.match(source, end)
+        ):
+            _refuse(decisions, [index], "a verb, not a weapon")
 
 
 _COORDINATED = re.compile(r"([\w’'\-]+) and ([\w’'\-]+) ([\w\-]+?)s", re.IGNORECASE)
@@ -878,7 +914,7 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
     system_then_class |= (
         same & (gap >= 1) & (gap <= 2) & is_weapon[entity[left]] & np.isin(entity[right], bare)
     )
-    abbreviation = same & (gap >= 1) & (gap <= 4) & (entity[left] == entity[right])
+    abbreviation = same & (gap >= 1) & (gap <= 6) & (entity[left] == entity[right])
     class_then_system = (gap >= 2) & system_and_its_class(entity[right], entity[left])
     names = entities["name"].to_numpy()
     for a, b in zip(left[class_then_system].tolist(), right[class_then_system].tolist(),

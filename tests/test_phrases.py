@@ -2,7 +2,8 @@
 (an adjective), a state's possessive with its forces ("Ukraine's forces": two mentions), two
 names under one plural head ("Donetsk and Luhansk regions": two mentions), a surname beside an
 ampersand (a firm), a speaker's label after a section break of asterisks, a class noun before
-the quoted system it introduces, and names inside the long name of a document.
+the quoted system it introduces, names inside the long name of a document or of a holiday, and
+class nouns used as verbs ("it bombs us").
 
 Every expectation is read by hand from the sentences and the small gazetteer written here.
 """
@@ -53,6 +54,15 @@ entities:
      aliases: [Pantsir-S1, Pantsir]}
   - {id: submarine, name: Submarines, kind: weapon, category: naval, aliases: [submarine]}
   - {id: weapons, name: Weapons (generic), kind: weapon, category: generic, aliases: [weapons]}
+  - {id: bomb, name: Bombs, kind: weapon, category: munitions, aliases: [bomb]}
+  - {id: armour, name: Armour, kind: weapon, category: armour, aliases: [tank]}
+  - {id: s-500, name: S-500, kind: weapon, category: air-defence system, parent: air-defence,
+     aliases: [S-500]}
+  - {id: missile-defence, name: Missile defence, kind: weapon, category: generic,
+     aliases: [missile defence system]}
+  - {id: usaid, name: USAID, kind: actor, category: government-body, parent: united-states,
+     aliases: [U.S. Agency for International Development, USAID]}
+  - {id: europe, name: Europe, kind: actor, category: region, aliases: [Europe]}
   - {id: united-nations, name: United Nations, kind: actor, category: organisation,
      aliases: [United Nations, UN]}
   - {id: un-security-council, name: UN Security Council, kind: actor, category: organisation,
@@ -299,4 +309,57 @@ def test_words_inside_a_web_address(gazetteer):
         ("aircraft", "inside a web address"),
         ("Russia", "inside a web address"),
         ("aircraft", "inside a web address"),
+    ]
+
+
+def test_class_nouns_used_as_verbs(gazetteer):
+    text = (
+        "Russia bombs us, and it bombs our cities with a bomb. They will bomb the bridge; "
+        "to tank the economy. The tank advanced, and the bombs fell."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("Russia", "russia"),
+        ("bomb", "bomb"),  # "with a bomb"
+        ("tank", "armour"),  # "The tank advanced"
+        ("bombs", "bomb"),  # "the bombs fell"
+    ]
+    assert refused(result) == [
+        ("bombs", "a verb, not a weapon"),  # before "us"
+        ("bombs", "a verb, not a weapon"),  # after "it"
+        ("bomb", "a verb, not a weapon"),  # after "will"
+        ("tank", "a verb, not a weapon"),  # after "to"
+    ]
+
+
+def test_names_inside_the_name_of_a_holiday(gazetteer):
+    text = (
+        "On Europe Day Russia attacked. Biden Meets Ukraine Leaders On Independence Day. "
+        "America Recycles Day. Russia Day 100 of the war."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("Russia", "russia"),
+        ("Ukraine", "ukraine"),  # three capitalised words before "Day": a headline's words
+        ("Russia", "russia"),  # "Day 100": a count of days, not a holiday
+    ]
+    assert refused(result) == [
+        ("Europe", "inside the name of a document or an event"),
+        ("America", "inside the name of a document or an event"),
+    ]
+
+
+def test_possessive_full_name_and_its_abbreviation_and_a_coordinated_class(gazetteer):
+    text = (
+        "The U.S. Agency for International Development’s (USAID) head spoke. "
+        "Troops receive S-500 air and missile defence systems."
+    )
+    result = run(gazetteer, text)
+    assert found(result) == [
+        ("U.S. Agency for International Development", "usaid"),
+        ("S-500 air and missile defence systems", "s-500"),
+    ]
+    assert refused(result) == [
+        ("USAID", "abbreviation in brackets of the mention before it"),
+        ("missile defence systems", "class noun of S-500"),
     ]

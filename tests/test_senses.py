@@ -407,3 +407,21 @@ def test_a_veto_phrase_broken_over_two_lines_still_vetoes():
     assert ("drones", "drone") in counted and len([c for c in counted if c[1] == "drone"]) == 1
     vetoed = result.excluded.loc[result.excluded["entity_id"] == "drone", "excluded_by"].tolist()
     assert vetoed == ["context: 'Federal Aviation\\nAdministration' in its sentence"]
+
+
+def test_senses_of_the_shipped_gazetteer_fighters_seizures_and_metaphors():
+    gazetteer = load_gazetteer()  # the shipped one: its context rules are what is tested
+    result = run(
+        gazetteer,
+        "Russia launches missiles, combat helicopters, fighters, planes. Hamas fighters fled. "
+        "Law enforcement agencies seized 2,300 grenades. Troops threw grenades. Fentanyl, "
+        "a weapon of mass destruction, kills. Iraq had no weapons of mass destruction.",
+    )
+    counted = list(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
+    assert ("fighters", "aircraft") in counted  # beside helicopters and planes
+    assert [s for s, e in counted if e == "aircraft"] == ["fighters", "planes"]  # not Hamas's
+    assert [s for s, e in counted if e == "grenade"] == ["grenades"]  # thrown, not seized
+    assert [s for s, e in counted if e == "wmd"] == ["weapons of mass destruction"]
+    refused = list(zip(result.excluded["surface"], result.excluded["excluded_by"], strict=True))
+    assert ("grenades", "context: 'Law enforcement' in its sentence") in refused
+    assert ("weapon of mass destruction", "context: 'Fentanyl' in its sentence") in refused
