@@ -8,10 +8,13 @@ Duplicates are left out, as in the time series; periods come from :mod:`analysis
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -63,6 +66,176 @@ def collapse(text: str) -> str:
     lead = " " if text[0].isspace() else ""
     trail = " " if text[-1].isspace() else ""
     return lead + " ".join(words) + trail
+
+
+# --- markup shown as text -----------------------------------------------------------------------
+
+# Article text keeps what its source wrote: HTML tags and entities (web archives, CMS exports),
+# Markdown emphasis, links and escapes (the White House briefings). Counting reads the text as
+# it is; a reader of the evidence should see the words, so the contexts are read through
+# :class:`ShownText`, which drops the markup and maps every offset of the raw text onto what is
+# shown: the highlighted words are always the mention.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br caption col colgroup dd div dl dt figcaption figure "
+    "footer h1 h2 h3 h4 h5 h6 header hr img li main nav ol p pre section table tbody td tfoot "
+    "th thead tr ul".split()
+)
+
+
+def _tag(match: re.Match[str]) -> str:
+    name = match["name"]
+    return " " if name and name.lower() in _BLOCK_TAGS else ""
+
+
+_ADDRESS = r"\((?:[^()\s]|\([^()\s]*\))*\)"
+"""A Markdown link's ``(address)``; addresses hold parentheses too: ``(...%20(PWG),...)``."""
+
+# One pattern per kind of markup, each written to start with a literal character: Python's
+# regular expressions skip ahead to a literal quickly (about 1 GB/s) but try every branch of an
+# alternation, or a repeat such as ``#{1,6}``, at every character (2 and 90 MB/s).
+_MARKUP_PATTERNS = (
+    (
+        "<",
+        re.compile(r"<(?:!--.*?-->|/?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>)", re.S),
+        _tag,
+    ),
+    (
+        "&",
+        re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"),
+        lambda match: html.unescape(match[0]),
+    ),
+    ("![", re.compile(rf"!\[[^\[\]]{{0,400}}\]{_ADDRESS}"), lambda match: " "),  # an image
+    # a Markdown link: its "[" and its "](address)" go, its words stay (lines wrap inside)
+    ("](", re.compile(r"\[(?=[^\[\]]{0,400}\]\()"), lambda match: ""),
+    ("](", re.compile(rf"\]{_ADDRESS}"), lambda match: ""),
+    ("\\", re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])"), lambda match: match[1]),  # escapes
+    ("*", re.compile(r"\*\**"), lambda match: "" if _emphasis(match) else None),  # bold, italic
+    ("__", re.compile(r"__+"), lambda match: ""),
+    ("#", re.compile(r"##{0,5}[ \t]+"), lambda match: "" if _line_start(match) else None),
+)
+
+
+def _emphasis(match: re.Match[str]) -> bool:
+    """Whether asterisks mark emphasis: two or more (``**bold**``, even alone on a line), or
+    one touching a word (``*italic*``); a lone ``*`` between spaces (a * b) stays."""
+    text, start, end = match.string, match.start(), match.end()
+    if end - start > 1:
+        return True
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isspace() and after.isspace())
+
+
+def _line_start(match: re.Match[str]) -> bool:
+    """Whether only spaces stand between the line's start and ``match`` (a heading's marks)."""
+    text, at = match.string, match.start()
+    return not text[text.rfind("\n", 0, at) + 1 : at].strip(" \t")
+
+
+def markup_spans(text: str) -> list[tuple[int, int, str]]:
+    """The markup of ``text``: (start, end, what it shows as), in order, never overlapping
+    (of two that overlap, the one that starts first wins, then the longer)."""
+    found = sorted(
+        (match.start(), -match.end(), replace(match))
+        for lead, pattern, replace in _MARKUP_PATTERNS
+        if lead in text  # a quick look first: most texts have no markup of most kinds
+        for match in pattern.finditer(text)
+    )
+    spans: list[tuple[int, int, str]] = []
+    reached = 0
+    for start, negative_end, shown in found:
+        if shown is not None and start >= reached:
+            spans.append((start, -negative_end, shown))
+            reached = -negative_end
+    return spans
+
+
+class ShownText:
+    """``text[start:end]`` as a reader sees it, and where each raw offset lands in it.
+
+    ``shown`` is the raw text without HTML tags and comments (block tags such as ``<td>`` or
+    ``<br>`` become a space, so words do not run together), with entities decoded and without
+    Markdown emphasis, link addresses, images, heading marks and backslash escapes. Everything
+    else is kept character for character. ``spans``: :func:`markup_spans` of ``text``, when
+    already known; markup that crosses ``start`` or ``end`` is kept as written.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        start: int = 0,
+        end: int | None = None,
+        spans: list[tuple[int, int, str]] | None = None,
+    ) -> None:
+        end = len(text) if end is None else end
+        spans = markup_spans(text) if spans is None else spans
+        first = bisect.bisect_left(spans, (start,))
+        pieces: list[str] = []
+        self.raw_starts: list[int] = []  # each segment's start in the raw text
+        self.shown_starts: list[int] = []  # and in the shown text
+        self.kept: list[bool] = []  # copied as is, or markup replaced
+        at, shown = start, 0
+        for span_start, span_end, replacement in spans[first:]:
+            if span_end > end:
+                break
+            if span_start > at:
+                self._segment(at, shown, True)
+                pieces.append(text[at:span_start])
+                shown += span_start - at
+            self._segment(span_start, shown, False)
+            pieces.append(replacement)
+            shown += len(replacement)
+            at = span_end
+        if at < end or not pieces:
+            self._segment(at, shown, True)
+            pieces.append(text[at:end])
+        self.shown = "".join(pieces)
+
+    def _segment(self, raw_start: int, shown_start: int, kept: bool) -> None:
+        self.raw_starts.append(raw_start)
+        self.shown_starts.append(shown_start)
+        self.kept.append(kept)
+
+    def offset(self, raw_offset: int, *, end: bool = False) -> int:
+        """Where ``raw_offset`` lands in ``shown``. An offset inside markup lands after its
+        replacement (a start) or before it (``end=True``), so markup never joins a mention."""
+        index = max(0, bisect.bisect_right(self.raw_starts, raw_offset) - 1)
+        base = self.shown_starts[index]
+        if self.kept[index]:
+            return base + raw_offset - self.raw_starts[index]
+        if raw_offset == self.raw_starts[index] or end:
+            return base
+        following = index + 1 < len(self.shown_starts)
+        return self.shown_starts[index + 1] if following else len(self.shown)
+
+
+def _markup_between(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Whether markup of ``spans`` starts in ``[start, end)``."""
+    first = bisect.bisect_left(spans, (start,))
+    return first < len(spans) and spans[first][0] < end
+
+
+def _whole_markup(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[int, int]:
+    """``start`` and ``end`` moved out of any markup they cut (a sentence splitter reads the
+    full stop inside ``<img src="a.jpg">`` as the end of a sentence)."""
+    before = bisect.bisect_left(spans, (start,)) - 1
+    if before >= 0 and spans[before][1] > start:
+        start = spans[before][0]
+    last = bisect.bisect_left(spans, (end,)) - 1
+    if last >= 0 and spans[last][1] > end:
+        end = spans[last][1]
+    return start, end
+
+
+def shown_sentence(
+    text: str, start: int, end: int, spans: list[tuple[int, int, str]] | None = None
+) -> str:
+    """The sentence ``text[start:end]`` as shown: markup out, whitespace collapsed."""
+    spans = markup_spans(text) if spans is None else spans
+    start, end = _whole_markup(spans, start, end)
+    if not _markup_between(spans, start, end):
+        return collapse(text[start:end]).strip()
+    return collapse(ShownText(text, start, end, spans).shown).strip()
 
 
 # --- reading text back through the offsets ------------------------------------------------------
@@ -226,6 +399,7 @@ def _with_context(frame: pd.DataFrame, unique: pd.DataFrame, width: int) -> pd.D
     sentence_starts, sentence_ends = texts.locate(frame)
     rows = []
     sentences: dict[tuple[str, str, int], str] = {}  # a sentence with several mentions: once
+    markup: dict[tuple[str, str], list[tuple[int, int, str]]] = {}  # each text's, found once
     for doc_id, field, start, end, s_start, s_end in zip(
         frame["doc_id"].tolist(),
         frame["field"].tolist(),
@@ -236,18 +410,14 @@ def _with_context(frame: pd.DataFrame, unique: pd.DataFrame, width: int) -> pd.D
         strict=True,
     ):
         text = texts.text(doc_id, field)
+        spans = markup.get((doc_id, field))
+        if spans is None:
+            spans = markup[(doc_id, field)] = markup_spans(text)
         key = (doc_id, field, s_start)
         sentence = sentences.get(key)
         if sentence is None:
-            sentence = sentences[key] = collapse(text[s_start:s_end]).strip()
-        rows.append(
-            (
-                _left_context(text, start, width),
-                collapse(text[start:end]),
-                _right_context(text, end, width),
-                sentence,
-            )
-        )
+            sentence = sentences[key] = shown_sentence(text, s_start, s_end, spans)
+        rows.append((*context_of(text, start, end, width, spans), sentence))
     context = pd.DataFrame(
         rows, columns=["left", "keyword", "right", "sentence"], index=frame.index, dtype="str"
     )
@@ -284,7 +454,45 @@ SAMPLE_COLUMNS = [
     "period_mentions",
     "period_rank",
     "anchor",
+    "outlet",
 ]
+
+
+def outlet_of(source: Any, url: Any) -> str:
+    """The outlet to show for a document: its ``source``, else the host of its http(s) ``url``
+    without "www." (``https://bidenwhitehouse.archives.gov/...`` -> bidenwhitehouse.archives.gov),
+    else ""."""
+    text = "" if source is None or pd.isna(source) else str(source).strip()
+    if text:
+        return text
+    address = "" if url is None or pd.isna(url) else str(url).strip()
+    if not address.lower().startswith(("http://", "https://")):
+        return ""
+    host = (urlsplit(address).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _spread_over_documents(frame: pd.DataFrame, group: list[str], per_group: int) -> np.ndarray:
+    """0 for the first mention of ``per_group`` documents spread evenly over each group's
+    documents in date order, 1 for every other row.
+
+    A group (one entity in one period) with n documents keeps those at positions
+    ``floor((i + 1/2) n / k)``, i < k: its start, middle and end for k = 3, never its first k
+    days only; with k or fewer documents, all of them. ``frame`` is in evidence order (date,
+    document, title first) and has ``_in_doc`` (the row's rank among the document's rows).
+    """
+    first = frame["_in_doc"].to_numpy() == 0
+    keys = frame.loc[first, group]
+    rank = keys.groupby(group, dropna=False, sort=False).cumcount().to_numpy()
+    size = keys.groupby(group, dropna=False, sort=False)[group[0]].transform("size").to_numpy()
+    k = per_group
+    picked = np.zeros(len(rank), dtype=bool)
+    nearest = np.floor((2 * rank * k - size) / (2 * size)).astype(np.int64)
+    for i in (nearest, nearest + 1):  # the one position that can fall on each rank
+        picked |= (i >= 0) & (i < k) & (((2 * i + 1) * size) // (2 * k) == rank)
+    spread = np.ones(len(frame), dtype=np.int8)
+    spread[np.flatnonzero(first)[picked]] = 0
+    return spread
 
 
 def evidence_sample(
@@ -360,10 +568,11 @@ def evidence_sample(
     frame = frame.merge(peaks, on=group, how="left")
     if periods is not None:
         frame = frame.loc[frame["period_rank"] <= periods]
+    frame = frame.assign(_spread=_spread_over_documents(frame, group, per_period))
     frame = (
         frame.sort_values(
-            ["_entity_total", "entity_id", "period_rank", "_in_doc", "_order"],
-            ascending=[False, True, True, True, True],
+            ["_entity_total", "entity_id", "period_rank", "_in_doc", "_spread", "_order"],
+            ascending=[False, True, True, True, True, True],
             kind="stable",
         )
         .groupby(group, sort=False, dropna=False)
@@ -378,26 +587,79 @@ def evidence_sample(
         evidence_anchor(entity_id, period, freq)
         for entity_id, period in zip(frame["entity_id"], frame["period"], strict=True)
     ]
+    outlets = [
+        outlet_of(source, url) for source, url in zip(frame["source"], frame["url"], strict=True)
+    ]
     sample = (
         _with_context(frame, unique, width)
-        .assign(anchor=pd.Series(anchors, index=frame.index, dtype="str"))[SAMPLE_COLUMNS]
+        .assign(
+            anchor=pd.Series(anchors, index=frame.index, dtype="str"),
+            outlet=pd.Series(outlets, index=frame.index, dtype="str"),
+        )[SAMPLE_COLUMNS]
         .reset_index(drop=True)
     )
     sample.attrs["freq"] = canonical_freq(freq)
     return sample
 
 
+def context_of(
+    text: str,
+    start: int,
+    end: int,
+    width: int,
+    spans: list[tuple[int, int, str]] | None = None,
+) -> tuple[str, str, str]:
+    """Left context, mention and right context of ``text[start:end]``, as shown to a reader.
+
+    Without markup nearby: the raw characters, whitespace collapsed, cut between words
+    (:func:`_left_context`, :func:`_right_context`). With markup: the same read from the
+    :class:`ShownText` of a window around the mention, widened until each side holds
+    ``width`` shown characters or reaches the edge of the text. A mention inside markup (an
+    attribute) is shown as written. ``spans``: :func:`markup_spans` of ``text`` when known.
+    """
+    spans = markup_spans(text) if spans is None else spans
+    reach = 2 * width + 40  # raw characters; widened while markup eats into it
+    while spans:
+        first, last = _whole_markup(spans, max(0, start - reach), min(len(text), end + reach))
+        if not _markup_between(spans, first, last):
+            break
+        shown = ShownText(text, first, last, spans)
+        at, to = shown.offset(start), shown.offset(end, end=True)
+        if to <= at:
+            break
+        left, right = _left_piece(shown.shown, at, width), _right_piece(shown.shown, to, width)
+        enough_left = first == 0 or len(left) > width or width == 0
+        enough_right = last == len(text) or len(right) > width or width == 0
+        if enough_left and enough_right:
+            return _cut_left(left, width), collapse(shown.shown[at:to]), _cut_right(right, width)
+        reach *= 4
+    return (
+        _left_context(text, start, width),
+        collapse(text[start:end]),
+        _right_context(text, end, width),
+    )
+
+
 def _left_context(text: str, start: int, width: int) -> str:
     """At most ``width`` characters before ``start`` once whitespace is collapsed, cut between
     words: a word the cut would split is left out whole."""
+    return _cut_left(_left_piece(text, start, width), width)
+
+
+def _left_piece(text: str, start: int, width: int) -> str:
+    """The text before ``start``, whitespace collapsed: more than ``width`` characters of it,
+    or all of it."""
     if width == 0:
         return ""
     reach = width + 8
     while True:  # widen the raw window only when long runs of whitespace ate into it
         piece = collapse(text[max(0, start - reach) : start])
         if len(piece) > width or reach >= start:
-            break
+            return piece
         reach *= 4
+
+
+def _cut_left(piece: str, width: int) -> str:
     if len(piece) <= width:
         return piece
     kept = piece[-width:]
@@ -410,14 +672,21 @@ def _left_context(text: str, start: int, width: int) -> str:
 def _right_context(text: str, end: int, width: int) -> str:
     """At most ``width`` characters after ``end`` once whitespace is collapsed, cut between
     words, as :func:`_left_context`."""
+    return _cut_right(_right_piece(text, end, width), width)
+
+
+def _right_piece(text: str, end: int, width: int) -> str:
     if width == 0:
         return ""
     reach = width + 8
     while True:
         piece = collapse(text[end : end + reach])
         if len(piece) > width or end + reach >= len(text):
-            break
+            return piece
         reach *= 4
+
+
+def _cut_right(piece: str, width: int) -> str:
     if len(piece) <= width:
         return piece
     kept = piece[:width]

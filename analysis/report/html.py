@@ -223,6 +223,21 @@ def _snippet(row: Mapping[str, Any]) -> str:
     )
 
 
+def _outlet(row: Mapping[str, Any]) -> str:
+    """The row's outlet: its source, else its URL's host in grey (``analysis.kwic.outlet_of``),
+    else "not known" in grey."""
+    from analysis.kwic import outlet_of
+
+    source = row.get("source")
+    if source is not None and not pd.isna(source) and str(source).strip():
+        return escape(str(source).strip())
+    host = outlet_of("", row.get("url"))
+    if host:
+        hint = "no outlet given: the host of the article's address"
+        return f'<span class="nm-caption" title="{hint}">{escape(host)}</span>'
+    return '<span class="nm-caption">not known</span>'
+
+
 def evidence_by_period(
     sample: pd.DataFrame,
     *,
@@ -305,7 +320,7 @@ def evidence_by_period(
                 previous = record["doc_id"]
                 parts.append(
                     f'<tr><td class="nm-date">{escape(record.get("date"))}</td>'
-                    f"<td>{escape(record.get('source', ''))}</td><td>{article}</td>"
+                    f"<td>{_outlet(record)}</td><td>{article}</td>"
                     f"<td>{_snippet(record)}</td></tr>"
                 )
             parts.append("</tbody>")
