@@ -472,7 +472,7 @@ def outlet_of(source: Any, url: Any) -> str:
     return host.removeprefix("www.")
 
 
-def _spread_over_documents(frame: pd.DataFrame, group: list[str], per_group: int) -> np.ndarray:
+def spread_over_documents(frame: pd.DataFrame, group: list[str], per_group: int) -> np.ndarray:
     """0 for the first mention of ``per_group`` documents spread evenly over each group's
     documents in date order, 1 for every other row.
 
@@ -568,7 +568,7 @@ def evidence_sample(
     frame = frame.merge(peaks, on=group, how="left")
     if periods is not None:
         frame = frame.loc[frame["period_rank"] <= periods]
-    frame = frame.assign(_spread=_spread_over_documents(frame, group, per_period))
+    frame = frame.assign(_spread=spread_over_documents(frame, group, per_period))
     frame = (
         frame.sort_values(
             ["_entity_total", "entity_id", "period_rank", "_in_doc", "_spread", "_order"],
@@ -638,6 +638,35 @@ def context_of(
         collapse(text[start:end]),
         _right_context(text, end, width),
     )
+
+
+def marked_context(
+    text: str, marks: Iterable[tuple[int, int]], width: int
+) -> tuple[str, tuple[tuple[str, bool], ...], str]:
+    """The words around several mentions of one sentence (an actor and a weapon), as shown.
+
+    Returns the left context of the first mention, the pieces from the first mention's start
+    to the last one's end as (text, is a mention) in reading order, and the right context of
+    the last; overlapping marks are merged, markup is left out as in :func:`context_of`.
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted(marks):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    if not merged:
+        return "", (), ""
+    spans = markup_spans(text)
+    left = context_of(text, merged[0][0], merged[0][1], width, spans)[0]
+    right = context_of(text, merged[-1][0], merged[-1][1], width, spans)[2]
+    pieces: list[tuple[str, bool]] = []
+    for number, (start, end) in enumerate(merged):
+        if number:
+            between = ShownText(text, merged[number - 1][1], start, spans).shown
+            pieces.append((collapse(between), False))
+        pieces.append((collapse(ShownText(text, start, end, spans).shown), True))
+    return left, tuple(pieces), right
 
 
 def _left_context(text: str, start: int, width: int) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,7 +19,15 @@ from analysis.actions import (
     pair_roles,
 )
 from analysis.errors import InputError
-from analysis.kwic import SentenceTexts, collapse, located_mentions, unique_text_documents
+from analysis.kwic import (
+    SentenceTexts,
+    collapse,
+    located_mentions,
+    marked_context,
+    outlet_of,
+    spread_over_documents,
+    unique_text_documents,
+)
 from analysis.schema import FIELDS, NO_ACTION, require_columns
 
 # The roles of each pair in its clause (analysis.actions.pair_roles).
@@ -309,3 +319,146 @@ def action_statements(pairs: pd.DataFrame) -> pd.DataFrame:
         pairs=len(pairs), resolved=len(resolved), scope=pairs.attrs.get("scope", "sentence")
     )
     return statements
+
+
+# --- the sentences behind each statement: what a bar of the action chart links to --------------
+
+
+def statement_label(row: Mapping[str, Any]) -> str:
+    """A statement as one line: agent → action → weapon (→ recipient), "?" for an agent not
+    stated, "NOT" for a denied action, "(from source)" when only the source is known."""
+    agent = str(row["agent"]) or "?"
+    action = ("NOT " if bool(row["negated"]) else "") + str(row["action"])
+    label = f"{agent} → {action} → {row['weapon']}"
+    if row["recipient"]:
+        label += f" → {row['recipient']}"
+    if row["source"] and not row["agent"]:
+        label += f" (from {row['source']})"
+    return label
+
+
+def statement_anchor(row: Mapping[str, Any]) -> str:
+    """The HTML id of a statement's sentences: ``ev-act-<agent>-<action>-<weapon>-<hash>``.
+
+    The hash is of all six statement columns, so two statements never share an anchor; the
+    words before it only help a reader of the address.
+    """
+    values = [str(row[column]) for column in STATEMENT_COLUMNS]
+    digest = hashlib.sha1("\x1f".join(values).encode("utf-8")).hexdigest()[:8]
+    words = re.sub(r"[^a-z0-9]+", "-", " ".join(values[:3]).lower()).strip("-")[:48]
+    return f"ev-act-{words.strip('-') or 'statement'}-{digest}"
+
+
+STATEMENT_EVIDENCE_COLUMNS = [
+    *STATEMENT_COLUMNS,
+    "label",
+    "anchor",
+    "sentences",
+    "doc_id",
+    "date",
+    "title",
+    "url",
+    "source_outlet",
+    "outlet",
+    "left",
+    "pieces",
+    "right",
+]
+
+
+def statement_evidence(
+    pairs: pd.DataFrame,
+    mentions: pd.DataFrame,
+    documents: pd.DataFrame,
+    statements: pd.DataFrame,
+    *,
+    per_statement: int = 3,
+    width: int = 60,
+) -> pd.DataFrame:
+    """The sentences behind each statement of ``statements`` (the bars of the action chart).
+
+    Parameters
+    ----------
+    pairs : from :func:`cooccurrence` (with their roles).
+    mentions, documents : the frames the pairs were found in.
+    statements : rows of :func:`action_statements` (the bars drawn, say ``.head(15)``).
+    per_statement : sentences kept for each statement, from documents spread over all the
+        documents that state it in date order (as :func:`analysis.kwic.evidence_sample`).
+    width : characters of context before the first mention and after the last.
+
+    Returns
+    -------
+    frame, one row per sentence kept, in the order of ``statements`` then by date: the
+    statement columns, label (:func:`statement_label`), anchor (:func:`statement_anchor`),
+    sentences (the statement's count), doc_id, date, title, url, source_outlet (the document's
+    source), outlet (:func:`analysis.kwic.outlet_of`), left, pieces ((text, is a mention) from
+    the first mention of the sentence's actors and weapon to the last), right.
+    """
+    if per_statement < 1:
+        raise InputError(f"per_statement: must be 1 or more, got {per_statement}")
+    require_columns(statements, [*STATEMENT_COLUMNS, "count"], "statements")
+    wanted = statements[[*STATEMENT_COLUMNS, "count"]].astype({"negated": bool})
+    wanted = wanted.assign(
+        label=[statement_label(row) for row in wanted.to_dict("records")],
+        anchor=[statement_anchor(row) for row in wanted.to_dict("records")],
+        bar=np.arange(len(wanted)),
+    ).rename(columns={"count": "sentences"})
+    if wanted.empty or pairs.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in STATEMENT_EVIDENCE_COLUMNS})
+    keys = ["doc_id", "field", "sentence_id"]
+    resolved = pairs.loc[
+        pairs["actor_role"].ne("unknown")
+        & pairs["action"].ne(NO_ACTION)
+        & pairs["sentence_id"].notna()
+    ].astype({"negated": bool})
+    rows = resolved.merge(wanted, on=STATEMENT_COLUMNS)
+    sentences = (
+        rows.groupby(["bar", *keys], sort=False)
+        .agg(
+            date=("date", "first"),
+            entities=("actor_id", lambda ids: frozenset(ids)),
+            weapons=("weapon_id", lambda ids: frozenset(ids)),
+        )
+        .reset_index()
+        .sort_values(
+            ["bar", "date", "doc_id", "field", "sentence_id"], na_position="last", kind="stable"
+        )  # fmt: skip
+    )
+    sentences = sentences.assign(_in_doc=sentences.groupby(["bar", "doc_id"]).cumcount())
+    sentences = sentences.assign(
+        _spread=spread_over_documents(sentences, ["bar"], per_statement),
+        _order=np.arange(len(sentences)),
+    )
+    kept = (
+        sentences.sort_values(["bar", "_in_doc", "_spread", "_order"], kind="stable")
+        .groupby("bar", sort=False)
+        .head(per_statement)
+        .sort_values(["bar", "_order"], kind="stable")
+    )
+    unique = unique_text_documents(documents)
+    info = unique.set_index("doc_id")
+    texts = SentenceTexts(unique.loc[unique["doc_id"].isin(kept["doc_id"].unique())])
+    located = mentions.merge(kept[keys].drop_duplicates(), on=keys)
+    marks: dict[tuple, list[tuple[str, int, int]]] = {}
+    for doc_id, field, sentence_id, entity_id, start, end in located[
+        [*keys, "entity_id", "start", "end"]
+    ].itertuples(index=False, name=None):
+        marks.setdefault((doc_id, field, sentence_id), []).append((entity_id, start, end))
+    out = []
+    for row in kept.itertuples(index=False):
+        named = row.entities | row.weapons
+        spans = [(s, e) for entity, s, e in marks.get((row.doc_id, row.field, row.sentence_id), [])
+                 if entity in named]  # fmt: skip
+        left, pieces, right = marked_context(texts.text(row.doc_id, row.field), spans, width)
+        document = info.loc[row.doc_id]
+        source, url = document.get("source", ""), document.get("url", "")
+        out.append(
+            (row.bar, row.doc_id, row.date, document.get("title", ""), url, source,
+             outlet_of(source, url), left, pieces, right)
+        )  # fmt: skip
+    found = pd.DataFrame(
+        out,
+        columns=["bar", "doc_id", "date", "title", "url", "source_outlet", "outlet", "left",
+                 "pieces", "right"],
+    )  # fmt: skip
+    return wanted.merge(found, on="bar")[STATEMENT_EVIDENCE_COLUMNS].reset_index(drop=True)

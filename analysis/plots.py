@@ -1315,8 +1315,8 @@ def plot_heatmap(
         notes.append(_undated_note(series, None))
         if no_documents.any():
             notes.append("grey: no documents in that period")
-        if links is not False and len(linked) < len(names):
-            notes.append(_linked_rows_note(linked, len(names)))
+        if links is not False:
+            notes.append(_linked_rows_note(*linked, len(names)))
         if clipped:
             notes.append(
                 f"colour capped at {_format_value(top, normalize)} (99th percentile); "
@@ -1346,37 +1346,62 @@ def _cell_links(dated, names, freq, links) -> pd.DataFrame:
 CELL_LINKS = "nm-cell-links"
 
 
-def _linked_rows_note(linked: set[int], rows: int) -> str:
-    if not linked:
-        return "no cell links to sentences on this page"
-    if linked == set(range(len(linked))):
-        return f"the cells of the first {_plural(len(linked), 'row')} link to their sentences below"
-    return f"the cells of {_plural(len(linked), 'row')} of {rows:,} link to their sentences below"
+def _linked_rows_note(full: set[int], partial: dict[int, int], rows: int) -> str | None:
+    """What the heatmap's links reach: the rows whose every cell links, and the outlined cells
+    of the rows that link only some (their busiest periods, say); None when every row links."""
+    if len(full) == rows:
+        return None
+    cells = _plural(sum(partial.values()), "outlined cell")
+    if not full:
+        if not partial:
+            return "no cell links to sentences on this page"
+        verb = "links to its" if sum(partial.values()) == 1 else "link to their"
+        return f"only the {cells} {verb} sentences below"
+    which = (
+        f"the first {_plural(len(full), 'row')}"
+        if full == set(range(len(full)))
+        else f"{_plural(len(full), 'row')} of {rows:,}"
+    )
+    also = f", and the {cells} of {_plural(len(partial), 'other row')}" if partial else ""
+    return f"the cells of {which} link to their sentences below{also}"
 
 
-def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> set[int]:
+def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> tuple[set[int], dict]:
     """Transparent rectangles over the cells with mentions, each an SVG link to its evidence
-    (a QuadMesh cannot carry links); returns the rows with a linked cell."""
+    (a QuadMesh cannot carry links). Returns the rows whose every cell with mentions links,
+    and for the rows only some of whose cells link, how many (those cells are outlined)."""
     if links is False:
-        return set()
-    cells = _cell_links(dated, names, freq, links).dropna(subset=["url"])
-    if cells.empty:
-        return set()
+        return set(), {}
+    cells = _cell_links(dated, names, freq, links)
     row = pd.Series(np.arange(len(names)), index=names)[cells["entity"]].to_numpy()
     column = np.searchsorted(edges[:-1], mdates.date2num(pd.DatetimeIndex(cells["period"])))
-    keep = has_documents[row, column]
-    row, column, urls = row[keep], column[keep], cells["url"].to_numpy()[keep]
+    shown = has_documents[row, column]
+    linked = shown & cells["url"].notna().to_numpy()
+    per_row = pd.DataFrame({"row": row[shown], "linked": linked[shown]}).groupby("row")["linked"]
+    full = {int(r) for r, all_linked in per_row.all().items() if all_linked}
+    partial = {int(r): int(n) for r, n in per_row.sum().items() if n and int(r) not in full}
+    if not linked.any():
+        return full, partial
+    row, column, urls = row[linked], column[linked], cells["url"].to_numpy()[linked]
     boxes = [
         [(edges[c], r), (edges[c + 1], r), (edges[c + 1], r + 1), (edges[c], r + 1)]
         for r, c in zip(row, column, strict=True)
     ]
+    outlined = np.isin(row, list(partial))
     overlay = mpl.collections.PolyCollection(
-        boxes, facecolors=(0, 0, 0, 0), edgecolors="none", linewidths=0, zorder=5
+        boxes,
+        facecolors=(0, 0, 0, 0),
+        edgecolors=[OUTLINE_COLOUR if o else "none" for o in outlined],
+        linewidths=[1.0 if o else 0 for o in outlined],
+        zorder=5,
     )
     overlay.set_urls(list(urls))
     overlay.set_gid(CELL_LINKS)  # svg_links makes these boxes clickable
     ax.add_collection(overlay, autolim=False)
-    return {int(r) for r in row}
+    return full, partial
+
+
+OUTLINE_COLOUR = "#333333"
 
 
 def _colour_limit(values: np.ndarray) -> float:
@@ -1572,9 +1597,12 @@ def _role_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
             "",
         )
     )
+    from analysis.pairs import statement_anchor
+
+    anchors = [statement_anchor(row) for row in statements.to_dict("records")]
     bars = pd.DataFrame(
         {"label": label, "action": statements["action"], "negated": negated,
-         "count": statements["count"]}
+         "count": statements["count"], "anchor": anchors}
     )  # fmt: skip
     attrs = statements.attrs
     return bars, int(attrs.get("resolved", len(bars))), int(attrs.get("pairs", len(bars)))
@@ -1595,7 +1623,9 @@ def _finish_action_bars(ax, labels: list[str], totals, scope: str) -> None:
     ax.legend(title="action", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
-def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -> Axes:
+def _plot_action_roles(
+    pairs: pd.DataFrame, top_n: int, title: str | None, ax, links: bool | Collection[str]
+) -> Axes:
     scope = pairs.attrs.get("scope", "sentence")
     statements, resolved, total = _role_statements(pairs)
     title = title or f"Who does what with which weapon: number of {scope}s stating it"
@@ -1616,12 +1646,15 @@ def _plot_action_roles(pairs: pd.DataFrame, top_n: int, title: str | None, ax) -
         for negated in (False, True):
             rows = shown["action"].eq(action) & shown["negated"].eq(negated)
             if rows.any():
-                ax.barh(
+                bars = ax.barh(
                     y[rows.to_numpy()], shown.loc[rows, "count"], height=0.7,
                     color="white" if negated else colours[action],
                     edgecolor=colours[action], hatch="///" if negated else None,
                     label=f"not {action}" if negated else action,
                 )  # fmt: skip
+                if links is not False:
+                    for bar, anchor in zip(bars, shown.loc[rows, "anchor"], strict=True):
+                        bar.set_url(_linked(anchor, links))
     _finish_action_bars(ax, list(shown["label"]), shown["count"], scope)
     _set_title(
         ax, title + (f" (top {top_n} of {len(statements)})" if len(statements) > top_n else "")
@@ -1635,6 +1668,7 @@ def plot_cooccurrence(
     *,
     top_n: int = 15,
     title: str | None = None,
+    links: bool | Collection[str] = False,
     ax: Axes | None = None,
 ) -> Axes:
     """Who does what with which weapon: agent -> action -> weapon (-> recipient), as bars.
@@ -1656,6 +1690,11 @@ def plot_cooccurrence(
     top_n : int
         Bars shown, by count.
     title : str, optional
+    links : bool or collection of str
+        Each bar of a statement links (SVG, see :func:`svg_links`) to ``#`` +
+        ``analysis.pairs.statement_anchor(statement)``, where
+        ``analysis.report.html.evidence_by_statement`` shows its sentences; a collection of
+        anchors links only those.
     ax : Axes, optional
 
     Returns
@@ -1664,7 +1703,7 @@ def plot_cooccurrence(
     """
     with _styled():
         if "actor_role" in summary.columns or "agent" in summary.columns:
-            return _plot_action_roles(summary, top_n, title, ax)
+            return _plot_action_roles(summary, top_n, title, ax, links)
         scope = summary.attrs.get("scope", "sentence")
         if summary.empty:
             ax = _new_axes(ax, height=3.0)

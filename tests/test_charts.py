@@ -200,9 +200,27 @@ def test_heatmap_links_only_the_anchors_on_the_page_and_says_which_rows():
     assert sorted(hrefs(ax)) == ["#ev-russia-2025-01-13", "#ev-russia-2025-01-27"]
     notes = "\n".join(t.get_text() for t in ax.texts)
     assert "the cells of the first 1 row link to their sentences below" in notes
-    ax = plots.plot_heatmap(make_series(), links={"ev-ukraine-2025-01-06"})
+    ax = plots.plot_heatmap(make_series(), links={"ev-ukraine-2025-01-13", "ev-ukraine-2025-01-06"})
     notes = "\n".join(t.get_text() for t in ax.texts)
     assert "the cells of 1 row of 2 link to their sentences below" in notes
+    # Ukraine's week of 6 January only: a row that links some of its cells, outlined
+    ax = plots.plot_heatmap(make_series(), links={"ev-ukraine-2025-01-06"})
+    notes = "\n".join(t.get_text() for t in ax.texts)
+    assert "only the 1 outlined cell links to its sentences below" in notes
+    links = {"ev-russia-2025-01-13", "ev-russia-2025-01-27", "ev-ukraine-2025-01-06"}
+    ax = plots.plot_heatmap(make_series(), links=links)
+    notes = "\n".join(t.get_text() for t in ax.texts)
+    assert (
+        "the cells of the first 1 row link to their sentences below, and the 1 outlined cell "
+        "of 1 other row" in notes
+    )
+    overlay = ax.collections[-1]
+    widths = dict(zip(overlay.get_urls(), overlay.get_linewidths(), strict=True))
+    assert widths == {
+        "#ev-russia-2025-01-13": 0,
+        "#ev-russia-2025-01-27": 0,
+        "#ev-ukraine-2025-01-06": 1.0,
+    }
     ax = plots.plot_heatmap(make_series(), links=True)
     assert "link to their sentences" not in "\n".join(t.get_text() for t in ax.texts)
 

@@ -240,7 +240,7 @@ def _outlet(row: Mapping[str, Any]) -> str:
 
 def evidence_by_period(
     sample: pd.DataFrame,
-    *,
+    *more: pd.DataFrame,
     caption: str = "",
     freq: str | None = None,
 ) -> Html:
@@ -251,7 +251,10 @@ def evidence_by_period(
     sample : DataFrame
         From :func:`analysis.kwic.evidence_sample`: the evidence columns (left, keyword, right,
         sentence, date, title, url, source, doc_id, entity) and entity_id, period,
-        period_mentions, period_rank, anchor.
+        period_mentions, period_rank, anchor (and outlet).
+    *more : DataFrame
+        Other samples of the same frequency, shown after it (an entity already shown is not
+        shown again): the peaks of a heatmap's rows below the lines' entities, say.
     caption : str
         A line above the tables.
     freq : str, optional
@@ -270,6 +273,10 @@ def evidence_by_period(
     from analysis.kwic import evidence_anchor
 
     freq = freq or sample.attrs.get("freq") or "W"
+    if more:
+        shown = set(sample["entity_id"])
+        extra = [frame.loc[~frame["entity_id"].isin(shown)] for frame in more]
+        sample = pd.concat([sample, *extra], ignore_index=True)
     notes = [caption] if caption else []
     if sample.empty:
         notes.append("no mentions in this selection")
@@ -326,6 +333,66 @@ def evidence_by_period(
             parts.append("</tbody>")
         parts.append("</table>")
     parts.append("</div>")
+    return Html("".join(parts))
+
+
+def evidence_by_statement(evidence: pd.DataFrame, *, caption: str = "") -> Html:
+    """The sentences behind the bars of the action chart: one anchored group per statement.
+
+    Parameters
+    ----------
+    evidence : DataFrame
+        From :func:`analysis.pairs.statement_evidence`: label, anchor, sentences, date,
+        doc_id, title, url, source_outlet, outlet, left, pieces, right.
+    caption : str
+
+    Returns
+    -------
+    Html
+        Each statement is a ``<tbody id="<anchor>">`` headed by its label and the number of
+        sentences stating it; a row shows date, outlet, article (linked to its http(s) URL)
+        and the words around the actor and the weapon, both highlighted. Everything escaped.
+    """
+    notes = [caption] if caption else []
+    head = f'<div class="nm"><style>{TABLE_CSS}</style>'
+    if evidence.empty:
+        notes.append("no statement in this selection")
+        return Html(f'{head}<p class="nm-caption">{escape("; ".join(notes))}</p></div>')
+    parts = [head]
+    if notes:
+        parts.append(f'<p class="nm-caption">{escape("; ".join(notes))}</p>')
+    parts.append(
+        '<table class="nm-table nm-evidence"><colgroup><col class="nm-c-date">'
+        '<col class="nm-c-outlet"><col class="nm-c-title"><col></colgroup>'
+        "<thead><tr><th>date</th><th>outlet</th><th>article</th><th>in context</th></tr></thead>"
+    )
+    groups: dict[str, list[dict]] = {}
+    for record in evidence.to_dict("records"):
+        groups.setdefault(record["anchor"], []).append(record)
+    for anchor, group in groups.items():
+        first = group[0]
+        count = int(first["sentences"])
+        parts.append(
+            f'<tbody id="{escape(anchor)}"><tr><th colspan="4"><strong>{escape(first["label"])}'
+            f"</strong>: {count:,} sentence{'s' if count != 1 else ''}"
+            f"{f' (showing {len(group):,})' if len(group) < count else ''}</th></tr>"
+        )
+        for record in group:
+            url = safe_url(record.get("url"))
+            title = str(record.get("title", "") or "") or str(record.get("doc_id", ""))
+            article = f'<a href="{escape(url)}">{escape(title)}</a>' if url else escape(title)
+            pieces = "".join(
+                f'<span class="nm-kw">{escape(text)}</span>' if marked else escape(text)
+                for text, marked in record["pieces"]
+            )
+            outlet = _outlet({"source": record.get("source_outlet"), "url": record.get("url")})
+            parts.append(
+                f'<tr><td class="nm-date">{escape(record.get("date"))}</td><td>{outlet}</td>'
+                f"<td>{article}</td><td>{escape(record['left'])}{pieces}"
+                f"{escape(record['right'])}</td></tr>"
+            )
+        parts.append("</tbody>")
+    parts.append("</table></div>")
     return Html("".join(parts))
 
 
