@@ -1,7 +1,9 @@
 """Keyword in context: the sentence behind every count, read back through the offsets.
 
 Every row shows exactly what was counted: the text is sliced from the documents frame at the
-mention's character offsets, and the sentence is found from the offset itself. The helpers that
+mention's character offsets, and the sentence is found from the offset itself. Markup in the
+text (HTML tags, entities, Markdown) is left out of what is shown, the offsets mapped across it
+(:class:`ShownText`), so the words shown as the mention are the mention. The helpers that
 read text back (:class:`SentenceTexts`, :func:`located_mentions`) serve pairs and tone too.
 Duplicates are left out, as in the time series; periods come from :mod:`analysis.periods`.
 """
@@ -363,7 +365,8 @@ def evidence(
     frame, one row per mention, ordered by date (undated last), doc_id, field (title first),
     start: left (at most ``width`` characters before the mention, cut between words),
     keyword (documents[field][start:end]), right (at most ``width`` characters after, cut
-    between words), sentence (the whole sentence), all with whitespace collapsed; doc_id, date,
+    between words), sentence (the whole sentence), all with whitespace collapsed and markup
+    left out as :func:`context_of` does (start and end stay offsets of the raw text); doc_id, date,
     title, url, source (the outlet), field, start, end, entity.
     """
     _check_width(width)
@@ -511,9 +514,9 @@ def evidence_sample(
     """The evidence behind a chart: a few sentences for each entity and period, peaks first.
 
     A chart's point is one entity in one period; this gives, for each such pair with
-    mentions, up to ``per_period`` rows, taken from different documents before a second row
-    of the same document, so a peak can be checked from the report rather than the first
-    rows by date.
+    mentions, up to ``per_period`` rows, taken from different documents spread over the
+    period before a second row of the same document, so a peak can be checked from the report
+    rather than from its first days.
 
     Parameters
     ----------
@@ -533,8 +536,9 @@ def evidence_sample(
     -------
     frame with the :func:`evidence` columns and entity_id, period (Timestamp, period start),
     period_mentions (mentions of the entity in that period), period_rank (1 = its peak),
-    anchor (:func:`evidence_anchor`); ordered by entity (most mentions first), period_rank,
-    then date. ``attrs``: freq.
+    anchor (:func:`evidence_anchor`), outlet (:func:`outlet_of`); ordered by entity (most
+    mentions first), period_rank, then date. A period's rows come from its documents spread
+    over it (:func:`spread_over_documents`). ``attrs``: freq.
     """
     _check_width(width)
     if per_period < 1:

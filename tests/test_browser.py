@@ -183,3 +183,34 @@ def test_a_chart_link_lands_on_its_evidence_and_its_data_link_on_the_csv(
     assert ids, (landed, href)
     assert watched.errors == [] and watched.dialogs == []
     page.close()
+
+
+@pytest.mark.parametrize("name", REPORT_NAMES)
+def test_every_link_inside_a_report_lands_on_an_id_of_the_page(rendered, browser, name):
+    page = Watched(browser, rendered / f"{name}.html").page
+    # HTML links and the SVG figures' links (xlink:href) that point inside the page
+    targets = page.evaluate(
+        """() => [...document.querySelectorAll('a')].map(a =>
+              a.getAttribute('href') || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))
+            .filter(h => h && h.startsWith('#'))"""
+    )
+    missing = sorted(
+        {t for t in targets if not page.evaluate("id => !!document.getElementById(id)", t[1:])}
+    )
+    assert missing == [], f"{len(missing)} dead links, e.g. {missing[:5]}"
+    if name in {"mentions-over-time", "actors-and-weapons"}:
+        assert targets  # these reports do link their charts to their evidence
+    page.close()
+
+
+def test_a_bar_of_the_action_chart_lands_on_the_sentences_that_state_it(rendered, browser):
+    watched = Watched(browser, rendered / "actors-and-weapons.html")
+    page = watched.page
+    link = page.locator("svg a[*|href^='#ev-act-']").first
+    landed = _follow(page, link)
+    target = page.locator(f"[id='{landed}']")
+    assert target.count() == 1 and target.is_visible()
+    assert "sentence" in target.locator("th").first.inner_text()
+    assert target.locator("td span.nm-kw").count() >= 2  # the actor and the weapon
+    assert watched.errors == [] and watched.dialogs == []
+    page.close()

@@ -217,3 +217,132 @@ def test_evidence_by_period_shows_the_fallback_outlet_and_a_clean_snippet(mentio
     # the July row: the mention highlighted, the markup gone, the ampersand escaped once
     assert 'The <span class="nm-kw">Patriot</span> &amp; NASAMS deliveries.' in markup
     assert "&lt;b&gt;" not in markup and "**" not in markup
+
+
+# --- the sentences behind the action chart's bars -----------------------------------------------
+
+# Two documents; S1 states "Russia launched drones at Ukraine" in one sentence, S2 twice in two
+# sentences, S3 once more; a second statement (the US delivers Patriot) in S3 only.
+STATED = {
+    "S1": ("2025-05-01", "Yesterday **Russia** launched more than 500 drones at Ukraine."),
+    "S2": ("2025-05-02", "Russia launched drones. Again Russia launched drones at dawn."),
+    "S3": ("2025-05-03", "Russia launched drones. The US delivered Patriot to Ukraine."),
+}
+LAUNCH = ("Russia", "attack", "Drone", "Ukraine", "", False)
+DELIVER = ("United States", "deliver", "Patriot", "Ukraine", "", False)
+
+
+@pytest.fixture
+def stated():
+    documents = pd.DataFrame(
+        [
+            {"doc_id": d, "date": date, "date_source": "header", "title": f"Title {d}",
+             "text": text, "source": "", "url": f"https://www.example.org/{d}", "path": "",
+             "n_words": 9, "duplicate_of": "", "warnings": ""}
+            for d, (date, text) in STATED.items()
+        ],
+        columns=DOCUMENT_COLUMNS,
+    ).assign(date=lambda d: pd.to_datetime(d["date"]))  # fmt: skip
+    mentions, pairs = [], []
+
+    def mention(doc_id, surface, entity_id, kind, occurrence=0):
+        text = STATED[doc_id][1]
+        at = -1
+        for _ in range(occurrence + 1):
+            at = text.index(surface, at + 1)
+        sentence = next(i for i, (s, e) in enumerate(sentence_spans(text)) if s <= at < e)
+        mentions.append({"doc_id": doc_id, "field": "text", "sentence_id": sentence,
+                         "start": at, "end": at + len(surface), "entity_id": entity_id,
+                         "kind": kind})  # fmt: skip
+        return sentence
+
+    def pair(doc_id, sentence, actor_id, weapon_id, statement, role="agent"):
+        agent, action, weapon, recipient, source, negated = statement
+        pairs.append({"doc_id": doc_id, "date": documents.set_index("doc_id").loc[doc_id, "date"],
+                      "field": "text", "sentence_id": sentence, "actor_id": actor_id,
+                      "weapon_id": weapon_id, "weapon": weapon, "actor_role": role,
+                      "agent": agent, "action": action, "recipient": recipient,
+                      "source": source, "negated": negated})  # fmt: skip
+
+    s = mention("S1", "Russia", "russia", "actor")
+    mention("S1", "drones", "drone", "weapon")
+    mention("S1", "Ukraine", "ukraine", "actor")
+    pair("S1", s, "russia", "drone", LAUNCH)
+    pair("S1", s, "ukraine", "drone", LAUNCH, role="recipient")
+    for occurrence in (0, 1):
+        s = mention("S2", "Russia", "russia", "actor", occurrence)
+        mention("S2", "drones", "drone", "weapon", occurrence)
+        pair("S2", s, "russia", "drone", LAUNCH)
+    s = mention("S3", "Russia", "russia", "actor")
+    mention("S3", "drones", "drone", "weapon")
+    pair("S3", s, "russia", "drone", LAUNCH)
+    s = mention("S3", "US", "united-states", "actor")
+    mention("S3", "Patriot", "patriot", "weapon")
+    pair("S3", s, "united-states", "patriot", DELIVER)
+    pairs = pd.DataFrame(pairs)
+    statements = pd.DataFrame(
+        [(*LAUNCH, 4, 3), (*DELIVER, 1, 1)],
+        columns=["agent", "action", "weapon", "recipient", "source", "negated", "count",
+                 "documents"],
+    )  # fmt: skip
+    return pairs, pd.DataFrame(mentions), documents, statements
+
+
+def test_each_statement_has_its_sentences_spread_over_its_documents(stated):
+    from analysis.pairs import statement_anchor, statement_evidence
+
+    pairs, mentions, documents, statements = stated
+    rows = statement_evidence(pairs, mentions, documents, statements, per_statement=3, width=20)
+    launch = rows.loc[rows["action"] == "attack"]
+    # 4 sentences in 3 documents: one from each document before S2's second sentence
+    assert launch["doc_id"].tolist() == ["S1", "S2", "S3"]
+    assert launch["label"].unique().tolist() == ["Russia → attack → Drone → Ukraine"]
+    assert launch["sentences"].unique().tolist() == [4]
+    # S1: the agent, the weapon and the recipient highlighted; the ** of the text left out
+    first = launch.iloc[0]
+    assert first["left"] == "Yesterday "
+    assert list(first["pieces"]) == [
+        ("Russia", True),
+        (" launched more than 500 ", False),
+        ("drones", True),
+        (" at ", False),
+        ("Ukraine", True),
+    ]
+    assert first["right"] == "." and first["outlet"] == "example.org"
+    deliver = rows.loc[rows["action"] == "deliver"]
+    assert deliver["doc_id"].tolist() == ["S3"]
+    assert [p for p, marked in deliver.iloc[0]["pieces"] if marked] == ["US", "Patriot"]
+    # anchors: one per statement, never shared, the same as the chart's
+    assert rows["anchor"].nunique() == 2
+    assert set(rows["anchor"]) == {statement_anchor(row) for row in statements.to_dict("records")}
+    assert statement_anchor(dict(zip(statements.columns, LAUNCH, strict=False))).startswith(
+        "ev-act-russia-attack-drone-"
+    )
+    one = statement_evidence(pairs, mentions, documents, statements, per_statement=1)
+    assert one.loc[one["action"] == "attack", "doc_id"].tolist() == ["S2"]  # the middle one
+
+
+def test_the_action_chart_bars_link_to_their_statements_sentences(stated):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import re
+
+    from analysis import plots
+    from analysis.pairs import statement_anchor, statement_evidence
+    from analysis.report.html import evidence_by_statement
+
+    pairs, mentions, documents, statements = stated
+    rows = statement_evidence(pairs, mentions, documents, statements)
+    launch = statement_anchor(statements.iloc[0].to_dict())
+    ax = plots.plot_cooccurrence(statements, links={launch})
+    hrefs = re.findall(r'<a xlink:href="#([^"]+)"', plots.svg_links(ax))
+    assert hrefs == [launch]  # only the anchors on the page link
+    everything = plots.plot_cooccurrence(statements, links=True)
+    hrefs = set(re.findall(r'<a xlink:href="#([^"]+)"', plots.svg_links(everything)))
+    markup = str(evidence_by_statement(rows))
+    assert hrefs == set(re.findall(r'<tbody id="([^"]+)"', markup)) and len(hrefs) == 2
+    assert "<strong>Russia → attack → Drone → Ukraine</strong>: 4 sentences (showing 3)" in markup
+    assert '<span class="nm-kw">Patriot</span>' in markup and "**" not in markup
+    assert "no statement in this selection" in str(evidence_by_statement(rows.iloc[0:0]))
+    matplotlib.pyplot.close("all")
