@@ -41,7 +41,7 @@ ENTITY_KEYS = (
     "id", "name", "kind", "category", "parent", "aliases", "case", "exclusions", "metonyms",
     "wikidata", "transliterated", "title_case", "context", "shared", "domains", "replace",
 )  # fmt: skip
-CONTEXT_KEYS = ("aliases", "require", "veto", "within")
+CONTEXT_KEYS = ("aliases", "require", "veto", "within", "becomes")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 
 # The categories the default gazetteer uses; users may add others (lint only notes them).
@@ -285,8 +285,11 @@ def _context_rules(value, *, where: str, problems: list[str]) -> tuple[dict, ...
             for key in ("aliases", "require", "veto")
         }
         rule["within"] = str(raw.get("within") or "sentence")
+        rule["becomes"] = str(raw.get("becomes") or "")
         if not rule["require"] and not rule["veto"]:
             problems.append(f"{at} has neither 'require' nor 'veto' words")
+        elif rule["becomes"] and (rule["veto"] or not rule["require"]):
+            problems.append(f"{at}: 'becomes' goes with 'require' words only (no 'veto')")
         elif rule["within"] not in WITHIN:
             problems.append(f"{at}: 'within' is {rule['within']!r}; use {', '.join(WITHIN)}")
         else:
@@ -703,6 +706,13 @@ def _validate(records: dict[str, dict], problems: list[str]) -> None:
                         f"state: {other!r} and {entity_id!r}"
                     )
     for record in records.values():
+        for rule in record["context"]:
+            target = rule.get("becomes", "")
+            if target and records.get(target, {}).get("kind") != record.get("kind"):
+                problems.append(
+                    f"{record['_where']}: a context rule 'becomes' {target!r}, which is not "
+                    f"a known {record.get('kind')}"
+                )
         parent = record["parent"]
         if parent and parent not in records:
             problems.append(f"{record['_where']}: field 'parent' names unknown entity {parent!r}")

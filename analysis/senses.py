@@ -71,7 +71,8 @@ _OF = ("of ", "of the ", "of\n", "of the\n")  # what must come right before: a c
 _INSTITUTION_OF = re.compile(
     r"\b(?:Ministry|Council|Court|Service|Bank|Committee|Agency|Guard|Forces|Navy|Army|Parliament|"
     r"Government|Cabinet|Office|Assembly|Prosecutor|Commissioner|Ombudsman|Embassy|Academy|"
-    r"Department|Directorate|Inspectorate|Chamber|Commission)\b"
+    r"Department|Directorate|Inspectorate|Chamber|Commission|"
+    r"House|Hall|Heroe?s?|Community|Museum|University|Library|Institute)\b"  # "Hero of Ukraine"
     r"(?:[ \t]+(?:[A-Z][\w'’\-]*|of|and|the|for|on))*[ \t]+of[ \t]+(?:the[ \t]+)?$"
 )
 
@@ -105,6 +106,7 @@ class _Rule:
     listed: tuple[str, ...]
     require: bool
     within: str
+    becomes: int = -1  # with ``require``: the entity the mention becomes when a word is there
 
 
 class _Words:
@@ -155,14 +157,16 @@ def _word_char(char: str) -> bool:
 def compile_rules(entities) -> list[_Rule]:
     """The context rules of a gazetteer's entities frame, ready to apply."""
     rules = []
+    row_of = {entity_id: row for row, entity_id in enumerate(entities["id"].tolist())}
     for row, rules_of in enumerate(entities["context"]):
         for rule in rules_of:
             aliases = frozenset(a.casefold() for a in rule["aliases"])
+            becomes = row_of.get(rule.get("becomes") or "", -1)
             for key in ("require", "veto"):
                 if rule[key]:
                     rules.append(
                         _Rule(row, aliases, _Words(rule[key]), rule[key], key == "require",
-                              rule["within"])
+                              rule["within"], becomes)
                     )  # fmt: skip
     return rules
 
@@ -282,7 +286,10 @@ def decide(
         hits = [_matches(rule, context) for context in contexts]
         for index, number in zip(indices.tolist(), which, strict=True):
             hit = hits[number]
-            if rule.require and hit is None:
+            if rule.becomes >= 0:  # a sense switch: "mines" drifting at sea are naval mines
+                if hit is not None:
+                    decisions.entity[index] = rule.becomes
+            elif rule.require and hit is None:
                 shown = ", ".join(rule.listed[:4]) + (" ..." if len(rule.listed) > 4 else "")
                 decisions.excluded.append((index, f"context: no {shown} in its {rule.within}"))
                 decisions.keep[index] = False
@@ -479,7 +486,8 @@ def _military_as_adjective(
 
 # "Ukraine's forces", "Russia’s troops", "America's military": the state's armed forces.
 _FORCES_AFTER = re.compile(
-    r"['’]s[ \t]+(?:own[ \t]+)?(armed forces|forces|troops|army|military|soldiers|servicemen)\b"
+    r"['’]s[ \t]+(?:own[ \t]+)?(armed[ \t]*\n?[ \t]*forces|forces|troops|army|military|soldiers|"
+    r"servicemen)\b"  # "India’s armed\nforces": a line break inside the words too
 )
 
 
@@ -909,8 +917,9 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
         )  # fmt: skip
 
     system_then_class = (gap >= 1) & system_and_its_class(entity[left], entity[right])
-    # A class with the bare word "weapons" after it is that class ("antiaircraft weapons").
-    bare = np.flatnonzero((entities["id"] == "weapons").to_numpy())
+    # A class with the bare word "weapons" or "systems" after it is that class ("antiaircraft
+    # weapons", "missile strike systems").
+    bare = np.flatnonzero(entities["id"].isin(["weapons", "weapons-systems"]).to_numpy())
     system_then_class |= (
         same & (gap >= 1) & (gap <= 2) & is_weapon[entity[left]] & np.isin(entity[right], bare)
     )

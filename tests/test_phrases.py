@@ -133,7 +133,8 @@ def test_military_then_a_line_break_and_a_noun(gazetteer):
 def test_a_states_possessive_with_its_forces_is_two_mentions(gazetteer):
     text = (
         "Ukraine's forces held. Russia’s troops advanced. America's military — the strongest. "
-        "Russia's military buildup worried Ukraine's own army. Ukraine's Armed Forces rested."
+        "Russia's military buildup worried Ukraine's own army. Ukraine's Armed Forces rested. "
+        "Russia's armed\nforces, across a line break."
     )
     result = run(gazetteer, text)
     mentions = result.mentions
@@ -149,6 +150,8 @@ def test_a_states_possessive_with_its_forces_is_two_mentions(gazetteer):
         ("army", "armed-forces-of-ukraine"),
         ("Ukraine", "ukraine"),
         ("Armed Forces", "armed-forces-of-ukraine"),  # the shared name, counted once
+        ("Russia", "russia"),
+        ("armed\nforces", "russian-armed-forces"),
     ]
     # Offsets round-trip and the frame stays in document order.
     assert all(text[s:e] == w for s, e, w in zip(mentions["start"], mentions["end"],
@@ -363,3 +366,44 @@ def test_possessive_full_name_and_its_abbreviation_and_a_coordinated_class(gazet
         ("USAID", "abbreviation in brackets of the mention before it"),
         ("missile defence systems", "class noun of S-500"),
     ]
+
+
+def test_a_sense_switch_makes_mines_at_sea_naval_mines(tmp_path):
+    path = tmp_path / "mines.yml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            entities:
+              - {id: landmine, name: Landmines, kind: weapon, category: munitions,
+                 aliases: [mines],
+                 context: [{aliases: [mines], require: [sea, ports], becomes: naval-mine}]}
+              - {id: naval-mine, name: Naval mines, kind: weapon, category: munitions,
+                 aliases: [naval mine]}
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = run(load_gazetteer(path), "Mines block the ports. Sappers cleared mines in a field.")
+    assert found(result) == [("Mines", "naval-mine"), ("mines", "landmine")]
+    assert refused(result) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("{aliases: [mines], veto: [sea], becomes: naval-mine}", "'becomes' goes with 'require'"),
+        ("{aliases: [mines], require: [sea], becomes: nowhere}", "'becomes' 'nowhere', which is"),
+    ],
+)
+def test_a_sense_switch_is_validated(tmp_path, rule, message):
+    path = tmp_path / "bad.yml"
+    path.write_text(
+        "entities:\n"
+        "  - {id: landmine, name: Landmines, kind: weapon, category: munitions,\n"
+        f"     aliases: [mines], context: [{rule}]}}\n"
+        "  - {id: naval-mine, name: Naval mines, kind: weapon, category: munitions,\n"
+        "     aliases: [naval mine]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=message):
+        load_gazetteer(path)

@@ -357,9 +357,10 @@ def test_weapon_words_opening_the_name_of_a_unit_job_or_body_are_not_counted():
         result.excluded["excluded_by"] == "inside the name of a unit, body, job or award"
     ]
     assert refused["surface"].tolist() == ["Submarine", "Guided Missile"]
-    # "Strategic Missile Forces" is an actor of its own; the agency's name is an exclusion.
+    # "Strategic Missile Forces" and the Missile Defense Agency are actors of their own.
     assert counted[0] == ("Strategic Missile Forces", "strategic-rocket-forces")
-    assert len(counted) == 3
+    assert counted[1] == ("Missile Defense Agency", "missile-defense-agency")
+    assert len(counted) == 4
 
 
 def test_flattened_transcripts_lose_their_labels_too(gazetteer):
