@@ -1346,48 +1346,42 @@ def _cell_links(dated, names, freq, links) -> pd.DataFrame:
 CELL_LINKS = "nm-cell-links"
 
 
-def _linked_rows_note(full: set[int], partial: dict[int, int], rows: int) -> str | None:
-    """What the heatmap's links reach: the rows whose every cell links, and the outlined cells
-    of the rows that link only some (their busiest periods, say); None when every row links."""
-    if len(full) == rows:
+def _linked_rows_note(first: int, outlined: int, rows: int) -> str | None:
+    """What the heatmap's links reach: every cell of its ``first`` rows, and the ``outlined``
+    cells of the other rows (their busiest periods, say); None when every cell links."""
+    if first == rows:
         return None
-    cells = _plural(sum(partial.values()), "outlined cell")
-    if not full:
-        if not partial:
+    cells = _plural(outlined, "outlined cell")
+    if not first:
+        if not outlined:
             return "no cell links to sentences on this page"
-        verb = "links to its" if sum(partial.values()) == 1 else "link to their"
+        verb = "links to its" if outlined == 1 else "link to their"
         return f"only the {cells} {verb} sentences below"
-    which = (
-        f"the first {_plural(len(full), 'row')}"
-        if full == set(range(len(full)))
-        else f"{_plural(len(full), 'row')} of {rows:,}"
-    )
-    also = f", and the {cells} of {_plural(len(partial), 'other row')}" if partial else ""
-    return f"the cells of {which} link to their sentences below{also}"
+    also = f", and the {cells} of the other rows" if outlined else ""
+    return f"the cells of the first {_plural(first, 'row')} link to their sentences below{also}"
 
 
-def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> tuple[set[int], dict]:
+def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> tuple[int, int]:
     """Transparent rectangles over the cells with mentions, each an SVG link to its evidence
-    (a QuadMesh cannot carry links). Returns the rows whose every cell with mentions links,
-    and for the rows only some of whose cells link, how many (those cells are outlined)."""
+    (a QuadMesh cannot carry links). Returns how many rows from the top link every cell with
+    mentions, and how many cells of the rows below link (those are outlined)."""
     if links is False:
-        return set(), {}
+        return 0, 0
     cells = _cell_links(dated, names, freq, links)
     row = pd.Series(np.arange(len(names)), index=names)[cells["entity"]].to_numpy()
     column = np.searchsorted(edges[:-1], mdates.date2num(pd.DatetimeIndex(cells["period"])))
     shown = has_documents[row, column]
     linked = shown & cells["url"].notna().to_numpy()
-    per_row = pd.DataFrame({"row": row[shown], "linked": linked[shown]}).groupby("row")["linked"]
-    full = {int(r) for r, all_linked in per_row.all().items() if all_linked}
-    partial = {int(r): int(n) for r, n in per_row.sum().items() if n and int(r) not in full}
+    missing = set(row[shown & ~linked].tolist())
+    first = next((r for r in range(len(names)) if r in missing), len(names))
     if not linked.any():
-        return full, partial
+        return first, 0
     row, column, urls = row[linked], column[linked], cells["url"].to_numpy()[linked]
     boxes = [
         [(edges[c], r), (edges[c + 1], r), (edges[c + 1], r + 1), (edges[c], r + 1)]
         for r, c in zip(row, column, strict=True)
     ]
-    outlined = np.isin(row, list(partial))
+    outlined = row >= first
     overlay = mpl.collections.PolyCollection(
         boxes,
         facecolors=(0, 0, 0, 0),
@@ -1398,7 +1392,7 @@ def _link_cells(ax, dated, names, edges, has_documents, freq, links) -> tuple[se
     overlay.set_urls(list(urls))
     overlay.set_gid(CELL_LINKS)  # svg_links makes these boxes clickable
     ax.add_collection(overlay, autolim=False)
-    return full, partial
+    return first, int(outlined.sum())
 
 
 OUTLINE_COLOUR = "#333333"

@@ -202,7 +202,8 @@ def test_heatmap_links_only_the_anchors_on_the_page_and_says_which_rows():
     assert "the cells of the first 1 row link to their sentences below" in notes
     ax = plots.plot_heatmap(make_series(), links={"ev-ukraine-2025-01-13", "ev-ukraine-2025-01-06"})
     notes = "\n".join(t.get_text() for t in ax.texts)
-    assert "the cells of 1 row of 2 link to their sentences below" in notes
+    # Ukraine, row 1, links every cell, but the row above links none: its cells are outlined
+    assert "only the 2 outlined cells link to their sentences below" in notes
     # Ukraine's week of 6 January only: a row that links some of its cells, outlined
     ax = plots.plot_heatmap(make_series(), links={"ev-ukraine-2025-01-06"})
     notes = "\n".join(t.get_text() for t in ax.texts)
@@ -212,7 +213,7 @@ def test_heatmap_links_only_the_anchors_on_the_page_and_says_which_rows():
     notes = "\n".join(t.get_text() for t in ax.texts)
     assert (
         "the cells of the first 1 row link to their sentences below, and the 1 outlined cell "
-        "of 1 other row" in notes
+        "of the other rows" in notes
     )
     overlay = ax.collections[-1]
     widths = dict(zip(overlay.get_urls(), overlay.get_linewidths(), strict=True))

@@ -296,7 +296,8 @@ def evidence_by_period(
         name = next(iter(groups.values()))[0]["entity"]
         parts.append(
             f'<h3 class="nm-entity" id="{escape(evidence_anchor(entity_id))}">{escape(name)}'
-            f' <span class="nm-caption">({len(groups):,} periods, busiest first)</span></h3>'
+            f' <span class="nm-caption">({len(groups):,} period{"s" if len(groups) != 1 else ""}'
+            f"{', busiest first' if len(groups) > 1 else ''})</span></h3>"
         )
         parts.append(
             '<table class="nm-table nm-evidence"><colgroup><col class="nm-c-date">'
