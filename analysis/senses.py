@@ -77,6 +77,10 @@ _INSTITUTION_OF = re.compile(
 )
 
 
+# A place named after a state: "the Gulf of Finland", "the Gulf of Mexico", "the Sea of Japan".
+_PLACE_OF = re.compile(r"\b(?:Gulf|Sea|Bay|Straits?|Isles?|Islands|Coast)[ \t]+of[ \t]+(?:the[ \t]+)?$")
+
+
 @dataclass
 class Decisions:
     """What the rules decided about the found mentions (arrays in the found order).
@@ -838,6 +842,12 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
         elif _DOCUMENT_WORDS.match(source, end):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of a document or an event"))
+        elif (
+            state[entity[index]]
+            and source.endswith(_OF, 0, start)
+            and _PLACE_OF.search(source, max(0, start - 20), start)
+        ):
+            _refuse(decisions, [index], "inside the name of a place")
         elif state[entity[index]] and (
             (
                 source.endswith(_OF, 0, start)
