@@ -426,3 +426,31 @@ def test_senses_of_the_shipped_gazetteer_fighters_seizures_and_metaphors():
     refused = list(zip(result.excluded["surface"], result.excluded["excluded_by"], strict=True))
     assert ("grenades", "context: 'Law enforcement' in its sentence") in refused
     assert ("weapon of mass destruction", "context: 'Fentanyl' in its sentence") in refused
+
+
+def test_places_parties_and_boats_named_after_states_and_people():
+    gazetteer = load_gazetteer()  # the shipped one
+    result = run(
+        gazetteer,
+        "Ships sank in the Gulf of Finland. Finland joined NATO. United Russia won the vote "
+        "in Russia. Vladimir Monomakh's retainers fought. The Vladimir Monomakh submarine "
+        "sailed. The Assad regime fell. Russia's Ministry of Health met Ukraine's Health "
+        "Ministry.",
+    )
+    counted = list(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
+    assert counted == [
+        ("Finland", "finland"),  # the second: a state, not the gulf
+        ("NATO", "nato"),
+        ("United Russia", "united-russia"),  # the party
+        ("Russia", "russia"),
+        ("Vladimir Monomakh submarine", "borei"),  # the boat, with its class noun
+        ("Assad regime", "syrian-government"),
+        ("Russia", "russia"),
+        ("Ministry of Health", "russia-health-ministry"),  # a shared name, by the possessive
+        ("Ukraine", "ukraine"),
+        ("Health Ministry", "ukraine-health-ministry"),
+    ]
+    refused = list(zip(result.excluded["surface"], result.excluded["excluded_by"], strict=True))
+    assert ("Finland", "inside the name of a place") in refused
+    assert ("Vladimir Monomakh", "context: no submarine, submarines, cruiser, cruisers ... in its "
+            "sentence") in refused  # fmt: skip
