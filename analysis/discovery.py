@@ -2,8 +2,8 @@
 groups of documents apart (:func:`discover_candidates`, :func:`near_misses`, :func:`compare_terms`).
 
 All three read unique documents only, titles and texts, and need no downloaded NLTK data.
-Words are split by pyarrow's compute kernels rather than a Python loop, so a large corpus is
-counted in C++; collocation scores come from ``nltk.collocations`` fed with those counts.
+Words are split by numpy and pyarrow's compute kernels rather than a Python loop, so a large
+corpus is counted in C++; collocation scores come from ``nltk.collocations`` fed with those counts.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ _LOWER_SHARE = 0.1  # a single capitalised word is a name when under 10 % of its
 
 _MID_SENTENCE_ENDS = frozenset("abcdefghijklmnopqrstuvwxyz,;")
 _ALIAS_WORD = re.compile(r"[^\W\d_]+")
-_SPLIT = r"[^\p{L}]+"  # RE2 (pyarrow): anything that is not a letter separates words
+_LETTER = r"^\p{L}$"  # RE2 (pyarrow): a word is a run of letters, anything else separates
 _CAP = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
 # No look-behind at the start: Python's re then skips quickly to capitals; the character before
 # a match is checked by hand.
@@ -159,14 +159,96 @@ _PIECE_BYTES = 8 << 20
 """Text split at a time: bounds the memory of the word lists, and lets two threads split."""
 
 
+_LETTERS: dict[int, bool] = {}
+"""Whether RE2's ``\\p{L}`` matches a non-ASCII code point, for those seen so far."""
+
+
+def _are_letters(points: np.ndarray) -> np.ndarray:
+    """For each code point, whether it is a letter as RE2 (pyarrow's regular expressions)
+    defines one: the words are those ``pc.split_pattern_regex(texts, r"[^\\p{L}]+")`` gives."""
+    unique, inverse = np.unique(points, return_inverse=True)
+    new = [point for point in unique.tolist() if point not in _LETTERS]
+    if new:
+        probe = pa.array([chr(point) for point in new], pa.string())
+        found = pc.match_substring_regex(probe, _LETTER).to_pylist()
+        _LETTERS.update(zip(new, map(bool, found), strict=True))
+    return np.array([_LETTERS[point] for point in unique.tolist()], dtype=bool)[inverse]
+
+
+def _letter_bytes(data: np.ndarray) -> np.ndarray:
+    """For each byte of UTF-8 ``data``: is it (part of) a letter? ASCII letters by value; a
+    longer character's bytes all take the verdict of its code point (:func:`_are_letters`)."""
+    folded = data | 0x20
+    np.subtract(folded, 97, out=folded)  # uint8: wraps around below "a"
+    letter = folded < 26  # a-z, A-Z (a byte >= 0x80 never folds into them)
+    del folded
+    leads = np.flatnonzero(data >= 0xC0)
+    if not len(leads):
+        return letter
+    padded = np.concatenate([data, np.zeros(3, np.uint8)])
+    first = data[leads].astype(np.int32)
+    length = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, 2))
+    b1, b2, b3 = ((padded[leads + k] & 0x3F).astype(np.int32) for k in (1, 2, 3))
+    point = np.where(
+        length == 2,
+        ((first & 0x1F) << 6) | b1,
+        np.where(
+            length == 3,
+            ((first & 0x0F) << 12) | (b1 << 6) | b2,
+            ((first & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3,
+        ),
+    )
+    verdict = _are_letters(point)
+    letter[leads] = verdict
+    for k in (1, 2, 3):
+        longer = length > k
+        letter[leads[longer] + k] = verdict[longer]
+    return letter
+
+
+def _inside_word(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For each byte position, whether it lies strictly inside a run [start, end)."""
+    run = np.searchsorted(starts, positions, side="right") - 1
+    return (run >= 0) & (positions < ends[np.maximum(run, 0)])
+
+
 def _split_piece(piece: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Words of letters of one slice of texts (dictionary-encoded), and each word's row in it."""
-    lists = pc.split_pattern_regex(piece, _SPLIT)
-    parent = pc.list_parent_indices(lists)
-    words = pc.list_flatten(lists)
-    keep = pc.greater(pc.binary_length(words), 0)
-    encoded = pc.dictionary_encode(pc.filter(words, keep))
-    return encoded, pc.filter(parent, keep).to_numpy().astype(np.int64)
+    """Words of letters of one slice of texts (dictionary-encoded), and each word's row in it.
+
+    The words are the runs of letters of each text, as splitting at ``[^\\p{L}]+`` with
+    pyarrow gives them, found on the UTF-8 bytes with numpy (three times faster than the
+    regular expression): a run starts at a letter after a non-letter or a text's start, and
+    ends before a non-letter or a text's end.
+    """
+    piece = piece.fill_null("") if piece.null_count else piece
+    _, offsets_buffer, data_buffer = piece.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
+        piece.offset : piece.offset + len(piece) + 1
+    ]
+    base = int(offsets[0])
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[base : int(offsets[-1])]
+    letter = _letter_bytes(data)
+    step = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    del letter
+    starts, ends = np.flatnonzero(step == 1), np.flatnonzero(step == -1)
+    # A text that starts with a letter right after one that ends with a letter: one run of
+    # the bytes, two words.
+    inner = offsets[1:-1] - base
+    joined = inner[(inner > 0) & (inner < len(data))]
+    joined = joined[step[joined] == 0]  # no letter either side, or inside a run
+    if len(joined) and len(starts):
+        joined = np.unique(joined[_inside_word(joined, starts, ends)])  # empty texts repeat
+        starts = np.insert(starts, np.searchsorted(starts, joined), joined)
+        ends = np.insert(ends, np.searchsorted(ends, joined), joined)
+    del step
+    if not len(starts):
+        return pc.dictionary_encode(pa.array([], pa.large_string())), np.zeros(0, np.int64)
+    bounds = np.empty(2 * len(starts), dtype=np.int64)  # word, gap, word, gap ... word
+    bounds[0::2], bounds[1::2] = starts + base, ends + base
+    spans = pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds), data_buffer)
+    words = spans.take(pa.array(np.arange(0, len(bounds) - 1, 2)))
+    rows = np.searchsorted(offsets - base, starts, side="right") - 1
+    return pc.dictionary_encode(words), rows.astype(np.int64)
 
 
 def _pieces(texts: pa.Array) -> list[tuple[int, pa.Array]]:

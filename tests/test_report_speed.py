@@ -493,3 +493,101 @@ def test_only_a_large_or_remote_corpus_is_loaded_in_a_child_process(tmp_path, mo
     assert render._large(folder)  # 100 bytes, counted in subfolders too
     assert not render._large(folder / "a.txt") and render._large(tmp_path / "missing")
     assert render._large(Path("s3://bucket/corpus"))
+
+
+def test_words_are_runs_of_letters_of_each_text_apart():
+    from analysis import discovery
+
+    # "ofUkraine" would be one run of bytes if the two texts were read as one: two words.
+    # "é" and "ß" are letters; "1", "-", "’" and the emoji are not; "漢字" is one word.
+    documents = make_documents(
+        {"a": ("", "Use of"), "b": ("", "Ukraine's café-Straße 1 漢字😀x"), "c": ("", "")}
+    )
+    tokens = corpus_tokens(documents)
+    words = tokens.vocabulary[tokens.code].tolist()
+    assert words == ["Use", "of", "Ukraine", "s", "café", "Straße", "漢字", "x"]
+    assert tokens.row.tolist() == [0, 0, 1, 1, 1, 1, 1, 1]
+    assert discovery._are_letters(np.array([ord("é"), ord("1"), ord("漢"), 0x1F600])).tolist() == [
+        True,
+        False,
+        True,
+        False,
+    ]
+
+
+def test_csv_joined_by_pyarrow_has_the_bytes_of_pandas_to_csv():
+    import io
+
+    from analysis.report import exports
+
+    frame = pd.DataFrame(
+        {
+            "text": ["plain", "a,b", 'say "hi"', "two\nlines", "", None],
+            "count": [1, -2, 3, 0, 10, 7],
+            "flag": [True, False, True, False, True, False],
+            "share": [0.5, np.nan, 1e-05, 2.0, -0.25, 1 / 3],
+            "mixed": pd.Series(["x", 3, 2.5, None, ("l", "t"), "y"], dtype=object),
+            "date": pd.to_datetime(["2025-07-01", None, "2025-07-03", "2025-07-04", None, None]),
+        }
+    )
+    written = exports.csv_bytes(frame)
+    assert exports._joined_csv(exports.spreadsheet_safe(exports._flatten(frame)), 100, header=True)
+    reference = io.StringIO()
+    exports.spreadsheet_safe(exports._flatten(frame)).to_csv(
+        reference, index=False, lineterminator="\n"
+    )
+    assert written == reference.getvalue().encode("utf-8")
+    assert written.decode().split("\n")[:5] == [
+        "text,count,flag,share,mixed,date",
+        "plain,1,True,0.5,x,2025-07-01",
+        '"a,b",-2,False,,3,',
+        '"say ""hi""",3,True,1e-05,2.5,2025-07-03',
+        '"two',
+    ]
+
+
+def test_a_carriage_return_or_a_single_column_is_left_to_pandas():
+    from analysis.report import exports
+
+    assert exports._joined_csv(pd.DataFrame({"a": ["x\ry"], "b": [1]}), 10, header=True) is None
+    assert exports._joined_csv(pd.DataFrame({"a": [""]}), 10, header=True) is None
+    assert exports.csv_bytes(pd.DataFrame({"a": ["", "x"]})) == b'a\n""\nx\n'
+
+
+def test_the_unique_documents_of_one_frame_are_selected_once():
+    from analysis.report import context
+
+    documents = make_documents({"a": ("", "one"), "b": ("", "two")}, duplicates={"b": "a"})
+    first = context._unique_documents(documents)
+    assert first["doc_id"].tolist() == ["a"]
+    assert context._unique_documents(documents) is first
+    other = make_documents({"c": ("", "three")})
+    assert context._unique_documents(other)["doc_id"].tolist() == ["c"]
+    del documents, other
+    assert not context._UNIQUE  # the entry goes with its frame
+
+
+def test_sentences_of_a_batch_read_a_block_of_documents_at_a_time(monkeypatch):
+    from analysis import sentiment
+
+    documents = make_documents(
+        {"a": ("", "Nato met. Russia fired drones."), "b": ("", "Patriot came. Then rain.")}
+    )
+    mentions = pd.DataFrame(
+        {
+            "doc_id": ["b", "a", "a"],
+            "field": "text",
+            "sentence_id": [0, 1, 0],
+            "start": [0, 10, 0],
+            "end": [7, 16, 4],
+            "entity_id": ["patriot", "russia", "nato"],
+            "entity": ["Patriot", "Russia", "NATO"],
+            "kind": ["weapon", "actor", "actor"],
+        }
+    )
+    monkeypatch.setattr(sentiment, "TEXT_BLOCK", 1)
+    assert sentiment.scored_sentences(mentions, documents) == [
+        "Patriot came.",
+        "Russia fired drones.",
+        "Nato met.",
+    ]
