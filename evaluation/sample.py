@@ -238,6 +238,14 @@ ROUNDS = {  # later readings of the tune half: round -> stratum -> corpus -> sen
         "weapon": {"whitehouse": 20, "kremlin": 10, "ukraine": 10},
         "actor": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
     },
+    7: {
+        "random": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
+        "war-context": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
+        "arms-context": {"whitehouse": 10, "kremlin": 15, "ukraine": 15},
+        "weapon-words": {"whitehouse": 25, "kremlin": 20, "ukraine": 25},
+        "weapon": {"whitehouse": 20, "kremlin": 10, "ukraine": 10},
+        "actor": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
+    },
     6: {
         "random": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
         "war-context": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
