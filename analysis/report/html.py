@@ -217,6 +217,9 @@ def _snippet(row: Mapping[str, Any]) -> str:
     sentence = str(row.get("sentence", "") or "")
     lead = "…" if left.strip() and not sentence.startswith(left.strip()) else ""
     tail = "…" if right.strip() and not sentence.endswith(right.strip()) else ""
+    # apart from the words it stands for: "… prepare", never "…prepare"
+    lead += " " if lead and not left[:1].isspace() else ""
+    tail = (" " if tail and not right[-1:].isspace() else "") + tail
     return (
         f'{escape(lead)}{escape(left)}<span class="nm-kw">{escape(keyword)}</span>'
         f"{escape(right)}{escape(tail)}"
