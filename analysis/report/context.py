@@ -176,8 +176,14 @@ class ReportContext:
         ``include_classes`` parameter brings them back."""
         if self.include_classes or "entity_id" not in self.mentions.columns:
             return self.mentions
-        keep = ~self.mentions["entity_id"].isin(self.class_ids)
-        return self.mentions[keep].reset_index(drop=True)
+        kept = self.__dict__.get("_ranked")
+        if kept is None or kept[0] is not self.mentions:  # a notebook asks three times
+            keep = ~self.mentions["entity_id"].isin(self.class_ids)
+            kept = self.__dict__["_ranked"] = (
+                self.mentions,
+                self.mentions[keep].reset_index(drop=True),
+            )
+        return kept[1]
 
     @cached_property
     def corpus_sha256(self) -> str:
