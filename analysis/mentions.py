@@ -693,7 +693,7 @@ _LABEL = rb"(" + _LABEL_WORD + rb"(?:[ \t]+" + _LABEL_WORD + rb"){0,7})"  # up t
 _LABEL_BEFORE_COLON = rb"[ \t]*" + _LABEL + rb"[ \t]*$"
 # A section break of asterisks ("... in full.*** President of Russia Vladimir Putin: ...")
 # ends a sentence too.
-_AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"*] )" + _LABEL_BEFORE_COLON)
+_AFTER_A_BREAK = re.compile(rb"(?:\n|[.?!\xa6\x9d\"*)] )" + _LABEL_BEFORE_COLON)
 _AT_THE_START = re.compile(rb"^" + _LABEL_BEFORE_COLON)  # of a document: no newline before
 # A scraper may glue a label to the headline before it ("... President of Mongolia Ukhnaagiin
 # Khurelsukh President of Russia Vladimir Putin: Mr President ..."): in a transcript, a colon
@@ -708,6 +708,12 @@ _LABEL_REACH = 90  # bytes before a colon that a label may take
 # Vladimir Putin: Mr President"): a label there is one even when the speaker has one turn.
 _ASTERISKS = re.compile(rb"\*\*\* ([^\n.?!*:]{1,120})$")
 _LABEL_ONLY = re.compile(_LABEL + rb"[ \t]*")
+# A release that opens with its speaker's label ("President of Russia Vladimir Putin: Friends,
+# ..."): a label there is one even when the speaker has one turn, if it is two words or more
+# in title case, not a salutation or an address ("Dear Madam Speaker:", "To the Congress of
+# the United States:") nor a headline (a title, under ``_SHORTEST_SPEECH`` bytes, is not read).
+_OPENING_LABEL = re.compile(rb"(?!Dear |To )[A-Z][^\s:]*(?:[ \t]+[^\s:]+){1,7}")
+_SHORTEST_SPEECH = 400
 TURNS_OF_A_TRANSCRIPT = 2
 """A document is a transcript when at least this many lines open with a speaker's label."""
 
@@ -757,6 +763,8 @@ def _speaker_labels(
         span = _label_before(data, colon, int(starts[owner]))
         if span is not None:
             spans.append(span)
+            if _opens_a_speech(data, span, int(starts[owner]), int(doc_starts[owner + 1])):
+                opening.append(span)
         span = _after_asterisks(data, colon, int(starts[owner]))
         if span is not None:
             opening.append(span)
@@ -781,6 +789,16 @@ def _speaker_labels(
     slot = np.searchsorted(spans[:, 0], first, side="right") - 1
     inside = (slot >= 0) & (last < spans[np.maximum(slot, 0), 1])
     return found[inside]
+
+
+def _opens_a_speech(data: bytes, span: tuple[int, int], begin: int, end: int) -> bool:
+    """Whether a label opens its document's text (see ``_OPENING_LABEL``)."""
+    return (
+        span[0] == begin
+        and end - begin >= _SHORTEST_SPEECH
+        and _OPENING_LABEL.fullmatch(data, span[0], span[1]) is not None
+        and any(97 <= byte <= 122 for byte in data[span[0] : span[1]])
+    )
 
 
 def _label_before(data: bytes, colon: int, begin: int) -> tuple[int, int] | None:

@@ -43,7 +43,7 @@ _BETWEEN_SYSTEM_AND_CLASS = re.compile(
 # Between a class noun and the quoted system it introduces: at most three words and an
 # opening quote ('anti-aircraft missile and cannon complex "Pantsir-S1"').
 _BETWEEN_CLASS_AND_QUOTED_SYSTEM = re.compile(r"[ \t\n]+(?:[\w\-]+[ \t\n]+){0,3}[\"“«]")
-_BRACKET = re.compile(r"(?:['’]s)?\s*\(\s*")  # "Development’s (USAID)" too
+_BRACKET = re.compile(r"(?:['’]s)?\s*[(\[]\s*")  # "Development’s (USAID)", "FSIN[Federal ...]"
 # The name of a document or an event, up to three capitalised words after the name inside it:
 # "UN Charter", "the Safer America Plan", "U.S. Navy Submarine Arctic Science Program".
 _DOCUMENT_HEADS = (
@@ -78,7 +78,9 @@ _INSTITUTION_OF = re.compile(
 
 
 # A place named after a state: "the Gulf of Finland", "the Gulf of Mexico", "the Sea of Japan".
-_PLACE_OF = re.compile(r"\b(?:Gulf|Sea|Bay|Straits?|Isles?|Islands|Coast)[ \t]+of[ \t]+(?:the[ \t]+)?$")
+_PLACE_OF = re.compile(
+    r"\b(?:Gulf|Sea|Bay|Straits?|Isles?|Islands|Coast)[ \t]+of[ \t]+(?:the[ \t]+)?$"
+)
 
 
 @dataclass
@@ -959,6 +961,7 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
             source = text(row, where)
             between = source[decisions.end[a] : found["start"][b]]
             after = source[found["end"][b] : found["end"][b] + 2].lstrip()
-            if _BRACKET.fullmatch(between) and after.startswith(")"):
+            closing = "]" if between.rstrip().endswith("[") else ")"
+            if _BRACKET.fullmatch(between) and after.startswith(closing):
                 decisions.keep[b] = False
                 decisions.excluded.append((b, "abbreviation in brackets of the mention before it"))

@@ -407,3 +407,45 @@ def test_a_sense_switch_is_validated(tmp_path, rule, message):
     )
     with pytest.raises(InputError, match=message):
         load_gazetteer(path)
+
+
+def test_a_release_opening_with_its_speakers_label(gazetteer):
+    body = " We discussed Ukraine at length today." * 12  # a text, not a headline
+    result = run(
+        gazetteer,
+        "President of Russia Vladimir Putin: Friends, Russia thanks you." + body,
+        "Vladimir Putin: Russia will answer",  # a headline's quote: a mention
+        "To the Congress of the United States: I report on Russia." + body,
+        "It went well. (Applause.) Vladimir Putin: Thank you. Sergei Shoigu: Yes." + body,
+    )
+    assert refused(result) == [
+        ("Russia", "speaker label"),  # the label names who speaks, not who is talked about
+        ("Vladimir Putin", "speaker label"),
+    ]
+    assert found(result)[:2] == [("Russia", "russia"), ("Ukraine", "ukraine")]
+    assert found(result, "d1") == [("Vladimir Putin", "vladimir-putin"), ("Russia", "russia")]
+    assert ("United States", "united-states") in found(result, "d2")  # an address, not a label
+    assert refused(result, "d3") == [  # two turns: a transcript; a turn after "(Applause.)"
+        ("Vladimir Putin", "speaker label"),
+        ("Sergei Shoigu", "speaker label"),
+    ]
+
+
+def test_a_name_with_its_gloss_in_square_brackets_is_one_mention(gazetteer):
+    result = run(
+        gazetteer,
+        "Staff of USAID[U.S. Agency for International Development] left. "
+        "USAID [see below] and USAID (U.S. Agency for International Development].",
+    )
+    assert found(result) == [
+        ("USAID", "usaid"),
+        ("USAID", "usaid"),  # "[see below]": no name inside
+        ("USAID", "usaid"),  # a bracket opened with "(" closes with ")", not "]"
+        ("U.S. Agency for International Development", "usaid"),
+    ]
+    assert refused(result) == [
+        (
+            "U.S. Agency for International Development",
+            "abbreviation in brackets of the mention before it",
+        ),
+    ]
