@@ -326,14 +326,14 @@ def test_names_inside_names_are_not_counted():
     gazetteer = load_gazetteer()  # the shipped one: states, the UN and the US bodies
     result = run(
         gazetteer,
-        "The UN Charter binds the United States Department of the Treasury and the Canada "
+        "The UN Charter binds the United States Department of the Treasury and the Russia "
         "government. The Ministry of Tourism of Ukraine met the United States and Russia.",
     )
     counted = set(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
     assert ("United States", "united-states") in counted  # before "and": the state itself
     assert ("Russia", "russia") in counted
     refused = result.excluded.loc[result.excluded["excluded_by"].str.startswith("inside")]
-    assert refused["surface"].tolist() == ["UN", "United States", "Canada", "Ukraine"]
+    assert refused["surface"].tolist() == ["UN", "United States", "Russia", "Ukraine"]
     assert refused["excluded_by"].tolist() == [
         "inside the name of a document or an event",
         "inside the name of an institution",
@@ -454,3 +454,19 @@ def test_places_parties_and_boats_named_after_states_and_people():
     assert ("Finland", "inside the name of a place") in refused
     assert ("Vladimir Monomakh", "context: no submarine, submarines, cruiser, cruisers ... in its "
             "sentence") in refused  # fmt: skip
+
+
+def test_a_states_government_under_the_names_of_rule_5():
+    gazetteer = load_gazetteer()  # the shipped one: 21-governments.yml
+    result = run(
+        gazetteer,
+        "We thank the Government of Japan and talked with the government of Mexico. "
+        "Japan agreed; the Sweden government did too.",
+    )
+    counted = list(zip(result.mentions["surface"], result.mentions["entity_id"], strict=True))
+    assert counted == [
+        ("Government of Japan", "japan-government"),
+        ("government of Mexico", "mexico-government"),
+        ("Japan", "japan"),
+        ("Sweden government", "sweden-government"),
+    ]
