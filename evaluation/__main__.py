@@ -34,7 +34,7 @@ import pandas as pd
 from analysis import config
 from analysis.api import find_mentions, load_corpus
 from analysis.gazetteer import load_gazetteer
-from evaluation.sample import CORPORA
+from evaluation.sample import CORPORA, ROUNDS
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {
@@ -47,7 +47,7 @@ TARGETS = {
 Z = 1.959964  # the 97.5th percentile of the normal distribution
 # the parts reported: the held-out half, the tune half (every reading of it), each later reading
 # of the tune half alone (drawn later, see ``evaluation.sample.draw_round``), everything
-_ROUNDS = ("tune-2", "tune-3", "tune-4", "tune-5", "tune-6", "tune-7")  # evaluation.sample.ROUNDS
+_ROUNDS = tuple(f"tune-{number}" for number in sorted(ROUNDS))
 _PARTS = {
     "heldout": "HELD-OUT half (not tuned on)",
     "tune": "tune half (every reading)",
