@@ -29,7 +29,9 @@ BEFORE = (
     "White House --jobs 1 219 s wall, 188 s CPU, kernel peak 4.1 GB (the gazetteer audit), "
     "per report 10 / 28 / 65 / 40 / 23 / 3 s; the batch's load + extract 27 s and 1.45 GB. "
     "Before the shared evidence and tone scorer (commit 3f037ca, load average 6-8): 437 s "
-    "wall, 151 s CPU, tree peak 2.83 GB; after, minutes later: 379 s, 148 s CPU, 2.20 GB"
+    "wall, 151 s CPU, tree peak 2.83 GB; after, minutes later: 379 s, 148 s CPU, 2.20 GB. "
+    "Round 3, before and after run together (commits c9a1361 and f201a22, load 4-6): 338 s "
+    "and 314 s wall, 211 s and 198 s CPU (sampled), 2.11 GB both"
 )
 """A reference measured once, not in this run (a run's own baselines are printed beside it)."""
 SEEDS_SECONDS = 15.0
@@ -69,7 +71,9 @@ def _load_and_extract_seconds(source: Path) -> float:
     return time.perf_counter() - started
 
 
-def _tree_rss(root) -> int:
+def _tree_rss(root, cpu: dict[int, float]) -> int:
+    """Resident bytes of ``root`` and its descendants now; each one's CPU seconds so far go
+    into ``cpu`` (by pid)."""
     import psutil
 
     total = 0
@@ -80,25 +84,21 @@ def _tree_rss(root) -> int:
     for process in processes:
         try:
             total += process.memory_info().rss
+            times = process.cpu_times()
+            cpu[process.pid] = times.user + times.system
         except psutil.Error:
             pass
     return total
 
 
-def _children_cpu() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def render(source: Path, out: Path, jobs: int) -> tuple[float, int, int, float]:
     """(seconds, peak bytes of the process tree, exit code, CPU seconds of the tree) of one
-    ``report`` command. The CPU time (every process of the tree, once reaped) says what the
+    ``report`` command. The CPU time (every process of the tree, as last sampled: the
+    kernels are not reaped by the command, so ``RUSAGE_CHILDREN`` missed them) says what the
     run costs when the machine is busy with other work and the wall time says little."""
     import psutil
 
-    cpu = _children_cpu()
+    cpu: dict[int, float] = {}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "analysis", "report", str(source), "--out", str(out)]
@@ -111,13 +111,13 @@ def render(source: Path, out: Path, jobs: int) -> tuple[float, int, int, float]:
     root = psutil.Process(process.pid)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(root))
+        peak = max(peak, _tree_rss(root, cpu))
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     stderr = process.stderr.read() if process.stderr else ""
     if process.returncode:
         print("  " + (stderr.strip().splitlines() or ["failed"])[-1])
-    return seconds, peak, process.returncode, _children_cpu() - cpu
+    return seconds, peak, process.returncode, sum(cpu.values())
 
 
 def _per_report(out: Path) -> None:
