@@ -41,7 +41,8 @@ _BETWEEN_SYSTEM_AND_CLASS = re.compile(
 )  # a closing quote too: '"Corsair" modern anti-tank guided missiles'; a coordinated domain:
 # "S-500 air and missile defence systems"
 # Between a class noun and the quoted system it introduces: at most three words and an
-# opening quote ('anti-aircraft missile and cannon complex "Pantsir-S1"').
+# opening quote ('anti-aircraft missile and cannon complex "Pantsir-S1"'); a class noun right
+# before a capitalised system's name is one mention too ("the submarine Vladimir Monomakh").
 _BETWEEN_CLASS_AND_QUOTED_SYSTEM = re.compile(r"[ \t\n]+(?:[\w\-]+[ \t\n]+){0,3}[\"“«]")
 _BRACKET = re.compile(r"(?:['’]s)?\s*[(\[]\s*")  # "Development’s (USAID)", "FSIN[Federal ...]"
 # The name of a document or an event, up to three capitalised words after the name inside it:
@@ -936,13 +937,18 @@ def _join_neighbours(found: dict, entity: np.ndarray, entities, text, decisions:
         same & (gap >= 1) & (gap <= 2) & is_weapon[entity[left]] & np.isin(entity[right], bare)
     )
     abbreviation = same & (gap >= 1) & (gap <= 6) & (entity[left] == entity[right])
-    class_then_system = (gap >= 2) & system_and_its_class(entity[right], entity[left])
+    class_then_system = (gap >= 1) & system_and_its_class(entity[right], entity[left])
     names = entities["name"].to_numpy()
     for a, b in zip(left[class_then_system].tolist(), right[class_then_system].tolist(),
                     strict=True):  # fmt: skip
         row, where = int(found["row"][a]), int(found["field"][a])
-        between = text(row, where)[decisions.end[a] : found["start"][b]]
-        if decisions.keep[a] and _BETWEEN_CLASS_AND_QUOTED_SYSTEM.fullmatch(between):
+        source = text(row, where)
+        between = source[decisions.end[a] : found["start"][b]]
+        if decisions.keep[a] and (
+            _BETWEEN_CLASS_AND_QUOTED_SYSTEM.fullmatch(between)
+            # or right before the capitalised name: "the submarine Vladimir Monomakh"
+            or (between == " " and source[found["start"][b] : found["start"][b] + 1].isupper())
+        ):
             _refuse(decisions, [a], f"class noun of {names[entity[b]]}")
     pairs = np.flatnonzero(system_then_class | abbreviation)
     for a, b in zip(left[pairs].tolist(), right[pairs].tolist(), strict=True):

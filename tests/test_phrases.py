@@ -53,6 +53,8 @@ entities:
   - {id: pantsir, name: Pantsir, kind: weapon, category: air-defence system, parent: air-defence,
      aliases: [Pantsir-S1, Pantsir]}
   - {id: submarine, name: Submarines, kind: weapon, category: naval, aliases: [submarine]}
+  - {id: borei, name: Borei, kind: weapon, category: naval, parent: submarine,
+     aliases: [Knyaz Oleg]}
   - {id: weapons, name: Weapons (generic), kind: weapon, category: generic, aliases: [weapons]}
   - {id: bomb, name: Bombs, kind: weapon, category: munitions, aliases: [bomb]}
   - {id: armour, name: Armour, kind: weapon, category: armour, aliases: [tank]}
@@ -449,3 +451,14 @@ def test_a_name_with_its_gloss_in_square_brackets_is_one_mention(gazetteer):
             "abbreviation in brackets of the mention before it",
         ),
     ]
+
+
+def test_a_class_noun_right_before_a_systems_name_is_one_mention(gazetteer):
+    result = run(gazetteer, "Flags rose on the submarine Knyaz Oleg. A submarine sailed, "
+                            "and the submarine knyaz oleg too.")  # fmt: skip
+    assert found(result) == [
+        ("Knyaz Oleg", "borei"),
+        ("submarine", "submarine"),  # alone
+        ("submarine", "submarine"),  # before a word in lower case: not a name
+    ]
+    assert refused(result) == [("submarine", "class noun of Borei")]
