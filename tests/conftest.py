@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules: the seeds, the hand-made fixture corpora, the small
-gazetteer, and the shared real corpora (skipped with a message when absent)."""
+gazetteer, and the shared real corpora (skipped with a message when absent); and
+``run_texts``/``counted`` for tests that count mentions in hand-written sentences."""
 
 from __future__ import annotations
 
@@ -52,3 +53,26 @@ def whitehouse_path() -> Path:
     if not config.WHITEHOUSE_CORPUS.exists():
         pytest.skip(f"the White House corpus is not at {config.WHITEHOUSE_CORPUS}")
     return config.WHITEHOUSE_CORPUS
+
+
+def run_texts(gazetteer, *texts: str, url: str = ""):
+    """The extraction of hand-written texts, one document each (all from ``url``)."""
+    from analysis.mentions import extract
+
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(texts))],
+            "date": pd.to_datetime(["2025-07-01"] * len(texts)),
+            "title": [""] * len(texts),
+            "text": list(texts),
+            "url": [url] * len(texts),
+            "duplicate_of": [""] * len(texts),
+        }
+    )
+    return extract(docs, gazetteer)
+
+
+def counted(result) -> list[tuple[str, str]]:
+    """(surface, entity id) of the counted mentions, in document and text order."""
+    m = result.mentions.sort_values(["doc_id", "start"], kind="stable")
+    return list(zip(m["surface"], m["entity_id"], strict=True))

@@ -8,11 +8,11 @@ analysis/data/gazetteer/40-government-bodies.yml and 50-companies.yml.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from conftest import counted
+from conftest import run_texts as run
 
 from analysis.gazetteer import load_gazetteer
-from analysis.mentions import extract
 
 KREMLIN = "http://en.kremlin.ru/events/president/news/67000"
 UKRAINE = "https://www.president.gov.ua/en/news/zayava-1234"
@@ -21,25 +21,6 @@ UKRAINE = "https://www.president.gov.ua/en/news/zayava-1234"
 @pytest.fixture(scope="module")
 def gazetteer():
     return load_gazetteer()  # the shipped one
-
-
-def run(gazetteer, *texts: str, url: str = ""):
-    docs = pd.DataFrame(
-        {
-            "doc_id": [f"d{i}" for i in range(len(texts))],
-            "date": pd.to_datetime(["2022-03-01"] * len(texts)),
-            "title": [""] * len(texts),
-            "text": list(texts),
-            "url": [url] * len(texts),
-            "duplicate_of": [""] * len(texts),
-        }
-    )
-    return extract(docs, gazetteer)
-
-
-def counted(result) -> list[tuple[str, str]]:
-    m = result.mentions.sort_values(["doc_id", "start"], kind="stable")
-    return list(zip(m["surface"], m["entity_id"], strict=True))
 
 
 # --- companies -------------------------------------------------------------------------------

@@ -7,35 +7,16 @@ analysis/data/gazetteer/40-government-bodies.yml and 45-armed-groups.yml.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from conftest import counted
+from conftest import run_texts as run
 
 from analysis.gazetteer import load_gazetteer
-from analysis.mentions import extract
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
     return load_gazetteer()  # the shipped one
-
-
-def run(gazetteer, *texts: str, url: str = ""):
-    docs = pd.DataFrame(
-        {
-            "doc_id": [f"d{i}" for i in range(len(texts))],
-            "date": pd.to_datetime(["2025-07-01"] * len(texts)),
-            "title": [""] * len(texts),
-            "text": list(texts),
-            "url": [url] * len(texts),
-            "duplicate_of": [""] * len(texts),
-        }
-    )
-    return extract(docs, gazetteer)
-
-
-def counted(result) -> list[tuple[str, str]]:
-    m = result.mentions.sort_values(["doc_id", "start"], kind="stable")
-    return list(zip(m["surface"], m["entity_id"], strict=True))
 
 
 def test_israeli_troops_and_the_idf_are_two_mentions_of_the_idf(gazetteer):
