@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,7 +42,14 @@ from analysis.memory import bulk_memory, release
 from analysis.schema import FIELDS, MATCH_KINDS, MENTION_COLUMNS, MENTION_FLAGS
 from analysis.senses import decide
 from analysis.text.clean import from_utf8_parts
-from analysis.text.sentences import boundaries, char_positions, first_non_space, sentence_ids
+from analysis.text.sentences import (
+    boundaries,
+    char_positions,
+    first_non_space,
+    sentence_ids,
+    sentence_spans,
+)
+from analysis.unlisted import anchors, find_unlisted, unlisted_shapes
 
 # Documents are scanned in slices of about this many bytes: small enough that the per-byte
 # temporaries stay small (peak memory), large enough that per-slice overhead does not show.
@@ -275,7 +283,9 @@ class Matcher:
 
 
 # How a form matches, by its code in the automata (the order of schema.MATCH_KINDS).
-EXACT, VARIANT, FUZZY = (MATCH_KINDS.index(kind) for kind in ("exact", "variant", "fuzzy"))
+EXACT, VARIANT, FUZZY, PATTERN = (
+    MATCH_KINDS.index(kind) for kind in ("exact", "variant", "fuzzy", "pattern")
+)
 
 
 def _case_forms(view: bytes, case: str, kind: int) -> dict[bytes, int] | None:
@@ -1075,6 +1085,7 @@ def extract(
     del scanned
     entities = matcher.entities
     found, refused = _decide_senses(found, docs, names, matcher)
+    found, refused, entities = _with_unlisted(found, refused, docs, names, matcher, skip)
     entity_row = found["entity"]
     if "date" in docs.columns:
         dates = docs["date"].astype("datetime64[ns]").to_numpy()
@@ -1093,7 +1104,7 @@ def extract(
                 column: _take_strings(entities[source], entity_row)
                 for column, source in _ENTITY_COLUMNS.items()
             },
-            "metonym": matcher.metonym[found["pattern"]],
+            "metonym": matcher.metonym[found["pattern"]] & (entity_row < len(matcher.entities)),
             "match": _take_strings(list(MATCH_KINDS), found["match"]),
         },
         columns=[*MENTION_COLUMNS, *MENTION_FLAGS],
@@ -1223,6 +1234,95 @@ def _with_added(kept: dict, found: dict, added: list, matcher: Matcher, text) ->
     strings = pa.concat_arrays([kept["surface"], pa.array(surfaces, kept["surface"].type)])
     merged["surface"] = strings.take(pa.array(order, pa.int64()))
     return merged
+
+
+def _with_unlisted(
+    found: dict, refused: dict, docs: pd.DataFrame, names: list[str], matcher: Matcher, skip
+) -> tuple[dict, dict, pd.DataFrame]:
+    """The found mentions with the numbered units and ranked people the gazetteer does not
+    list (:mod:`analysis.unlisted`), and the entities table with theirs appended. A span that
+    overlaps a found mention is left to it, except actors inside a unit's name, which are part
+    of it (refused as "inside the name of a unit")."""
+    entities = matcher.entities
+    shapes = unlisted_shapes(entities)
+    urls = docs["url"].to_numpy(dtype=object) if "url" in docs.columns else None
+    is_actor = (entities["kind"] == "actor").to_numpy()
+    key = found["row"] * len(names) + found["field"]  # ascending: found is in that order
+    ids: dict[str, int] = {}
+    new_entities: list[tuple[str, str, str]] = []
+    extra: dict[str, list] = {
+        c: [] for c in ("row", "field", "start", "end", "entity", "sentence_id")
+    }
+    inside: list[tuple[int, str]] = []
+    for where, name in enumerate(names):
+        values = docs[name]
+        for row, raw, at in anchors(pa.array(values.array)):
+            if skip is not None and skip[row]:
+                continue
+            text, hits = find_unlisted(raw, urls[row] if urls is not None else None, shapes, at)
+            if not hits:
+                continue
+            k = row * len(names) + where
+            first, last = np.searchsorted(key, [k, k + 1])
+            starts, ends = found["start"][first:last], found["end"][first:last]
+            spans = None
+            for hit in hits:
+                crossing = np.flatnonzero((starts < hit.end) & (ends > hit.start))
+                within = (starts[crossing] >= hit.start) & (ends[crossing] <= hit.end)
+                actors = is_actor[found["entity"][first + crossing]]
+                if hit.category == "person" and crossing.size:
+                    continue  # the gazetteer knows the person, or reads the words otherwise
+                if not (within & (actors | (hit.category == "armed-forces"))).all():
+                    continue
+                reason = f"inside the name of a unit: {text[hit.start : hit.end]!r}"
+                inside += [(index, reason) for index in (first + crossing[actors]).tolist()]
+                if hit.entity_id not in ids:
+                    ids[hit.entity_id] = len(entities) + len(new_entities)
+                    new_entities.append((hit.entity_id, hit.name, hit.category))
+                spans = spans if spans is not None else [a for a, _ in sentence_spans(text)]
+                extra["row"].append(row)
+                extra["field"].append(where)
+                extra["start"].append(hit.start)
+                extra["end"].append(hit.end)
+                extra["entity"].append(ids[hit.entity_id])
+                extra["sentence_id"].append(max(0, bisect_right(spans, hit.start) - 1))
+    if not new_entities:
+        return found, refused, entities
+    table = pd.concat(
+        [
+            entities[["id", "name", "kind", "category"]],
+            pd.DataFrame(new_entities, columns=["id", "name", "category"]).assign(kind="actor"),
+        ],
+        ignore_index=True,
+    )
+    if inside:
+        moved = np.array([index for index, _ in inside], dtype=np.int64)
+        refused = {
+            **{c: np.concatenate([refused[c], found[c][moved]])
+               for c in ("row", "field", "start", "end", "entity")},
+            "surface": pa.concat_arrays([refused["surface"], found["surface"].take(moved)]),
+            "reason": [*refused["reason"], *(reason for _, reason in inside)],
+        }  # fmt: skip
+        keep = np.ones(len(found["row"]), dtype=bool)
+        keep[moved] = False
+        at = np.flatnonzero(keep)
+        found = {c: (v.take(at) if c == "surface" else v[at]) for c, v in found.items()}
+    columns = ("row", "field", "sentence_id", "start", "end", "entity", "pattern", "match")
+    added = {c: np.asarray(extra[c], dtype=found[c].dtype) for c in extra}
+    added["pattern"] = np.zeros(len(added["row"]), dtype=found["pattern"].dtype)
+    added["match"] = np.full(len(added["row"]), PATTERN, dtype=found["match"].dtype)
+    both = {c: np.concatenate([found[c], added[c]]) for c in columns}
+    order = np.lexsort((both["start"], both["field"], both["row"]))
+    merged = {c: v[order] for c, v in both.items()}
+    columns_ = [docs[name] for name in names]
+    surfaces = [
+        columns_[f].iloc[r][a:b]
+        for r, f, a, b in zip(extra["row"], extra["field"], extra["start"], extra["end"],
+                              strict=True)
+    ]  # fmt: skip
+    strings = pa.concat_arrays([found["surface"], pa.array(surfaces, found["surface"].type)])
+    merged["surface"] = strings.take(pa.array(order, pa.int64()))
+    return merged, refused, table
 
 
 def find_mentions(

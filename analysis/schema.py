@@ -47,10 +47,12 @@ MENTION_FLAGS = [
 ]
 """Columns every mentions frame carries after MENTION_COLUMNS."""
 
-MATCH_KINDS = ("exact", "variant", "fuzzy")
+MATCH_KINDS = ("exact", "variant", "fuzzy", "pattern")
 """exact: an alias as written (up to spacing, quotes, brackets, possessive, plural, and case for
 a lower-case alias); variant: a generated form (hyphen and space forms, ALL CAPS or title case
-of a capitalised alias, transliteration and diacritic variants); fuzzy: the near-name pass."""
+of a capitalised alias, transliteration and diacritic variants); fuzzy: the near-name pass;
+pattern: a numbered unit or a ranked person the gazetteer does not list, read from its shape
+(``analysis.unlisted``)."""
 
 ENTITY_COLUMNS = [
     "id",

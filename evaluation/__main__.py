@@ -6,8 +6,10 @@ GUIDELINES.md), finds the mentions in the shared corpora with the shipped gazett
 compares, sentence by sentence:
 
 - a found mention is right when a hand-listed mention of the same kind and the same entity
-  overlaps it; every other found mention is wrong (a wrong entity, a double count, a false
-  sense), and every hand-listed mention left without a right one is missed;
+  overlaps it (a unit or a person found by its shape, which the gazetteer does not list, is
+  the same entity as a hand-listed free name of the same ``name_key``); every other found
+  mention is wrong (a wrong entity, a double count, a false sense), and every hand-listed
+  mention left without a right one is missed;
 - recall is measured on the sentences drawn without the gazetteer (``random``: what a reader
   meets; ``war-context``, ``arms-context``, ``weapon-words``: sentences of war and defence and
   sentences with weapon words, where the weapons are), on the
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -34,6 +38,7 @@ import pandas as pd
 from analysis import config
 from analysis.api import find_mentions, load_corpus
 from analysis.gazetteer import load_gazetteer
+from analysis.unlisted import unit_key
 from evaluation.sample import CORPORA, ROUNDS
 
 HERE = Path(__file__).resolve().parent
@@ -161,21 +166,38 @@ def found_mentions(sentences: pd.DataFrame, gazetteer) -> pd.DataFrame:
         inside = (mentions["start"] >= mentions["s_start"]) & (mentions["end"] <= mentions["s_end"])
         parts.append(mentions.loc[inside])
     found = pd.concat(parts, ignore_index=True)
-    return found[["sentence", "start", "end", "surface", "entity_id", "kind"]]
+    return found[["sentence", "start", "end", "surface", "entity_id", "entity", "kind", "match"]]
+
+
+def name_key(name: str) -> str:
+    """The key under which a gold free name and the name of a mention found by its shape
+    (``match == "pattern"``: a unit or a person the gazetteer does not list) are the same
+    entity: a unit's :func:`analysis.unlisted.unit_key`, else the name case-folded without
+    accents or a bracketed qualifier ("Oleh Hehechkora", "72nd Mechanized Brigade (Ukraine)")."""
+    key = unit_key(name)
+    if key:
+        return key
+    plain = unicodedata.normalize("NFKD", re.sub(r"\s*\([^)]*\)\s*$", "", name))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold().strip()
 
 
 def compare(found: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mark each found mention right or wrong and each gold mention found or missed."""
     found = found.assign(right=False, why="")
+    if "match" not in found.columns:
+        found = found.assign(match="exact", entity=found["entity_id"])
     gold = gold.assign(found=False)
+    shaped = found["match"] == "pattern"
+    found_key = pd.Series("", index=found.index).mask(shaped, found["entity"].map(name_key))
     for sentence, predicted in found.groupby("sentence"):
         listed = gold.loc[gold["sentence"] == sentence]
         for index, row in predicted.iterrows():
             overlap = listed.loc[(listed["start"] < row["end"]) & (listed["end"] > row["start"])]
+            named = overlap["entity_id"] == row["entity_id"]
+            if shaped[index]:  # a unit or person the gazetteer does not list: by its name
+                named |= overlap["entity"].map(name_key) == found_key[index]
             same = overlap.loc[
-                (overlap["kind"] == row["kind"])
-                & (overlap["entity_id"] == row["entity_id"])
-                & ~gold.loc[overlap.index, "found"]
+                (overlap["kind"] == row["kind"]) & named & ~gold.loc[overlap.index, "found"]
             ]
             if len(same):
                 found.loc[index, "right"] = True

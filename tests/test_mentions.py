@@ -147,12 +147,14 @@ def test_titles_and_texts_and_sentence_ids():
     result = extract(docs, SMALL)
     mentions = result.mentions
     # "U.S. Army" is the army's name, not a mention of the United States (tests/test_senses.py);
-    # "Gen." and "U.S." end no sentence, so Russia is in the third.
+    # "Gen." and "U.S." end no sentence, so Russia is in the third. "Gen. Dan Caine" is a
+    # ranked person this small gazetteer does not list (analysis.unlisted).
     assert mentions[["field", "sentence_id", "surface"]].values.tolist() == [
         ["title", 0, "Zelensky"],
         ["title", 0, "Trump"],
         ["text", 0, "Trump"],
         ["text", 1, "NATO"],
+        ["text", 1, "Gen. Dan Caine"],
         ["text", 2, "Russia"],
         ["text", 2, "drones"],
     ]
