@@ -660,8 +660,26 @@ def _designation_suffixes(view, pattern, end, ok, variant, doc_end, matcher, rig
 
 # What lies around a mention, as bits (so that the sense rules read the text only where they
 # may apply): the next word starts with a capital, the next word may be a state's government
-# ("government", "authorities", "administration", "regime"), or "of " precedes.
-NEXT_CAPITAL, NEXT_GOVERNMENT, AFTER_OF, URL_LIKE = 1, 2, 4, 8
+# ("government", "authorities", "administration", "regime"), or "of " precedes; an apostrophe
+# follows ("Ukraine's", "Russia’s": both read "'" in the view); a hyphen follows or, after the
+# spaces and hyphens that follow, a capital (a name may go on: "Ukraine Recovery Conference",
+# "Arctic-class"); after them "of", "the", "and" or "for" and a space, or a government's word
+# (an institution's name may go on: "U.S. Department of ...", "the U.S. government"); "of "
+# or "of the " precedes, in lower case as written.
+NEXT_CAPITAL, NEXT_GOVERNMENT, AFTER_OF, URL_LIKE, APOSTROPHE = 1, 2, 4, 8, 16
+NAME_AFTER, INSTITUTION_AFTER, OF_BEFORE = 32, 64, 128
+# View bytes that stand for whitespace or a hyphen: a space, a paragraph break, the ASCII
+# separators (Python counts 0x1c-0x1f as whitespace) and "-".
+_SEPARATOR = np.zeros(256, dtype=bool)
+_SEPARATOR[[32, 0x1C, 0x1D, 0x1E, 0x1F, 45]] = True
+_INSTITUTION_WORDS = np.array(
+    [int.from_bytes(word, "little") for word in (b"of ", b"of\x1e", b"gov", b"aut", b"adm", b"reg")]
+    + [int.from_bytes(word + space, "little") for word in (b"the", b"and", b"for")
+       for space in (b" ", b"\x1e")]
+)
+# "of " and "of the " before a span, read backwards (the byte right before it lowest).
+_OF_SPACE = int.from_bytes(b"of "[::-1], "little")
+_OF_THE_SPACE = int.from_bytes(b"of the "[::-1], "little")
 # Bytes beside a mention that a web address has ("...-rocket-attack-...", "/ukraine/").
 _URL_BYTES = np.frombuffer(b"/-_=+%.", dtype=np.uint8)
 _GOVERNMENT_WORDS = np.array(
@@ -687,7 +705,39 @@ def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np
     the &= view[np.maximum(start - 7, 0)] | 0x20 == 111
     hints |= np.where(the, AFTER_OF, 0)
     before = np.isin(view[np.maximum(start - 1, 0)], _URL_BYTES) & (start > 0)
-    return hints | np.where(before | (np.isin(gap, _URL_BYTES[:-1]) & (end < n)), URL_LIKE, 0)
+    hints |= np.where((gap == 39) & (end < n), APOSTROPHE, 0)
+    hints |= np.where(before | (np.isin(gap, _URL_BYTES[:-1]) & (end < n)), URL_LIKE, 0)
+    return hints | _name_hints(view, start, end)
+
+
+def _name_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The NAME_AFTER, INSTITUTION_AFTER and OF_BEFORE bits: what comes after the separators
+    that follow each span, and before it (necessary conditions of the rules for names inside
+    names in :mod:`analysis.senses`)."""
+    n = len(view)
+    padded = np.concatenate([view, np.zeros(4, dtype=np.uint8)])
+    behind = np.zeros(len(start), dtype=np.int64)  # the 7 bytes before, the nearest lowest
+    for k in range(1, 8):
+        behind |= np.where(start >= k, padded[np.maximum(start - k, 0)], 0).astype(np.int64) << (
+            8 * (k - 1)
+        )
+    of = ((behind & 0xFFFFFF) == _OF_SPACE) | (behind == _OF_THE_SPACE)
+    at = np.minimum(end, n)
+    hints = np.where((padded[at] == 45) & (end < n), NAME_AFTER, 0)
+    moving = np.flatnonzero(_SEPARATOR[padded[at]] & (end < n))
+    spaced = np.zeros(len(end), dtype=bool)
+    spaced[moving] = True
+    while moving.size:  # past the run of separators (one byte, mostly)
+        at[moving] += 1
+        moving = moving[_SEPARATOR[padded[at[moving]]] & (at[moving] < n)]
+    byte = padded[at]
+    hints |= np.where(spaced & (byte >= 65) & (byte <= 90), NAME_AFTER, 0)
+    words = [padded[at].astype(np.int64)]
+    for k in (1, 2, 3):
+        words.append(words[-1] | padded[at + k].astype(np.int64) << (8 * k))
+    institution = np.isin(words[2], _INSTITUTION_WORDS) | np.isin(words[3], _INSTITUTION_WORDS)
+    hints |= np.where(spaced & institution, INSTITUTION_AFTER, 0)
+    return hints | np.where(of, OF_BEFORE, 0)
 
 
 SPEAKER_LABEL = -1  # "excluded_by" code of a transcript speaker label
@@ -1016,11 +1066,25 @@ def _in_order(parts: list[dict]) -> dict:
     the position of the field's results in ``parts``."""
     field = np.concatenate([np.full(len(part["row"]), i, np.int64) for i, part in enumerate(parts)])
     merged = {c: np.concatenate([part[c] for part in parts]) for c in parts[0] if c != "surface"}
-    order = np.lexsort((merged["start"], field, merged["row"]))
+    surface = pa.concat_arrays([part["surface"] for part in parts])
+    if all(_by_row_and_start(part["row"], part["start"]) for part in parts):
+        # The fields' results each come in order (mentions do): a stable sort by document
+        # alone gives the same order, and one field needs none.
+        if len(parts) == 1:
+            return {**merged, "field": field, "surface": surface}
+        order = np.argsort(merged["row"], kind="stable")
+    else:
+        order = np.lexsort((merged["start"], field, merged["row"]))
     merged = {c: values[order] for c, values in merged.items()}
     merged["field"] = field[order]
-    merged["surface"] = pa.concat_arrays([part["surface"] for part in parts]).take(order)
+    merged["surface"] = surface.take(order)
     return merged
+
+
+def _by_row_and_start(row: np.ndarray, start: np.ndarray) -> bool:
+    """Whether the spans are sorted by document, then start."""
+    step = np.diff(row)
+    return bool(((step > 0) | ((step == 0) & (np.diff(start) >= 0))).all())
 
 
 def _take_strings(values, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -515,7 +515,11 @@ def _forces_of_a_state(found: dict, entities, text, decisions: Decisions) -> Non
         named = [r for r in rows if shared is not None and "Armed Forces" in (shared[r] or ())]
         if len(named) == 1 or len(rows) == 1:
             main[state] = (named or rows)[0]
-    todo = np.flatnonzero(_in(decisions.entity, main) & decisions.keep)
+    todo = _in(decisions.entity, main) & decisions.keep
+    hints = found.get("hints")
+    if hints is not None:  # an apostrophe after the span as found (16: APOSTROPHE)
+        todo &= ((hints & 16) > 0) | (decisions.end != found["end"])
+    todo = np.flatnonzero(todo)
     ends, rows, fields = decisions.end[todo].tolist(), found["row"][todo], found["field"][todo]
     for index, end, row, where in zip(todo.tolist(), ends, rows.tolist(), fields.tolist(),
                                       strict=True):  # fmt: skip
@@ -793,17 +797,19 @@ def _most_named_state(mentions: np.ndarray, entity: np.ndarray, rows: np.ndarray
     """For each document, the state its ``mentions`` name most when no other is named as often."""
     if not mentions.size:
         return {}
+    # (document, state) pairs as one integer each: a 1-d unique is many times faster.
+    width = int(entity.max()) + 1
     pairs, counts = np.unique(
-        np.stack([rows[mentions], entity[mentions]], axis=1), axis=0, return_counts=True
+        rows[mentions].astype(np.int64) * width + entity[mentions], return_counts=True
     )
-    top: dict[int, int] = {}
-    best: dict[int, int] = {}
-    for (row, state), count in zip(pairs.tolist(), counts.tolist(), strict=True):
-        if count > best.get(row, 0):
-            best[row], top[row] = count, state
-        elif count == best.get(row, 0):
-            top[row] = -1  # a tie: no state is named most
-    return top
+    row, state = pairs // width, pairs % width
+    order = np.lexsort((-counts, row))  # each document's most named state first
+    row, state, counts = row[order], state[order], counts[order]
+    first = np.flatnonzero(np.concatenate([[True], row[1:] != row[:-1]]))
+    second = first + 1
+    tie = (second < len(row)) & (row[np.minimum(second, len(row) - 1)] == row[first])
+    tie &= counts[np.minimum(second, len(row) - 1)] == counts[first]
+    return dict(zip(row[first].tolist(), np.where(tie, -1, state[first]).tolist(), strict=True))
 
 
 FUZZY = MATCH_KINDS.index("fuzzy")  # the match code of a spelling from the near-name pass
@@ -834,30 +840,49 @@ def _names_inside_names(found: dict, entity: np.ndarray, entities, text, decisio
     hints = found.get("hints")
     possible = decisions.keep & actor[entity]
     if hints is not None:  # only where the neighbouring bytes allow one of the rules
-        possible &= ((hints & 9) > 0) | (state[entity] & (hints > 0))  # 9: NEXT_CAPITAL, URL_LIKE
-    for index in np.flatnonzero(possible).tolist():
-        row, where = int(found["row"][index]), int(found["field"][index])
-        start, end = int(found["start"][index]), int(decisions.end[index])
+        # 9: NEXT_CAPITAL or URL_LIKE; 15: any of the four hints before APOSTROPHE
+        possible &= ((hints & 9) > 0) | (state[entity] & ((hints & 15) > 0))
+        # and what each rule needs around the span as found: 32 NAME_AFTER (a hyphen, or a
+        # capital after the spaces), 64 INSTITUTION_AFTER, 128 OF_BEFORE
+        possible &= (
+            ((hints & 32) > 0) | (state[entity] & ((hints & 192) > 0))
+            | (decisions.end != found["end"])
+        )  # fmt: skip
+    todo = np.flatnonzero(possible)
+    # What each rule needs, where the hints tell (else every rule is tried): a name after the
+    # span for the first two, "of " before it or an institution's words after it for the rest.
+    if hints is not None:
+        moved = decisions.end[todo] != found["end"][todo]
+        name_after = ((hints[todo] & 32) > 0) | moved
+        of_before = ((hints[todo] & 128) > 0) | moved
+        words_after = ((hints[todo] & 96) > 0) | moved
+    else:
+        name_after = of_before = words_after = np.ones(len(todo), dtype=bool)
+    for index, row, where, start, end, is_state, named, of, worded in zip(
+        todo.tolist(), found["row"][todo].tolist(), found["field"][todo].tolist(),
+        found["start"][todo].tolist(), decisions.end[todo].tolist(), state[entity[todo]].tolist(),
+        name_after.tolist(), of_before.tolist(), words_after.tolist(), strict=True,
+    ):  # fmt: skip
         source = text(row, where)
-        if source.startswith("-class", end):  # "Arctic-class vessels": a class of ship
+        if named and source.startswith("-class", end):  # "Arctic-class vessels": a class of ship
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of a class of ship"))
-        elif _DOCUMENT_WORDS.match(source, end):
+        elif named and _DOCUMENT_WORDS.match(source, end):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of a document or an event"))
+        elif not is_state:
+            continue
         elif (
-            state[entity[index]]
+            of
             and source.endswith(_OF, 0, start)
             and _PLACE_OF.search(source, max(0, start - 20), start)
         ):
             _refuse(decisions, [index], "inside the name of a place")
-        elif state[entity[index]] and (
-            (
-                source.endswith(_OF, 0, start)
-                and _INSTITUTION_OF.search(source, max(0, start - 80), start)
-            )
-            or _STATE_THEN_INSTITUTION.match(source, end)
-        ):
+        elif (
+            of
+            and source.endswith(_OF, 0, start)
+            and _INSTITUTION_OF.search(source, max(0, start - 80), start)
+        ) or (worded and _STATE_THEN_INSTITUTION.match(source, end)):
             decisions.keep[index] = False
             decisions.excluded.append((index, "inside the name of an institution"))
 
