@@ -698,7 +698,11 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
     is_state = (entities["category"] == "state").to_numpy()
     by_state = {p: {int(state_of[m]): m for m in members} for p, members in family.items()}
     others = np.flatnonzero(decisions.keep & ~shared)
-    chosen = _by_the_words_around(todo, others, found, entities, text, by_state, is_state,
+    # the state each entity names: itself, or a state's armed forces ("the Ground Forces of the
+    # Armed Forces of Ukraine")
+    forces = (entities["category"] == "armed-forces").to_numpy()
+    named_state = np.where(is_state, np.arange(len(is_state)), np.where(forces, state_of, -1))
+    chosen = _by_the_words_around(todo, others, found, entities, text, by_state, named_state,
                                   decisions)  # fmt: skip
     todo, chosen = todo[decisions.keep[todo]], chosen[decisions.keep[todo]]
     rows = found["row"]
@@ -744,10 +748,11 @@ def _owners(found: dict, family: dict, surnames, entities, text, urls, decisions
         _refuse(decisions, [index], f"owner unknown: no state named for {name!r}")
 
 
-def _by_the_words_around(todo, others, found, entities, text, by_state, is_state, decisions):
+def _by_the_words_around(todo, others, found, entities, text, by_state, named_state, decisions):
     """Step 1 of :func:`_owners`: the member chosen by the words right around each shared name
     (-1 when they say nothing); names qualified by a state or word with no such body here are
-    refused."""
+    refused. ``named_state``: the state row each entity names (a state, a state's armed
+    forces), or -1."""
     rows, fields, starts, ends = found["row"], found["field"], found["start"], found["end"]
     entity, patterns = decisions.entity, found["pattern"]
     names = entities["name"].to_numpy()
@@ -767,7 +772,7 @@ def _by_the_words_around(todo, others, found, entities, text, by_state, is_state
         last, after = int(previous[k]), int(following[k])
         if (
             others.size and slot[k] > 0 and rows[last] == row and fields[last] == where
-            and is_state[entity[last]] and start - decisions.end[last] <= 4
+            and named_state[entity[last]] == entity[last] and start - decisions.end[last] <= 4
             and _POSSESSIVE_GAP.fullmatch(source, int(decisions.end[last]), start)
         ):  # fmt: skip
             chosen[k] = states.get(int(entity[last]), -1)
@@ -775,9 +780,10 @@ def _by_the_words_around(todo, others, found, entities, text, by_state, is_state
         elif source.startswith((" of ", " and "), end) and (of := _OF_AFTER.match(source, end)):
             if (
                 others.size and slot[k] < others.size and rows[after] == row
-                and fields[after] == where and starts[after] == of.end() and is_state[entity[after]]
+                and fields[after] == where and starts[after] == of.end()
+                and named_state[entity[after]] >= 0
             ):  # fmt: skip
-                chosen[k] = states.get(int(entity[after]), -1)
+                chosen[k] = states.get(int(named_state[entity[after]]), -1)
                 qualifier = "" if chosen[k] >= 0 else names[entity[after]]
             else:
                 words = _CAPITALISED.match(source, of.end())

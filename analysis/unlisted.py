@@ -86,6 +86,8 @@ _PERSON = re.compile(
     rf"(?![\w'’-])"
 )
 _WORD = re.compile(r"\S+")
+_CLAUSE = re.compile(r"[^.,;:()\n]{0,100}")
+_OF_RUN = re.compile(r"\bof (?:the )?([A-Z][\w'’]*(?: [A-Z][\w'’]*)*)")
 _WORD_BEFORE = re.compile(r"([A-Z][\w.]*(?:'s|’s)?)[ \t]+(?:\w+[ \t]+)?$")
 _NOT_A_NAME = frozenset("The A An In On At He She We They It This That His Her".split())
 _PATRONYMIC = re.compile(r"\w+(?:ovych|evych|yovych|ovich|evich|yevich|ivna|ovna|evna|yivna|yevna)")
@@ -202,16 +204,16 @@ def _owner(text: str, start: int, end: int, url, shapes_: Shapes) -> str:
         word = before.group(1).replace("’", "'").casefold()
         if word in shapes_.forces_by_word:
             return shapes_.forces_by_word[word]
-    after = re.match(r"[ \t\n]+of[ \t\n]+(?:the[ \t\n]+)?(.{0,60})", text[end : end + 80], re.S)
-    if after:
-        tail = after.group(1).casefold()
-        for state, forces in shapes_.forces_by_state.items():
-            for word in (shapes_.state_name[state].casefold(),):
-                if tail.startswith(("armed forces of " + word, word)):
-                    return forces
-        for word, forces in shapes_.forces_by_word.items():
-            if tail.startswith(word + " "):
-                return forces
+    # "of the Ground Forces of the Armed Forces of Ukraine": the first run of capitalised
+    # words after "of (the)" in the same clause that names a state or its forces
+    clause = _CLAUSE.match(text, end).group(0)
+    for run in _OF_RUN.finditer(clause):
+        words = run.group(1).replace("’", "'").casefold()
+        forces = shapes_.forces_by_word.get(words) or shapes_.forces_by_word.get(
+            words.split()[0]
+        )
+        if forces:
+            return forces
     if isinstance(url, str) and "." in url:
         host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].rstrip(".")
         state = shapes_.home.get(host.rsplit(".", 1)[-1].lower(), "")
@@ -299,7 +301,8 @@ def anchors(values: pa.ChunkedArray | pa.Array):
                 for part in np.split(np.arange(len(rows)), cuts):
                     r = int(rows[part[0]])
                     begin, end = int(offsets[r]), int(offsets[r + 1])
-                    at = list(zip(kinds[part].tolist(), (starts[part] - begin).tolist(), strict=True))
+                    within = (starts[part] - begin).tolist()
+                    at = list(zip(kinds[part].tolist(), within, strict=True))
                     yield row + r, view[begin:end], at
         row += len(chunk)
 

@@ -173,3 +173,19 @@ def test_military_as_an_adjective_is_no_mention_of_a_new_force(gazetteer):
     assert counted(result) == [("Israeli military", "israel-defense-forces")]
     assert result.excluded["surface"].tolist() == ["Polish military", "Israeli military"]
     assert result.excluded["excluded_by"].str.startswith("adjective").all()
+
+
+def test_a_bare_ground_forces_is_the_owners_ground_forces(gazetteer):
+    # named by the armed forces after it, or by the site it is published on
+    result = run(
+        gazetteer,
+        "Pilots of the Ground Forces of the Armed Forces of Ukraine flew. The Ground Forces "
+        "of Lithuania trained.",
+    )
+    assert counted(result)[:2] == [
+        ("Ground Forces", "ukrainian-ground-forces"),
+        ("Armed Forces of Ukraine", "armed-forces-of-ukraine"),
+    ]
+    assert "Ground Forces" not in [s for s, _ in counted(result)[2:]]  # Lithuania's: not listed
+    kremlin = run(gazetteer, "The Ground Forces held exercises.", url="http://en.kremlin.ru/d/1")
+    assert counted(kremlin) == [("Ground Forces", "russian-ground-forces")]

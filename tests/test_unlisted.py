@@ -72,6 +72,18 @@ def test_the_owner_comes_from_the_words_before_the_unit(gazetteer):
     ]
 
 
+def test_the_owner_named_further_along_the_same_clause(gazetteer):
+    result = run(
+        gazetteer,
+        "He commanded the 11th separate brigade of the army aviation of the Ground Forces of "
+        "the Armed Forces of Ukraine. The 5th brigade of the Russian Navy sailed.",
+    )
+    assert [name for _, name, _ in pattern_rows(result)] == [
+        "11th Army Aviation Brigade (Ukraine)",
+        "5th Brigade (Russia)",
+    ]
+
+
 def test_a_unit_with_no_owner_is_counted_under_its_name(gazetteer):
     result = run(gazetteer, "Soldiers of the 3rd Assault Brigade held the line.")
     assert pattern_rows(result) == [
