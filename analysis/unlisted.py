@@ -86,6 +86,15 @@ _PERSON = re.compile(
     rf"(?![\w'’-])"
 )
 _WORD = re.compile(r"\S+")
+# Words that make the name after a rank a building's, a place's or a law's ("the Captain
+# Rosemary Bryant Mariner Outpatient Clinic", "the Sergeant First Class X Post Office")
+_PLACE_WORDS = frozenset(
+    "Post Office Building Clinic Outpatient Center Centre Memorial Highway Bridge School "
+    "Airport Station Courthouse Hall Park Road Street Avenue Boulevard Field Fort Act Award "
+    "Foundation Scholarship Institute University College Library Museum Stadium Arena "
+    "Hospital Medical Department Trail Way Drive Square Plaza".split()
+)
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w'’]*)")
 _CLAUSE = re.compile(r"[^.,;:()\n]{0,100}")
 _OF_RUN = re.compile(r"\bof (?:the )?([A-Z][\w'’]*(?: [A-Z][\w'’]*)*)")
 _WORD_BEFORE = re.compile(r"([A-Z][\w.]*(?:'s|’s)?)[ \t]+(?:\w+[ \t]+)?$")
@@ -273,6 +282,9 @@ def _person(match: re.Match, text: str, shapes_: Shapes) -> Found | None:
     while spans and text[slice(*spans[-1])] in _NOT_A_NAME:
         spans.pop()  # "General Igor Krasnov The": the next sentence's first word
     words = [text[a:b] for a, b in spans]
+    after = _NEXT_WORD.match(text, spans[-1][1]) if spans else None
+    if set(words) & _PLACE_WORDS or (after and after.group(1) in _PLACE_WORDS):
+        return None  # "the Corporal Jeffrey Standfest Post Office Building": a place's name
     name = _person_name(words, shapes_.given) if len(words) >= 2 else ""
     if not name:
         return None

@@ -151,7 +151,9 @@ def test_words_after_a_rank_that_are_not_a_person(gazetteer):
     result = run(
         gazetteer,
         "General Motors, the General Assembly, Major League Baseball, the Private Sector "
-        "Council, General Provisions, Captain America and General Milley were named.",
+        "Council, General Provisions, Captain America and General Milley were named; the "
+        "Corporal Jeffrey Robert Standfest Post Office Building and the Captain Rosemary "
+        "Bryant Mariner Outpatient Clinic opened.",
     )
     assert pattern_rows(result) == []
 
