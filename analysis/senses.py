@@ -57,6 +57,12 @@ _DOCUMENT_WORDS = re.compile(
     # "Armed Forces Day", "Patriot Day" (not "Day 100", nor a title-case headline's words)
     r"|[\s\-]+(?:[A-Z][\w'’\-]*[ \t\-]+)?Day\b(?![ \t]+(?:\d|One|Two|Three))"
 )
+# A document's name running up to a weapon word: "the U.S. Plan to Counter Illicit Diversion of
+# Certain Advanced Conventional Weapons"
+_DOCUMENT_BEFORE = re.compile(
+    rf"\b(?:{_DOCUMENT_HEADS})(?:[ \t\n]+(?:[A-Z][\w'’\-]*|of|to|and|the|for|on|in|against))*"
+    r"[ \t\n]+$"
+)
 _HEADS = (
     r"Department|Ministry|Senate|Congress|Parliament|Service|Command|Fleet|Army|Navy|Air Force|"
     r"Marine Corps|Coast Guard|Forces|Agency|Bureau|Council|Court|Embassy|Mission|"
@@ -907,7 +913,8 @@ _NAME_HEADS = re.compile(
 
 def _weapons_inside_names(found: dict, entity: np.ndarray, entities, text, decisions) -> None:
     """A capitalised weapon word opening the name of a unit, job, body or award, or inside
-    the name of a document ("Submarine Arctic Science Program", "Cluster Munitions Treaty")."""
+    the name of a document ("Submarine Arctic Science Program", "Cluster Munitions Treaty",
+    "the Plan to Counter Illicit Diversion of Certain Advanced Conventional Weapons")."""
     weapon = (entities["kind"] == "weapon").to_numpy()
     for index in np.flatnonzero(decisions.keep & weapon[entity]).tolist():
         row, where = int(found["row"][index]), int(found["field"][index])
@@ -917,7 +924,9 @@ def _weapons_inside_names(found: dict, entity: np.ndarray, entities, text, decis
             continue
         if _NAME_HEADS.match(source, end):
             _refuse(decisions, [index], "inside the name of a unit, body, job or award")
-        elif _DOCUMENT_WORDS.match(source, end):
+        elif _DOCUMENT_WORDS.match(source, end) or _DOCUMENT_BEFORE.search(
+            source, max(0, start - 120), start
+        ):
             _refuse(decisions, [index], "inside the name of a document or an event")
 
 
