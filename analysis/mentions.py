@@ -1312,6 +1312,7 @@ def _with_unlisted(
     urls = docs["url"].to_numpy(dtype=object) if "url" in docs.columns else None
     is_actor = (entities["kind"] == "actor").to_numpy()
     key = found["row"] * len(names) + found["field"]  # ascending: found is in that order
+    row_of = {entity_id: row for row, entity_id in enumerate(entities["id"].tolist())}
     ids: dict[str, int] = {}
     new_entities: list[tuple[str, str, str]] = []
     extra: dict[str, list] = {
@@ -1336,13 +1337,19 @@ def _with_unlisted(
                 actors = is_actor[found["entity"][first + crossing]]
                 if hit.category == "person" and crossing.size:
                     continue  # the gazetteer knows the person, or reads the words otherwise
+                if ((starts[crossing] == hit.start) & (ends[crossing] == hit.end) & actors).any():
+                    continue  # the gazetteer lists the unit ("5th Fleet")
                 if not (within & (actors | (hit.category == "armed-forces"))).all():
                     continue
                 reason = f"inside the name of a unit: {text[hit.start : hit.end]!r}"
                 inside += [(index, reason) for index in (first + crossing[actors]).tolist()]
                 if hit.entity_id not in ids:
-                    ids[hit.entity_id] = len(entities) + len(new_entities)
-                    new_entities.append((hit.entity_id, hit.name, hit.category))
+                    listed = row_of.get(hit.entity_id) if not hit.name else None
+                    ids[hit.entity_id] = listed if listed is not None else len(entities) + len(
+                        new_entities
+                    )
+                    if listed is None:
+                        new_entities.append((hit.entity_id, hit.name, hit.category))
                 spans = spans if spans is not None else [a for a, _ in sentence_spans(text)]
                 extra["row"].append(row)
                 extra["field"].append(where)
@@ -1350,9 +1357,9 @@ def _with_unlisted(
                 extra["end"].append(hit.end)
                 extra["entity"].append(ids[hit.entity_id])
                 extra["sentence_id"].append(max(0, bisect_right(spans, hit.start) - 1))
-    if not new_entities:
+    if not extra["row"]:
         return found, refused, entities
-    table = pd.concat(
+    table = entities if not new_entities else pd.concat(
         [
             entities[["id", "name", "kind", "category"]],
             pd.DataFrame(new_entities, columns=["id", "name", "category"]).assign(kind="actor"),

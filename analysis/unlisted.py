@@ -82,7 +82,7 @@ _RANKS = (
 )
 _NAME_WORD = r"(?:[A-Z]\.|[A-Z][a-zà-ž'’]+(?:[A-Z][a-zà-ž'’]+)?(?:-[A-Z][a-zà-ž'’]+)?)"
 _PERSON = re.compile(
-    rf"(?<![\w.-])(?P<rank>{_RANKS})[ \t]+(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})"
+    rf"(?<![\w.-])(?P<rank>{_RANKS})(?:{_GAP})(?P<name>{_NAME_WORD}(?:(?:{_GAP}){_NAME_WORD}){{1,3}})"
     rf"(?![\w'’-])"
 )
 _WORD = re.compile(r"\S+")
@@ -108,8 +108,8 @@ class Found:
 
     start: int
     end: int
-    entity_id: str
-    name: str
+    entity_id: str  # a gazetteer id when the gazetteer lists the unit under other words
+    name: str  # "" for a unit the gazetteer lists
     category: str  # "armed-forces" | "person"
     parent: str  # the gazetteer id of the owner's armed forces, or ""
 
@@ -124,6 +124,7 @@ class Shapes:
     state_name: dict[str, str]  # state id -> its name
     home: dict[str, str]  # top-level web domain -> state id
     state_of_forces: dict[str, str]  # armed forces id -> its state id
+    listed_units: dict[str, str]  # unit_key of a unit the gazetteer lists -> its id
 
 
 @cache
@@ -166,8 +167,13 @@ def shapes(entities) -> Shapes:
         for domain in domains if isinstance(domains, tuple | list) else ():
             home.setdefault(domain, entity_id)
     state_of_forces = {forces: state for state, forces in forces_by_state.items()}
+    listed_units = {}
+    for entity_id, aliases, category in zip(ids, entities["aliases"], categories, strict=True):
+        for alias in aliases if category == "armed-forces" else ():
+            if key := unit_key(alias):
+                listed_units.setdefault(key, entity_id)
     return Shapes(frozenset(given), forces_by_word, forces_by_state, state_name, home,
-                  state_of_forces)  # fmt: skip
+                  state_of_forces, listed_units)  # fmt: skip
 
 
 def _slug(text: str) -> str:
@@ -191,11 +197,11 @@ def unit_key(name: str) -> str:
     """The same key for every way of writing one unit's name (its owner in brackets left
     out): "72nd Separate Mechanized Brigade (Ukraine)" and "72nd mechanized brigade" agree."""
     match = _UNIT.search(re.sub(r"\s*\([^)]*\)\s*$", "", name))
-    if not match:
-        return ""
-    return (
-        _slug(_unit_of(match)).replace("mechanised", "mechanized").replace("motorised", "motorized")
-    )
+    return _key_of(_unit_of(match)) if match else ""
+
+
+def _key_of(name: str) -> str:
+    return _slug(name).replace("mechanised", "mechanized").replace("motorised", "motorized")
 
 
 def _unit_of(match: re.Match) -> str:
@@ -270,6 +276,9 @@ def unlisted_shapes(entities) -> Shapes:
 
 def _unit(match: re.Match, text: str, url, shapes_: Shapes) -> Found:
     name = _unit_of(match)
+    listed = shapes_.listed_units.get(_key_of(name))
+    if listed:  # written otherwise than its aliases: "the 47th separate mechanized brigade"
+        return Found(match.start(), match.end(), listed, "", "armed-forces", "")
     forces = _owner(text, match.start(), match.end(), url, shapes_)
     owner = shapes_.state_name.get(shapes_.state_of_forces.get(forces, ""), "")
     entity_id = f"unit:{_slug(owner) + ':' if owner else ''}{_slug(name)}"

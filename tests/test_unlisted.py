@@ -64,12 +64,27 @@ def test_an_honour_does_not_make_another_unit(gazetteer):
 def test_the_owner_comes_from_the_words_before_the_unit(gazetteer):
     result = run(
         gazetteer,
-        "Ukrainian 47th Mechanized Brigade crews fought Russia's 155th Guards Marine Brigade.",
+        "Ukrainian 57th Motorized Brigade crews fought Russia's 155th Guards Marine Brigade.",
     )
     assert [name for _, name, _ in pattern_rows(result)] == [
-        "47th Mechanized Brigade (Ukraine)",
+        "57th Motorized Brigade (Ukraine)",
         "155th Marine Brigade (Russia)",
     ]
+
+
+def test_a_unit_the_gazetteer_lists_stays_the_gazetteers(gazetteer):
+    # listed under these words, and under other words ("separate", lower case)
+    result = run(
+        gazetteer,
+        "The 47th Mechanized Brigade and the 3rd Assault Brigade held; soldiers of the 47th "
+        "separate mechanized brigade were decorated.",
+    )
+    assert counted(result) == [
+        ("47th Mechanized Brigade", "47th-mechanized-brigade"),
+        ("3rd Assault Brigade", "third-assault-brigade"),
+        ("47th separate mechanized brigade", "47th-mechanized-brigade"),
+    ]
+    assert result.mentions["match"].tolist() == ["exact", "exact", "pattern"]
 
 
 def test_the_owner_named_further_along_the_same_clause(gazetteer):
@@ -85,9 +100,9 @@ def test_the_owner_named_further_along_the_same_clause(gazetteer):
 
 
 def test_a_unit_with_no_owner_is_counted_under_its_name(gazetteer):
-    result = run(gazetteer, "Soldiers of the 3rd Assault Brigade held the line.")
+    result = run(gazetteer, "Soldiers of the 5th Assault Brigade held the line.")
     assert pattern_rows(result) == [
-        ("3rd Assault Brigade", "3rd Assault Brigade", "unit:3rd-assault-brigade")
+        ("5th Assault Brigade", "5th Assault Brigade", "unit:5th-assault-brigade")
     ]
 
 
