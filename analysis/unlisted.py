@@ -98,7 +98,10 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w'’]*)")
 _CLAUSE = re.compile(r"[^.,;:()\n]{0,100}")
 _OF_RUN = re.compile(r"\bof (?:the )?([A-Z][\w'’]*(?: [A-Z][\w'’]*)*)")
 _WORD_BEFORE = re.compile(r"([A-Z][\w.]*(?:'s|’s)?)[ \t]+(?:\w+[ \t]+)?$")
-_NOT_A_NAME = frozenset("The A An In On At He She We They It This That His Her".split())
+_NOT_A_NAME = frozenset(
+    "The A An In On At He She We They It This That His Her During And But For With From To Of "
+    "As Is Was Has Had Will Who Said".split()
+)
 _PATRONYMIC = re.compile(r"\w+(?:ovych|evych|yovych|ovich|evich|yevich|ivna|ovna|evna|yivna|yevna)")
 
 
