@@ -189,3 +189,16 @@ def test_a_bare_ground_forces_is_the_owners_ground_forces(gazetteer):
     assert "Ground Forces" not in [s for s, _ in counted(result)[2:]]  # Lithuania's: not listed
     kremlin = run(gazetteer, "The Ground Forces held exercises.", url="http://en.kremlin.ru/d/1")
     assert counted(kremlin) == [("Ground Forces", "russian-ground-forces")]
+
+
+def test_the_border_guards_of_ukraines_neighbours(gazetteer):
+    result = run(
+        gazetteer,
+        "Polish border guards pushed migrants back, Lithuanian border guards said, and the "
+        "State Border Committee of Belarus denied it.",
+    )
+    assert counted(result) == [
+        ("Polish border guards", "polish-border-guard"),
+        ("Lithuanian border guards", "lithuanian-border-guard"),
+        ("State Border Committee of Belarus", "belarusian-border-committee"),
+    ]
