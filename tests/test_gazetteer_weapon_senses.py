@@ -67,3 +67,18 @@ def test_space_rockets_of_the_first_flights_are_not_weapons(gazetteer):
     )
     assert ("rocket", "rocket") in counted(result)
     assert [s for s, _ in reasons(result) if s == "rocket"] == ["rocket"]
+
+
+def test_transports_anti_satellite_weapons_and_bomb_grade_fuel(gazetteer):
+    result = run(
+        gazetteer,
+        "The state is building Antonov An-178 aircraft for its army. They tested "
+        "anti-satellite weapons. An An-124 landed with car parts. It would ship bomb-grade fuel.",
+    )
+    # the maker's name and the class noun are one mention of the model; a cargo An-124 and
+    # bomb-grade fuel are not weapons
+    assert counted(result) == [
+        ("Antonov An-178 aircraft", "an-178"),
+        ("anti-satellite weapons", "anti-satellite-weapon"),
+    ]
+    assert ("bomb", "bomb-grade") in reasons(result)
