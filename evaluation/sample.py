@@ -28,7 +28,7 @@ Strata (seed 20261201; the baseline extractor is the default gazetteer at the ha
 
 A sentence drawn by several strata is one row listing them all.
 
-Later readings of the tune half (``--round 2`` ... ``--round 8``; ``ROUNDS``): new sentences of the
+Later readings of the tune half (``--round 2`` ... ``--round 9``; ``ROUNDS``): new sentences of the
 ``tune`` documents only, for the same strata, with ``split`` = ``tune-2``, ``tune-3`` so that
 their figures are read once before any tuning on them (the held-out half is never drawn from
 again).
@@ -230,7 +230,7 @@ ROUNDS = {  # later readings of the tune half: round -> stratum -> corpus -> sen
         "weapon": {"whitehouse": 20, "kremlin": 10, "ukraine": 10},
         "actor": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
     },
-    **dict.fromkeys((5, 6, 7, 8), {
+    **dict.fromkeys((5, 6, 7, 8, 9), {
         "random": {"whitehouse": 15, "kremlin": 10, "ukraine": 10},
         "war-context": {"whitehouse": 10, "kremlin": 10, "ukraine": 10},
         "arms-context": {"whitehouse": 10, "kremlin": 15, "ukraine": 15},
