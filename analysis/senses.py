@@ -49,7 +49,8 @@ _BRACKET = re.compile(r"(?:['’]s)?\s*[(\[]\s*")  # "Development’s (USAID)", 
 # "UN Charter", "the Safer America Plan", "U.S. Navy Submarine Arctic Science Program".
 _DOCUMENT_HEADS = (
     r"Act|Charter|Convention|Treaty|Accords?|Agreement|Initiative|Program|Programme|Plan|"
-    r"Project|Doctrine|Strategy|Conference|Forum|Award|Prize|Declaration|Resolutions?|Challenge"
+    r"Project|Doctrine|Strategy|Conference|Forum|Award|Prize|Declaration|Resolutions?|Challenge|"
+    r"Games?"
 )
 _DOCUMENT_WORDS = re.compile(
     rf"[\s\-]+(?:[A-Z][\w'’\-]*[ \t\-]+){{0,3}}(?:{_DOCUMENT_HEADS})\b"

@@ -16,7 +16,8 @@ war news names them all the time. Two shapes are read (``find``):
 - a **ranked person**: a military rank or a legislator's title, then a name that reads as a
   person's: a known given name (``data/given-names.txt`` and the gazetteer's people) before
   a surname, or a full name with a patronymic ("Major Stepan Ivanovych Choban", "Captain
-  Korpan Oleksandr Bohdanovych"). The patronymic is left out of the name ("Stepan Choban").
+  Korpan Oleksandr Bohdanovych"). The patronymic is left out of the name ("Stepan Choban"),
+  and that name is counted again where the same text repeats it without the rank.
   One word after a rank ("General Motors", "Private Sector") is never read as a person.
 
 Such mentions have ``match == "pattern"`` so users can filter them, and their categories are
@@ -74,7 +75,7 @@ _RANKS = (
     "Senior Lieutenant|Junior Lieutenant|First Lieutenant|Second Lieutenant|Junior Sergeant|"
     "Senior Sergeant|Chief Sergeant|Master Sergeant|Staff Sergeant|Sergeant First Class|"
     "Sergeant Major|Chief Warrant Officer|Warrant Officer|Petty Officer|Chief Petty Officer|"
-    "Vice Admiral|Rear Admiral|Lance Corporal|Private First Class|Senior Soldier|"
+    "Vice Admiral|Rear Admiral|Lance Corporal|Private First Class|Senior Soldier|Midshipman|Cadet|"
     "Lt\\. Gen\\.|Maj\\. Gen\\.|Lt\\. Col\\.|Brig\\. Gen\\.|General|Colonel|Major|Captain|"
     "Lieutenant|Sergeant|Corporal|Private|Admiral|Marshal|Ensign|Specialist|Gen\\.|Col\\.|"
     "Capt\\.|Sgt\\.|Adm\\.|Lt\\.|Senator|Sen\\.|Rep\\.|Representative|Congressman|"
@@ -353,4 +354,23 @@ def find_unlisted(raw: np.ndarray, url, shapes_: Shapes, at: list[tuple[int, int
             if person:
                 person_end = person.end
                 found.append(person)
-    return text, sorted(found, key=lambda f: f.start)
+    return text, sorted(found + _named_again(text, found), key=lambda f: f.start)
+
+
+def _named_again(text: str, found: list[Found]) -> list[Found]:
+    """A person found after a rank, named again in the same text without it ("Colonel Serhiy
+    Musienko ... Serhiy Musienko led the defence")."""
+    again: list[Found] = []
+    taken = [(f.start, f.end) for f in found]
+    for person in {f.name: f for f in found if f.category == "person"}.values():
+        at = text.find(person.name)
+        while at >= 0:
+            end = at + len(person.name)
+            edges = (at == 0 or not text[at - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            )
+            if edges and not any(a < end and at < b for a, b in taken):
+                again.append(Found(at, end, person.entity_id, person.name, "person", ""))
+                taken.append((at, end))
+            at = text.find(person.name, end)
+    return again

@@ -202,3 +202,20 @@ def test_the_border_guards_of_ukraines_neighbours(gazetteer):
         ("Lithuanian border guards", "lithuanian-border-guard"),
         ("State Border Committee of Belarus", "belarusian-border-committee"),
     ]
+
+
+def test_the_cstos_council_united_states_forces_and_a_game(gazetteer):
+    result = run(
+        gazetteer,
+        "Members of the Collective Security Council met; United States forces stayed. He "
+        "played in the Army-Navy Game.",
+        url="https://www.whitehouse.gov/briefing-room/x",
+    )
+    assert counted(result) == [
+        ("Collective Security Council", "csto-collective-security-council"),
+        ("United States forces", "us-armed-forces"),
+    ]
+    assert [r for s, r in zip(result.excluded["surface"], result.excluded["excluded_by"],
+                              strict=True) if s in ("Army", "Navy")] == [
+        "inside the name of a document or an event"
+    ] * 2  # fmt: skip

@@ -82,3 +82,8 @@ def test_transports_anti_satellite_weapons_and_bomb_grade_fuel(gazetteer):
         ("anti-satellite weapons", "anti-satellite-weapon"),
     ]
     assert ("bomb", "bomb-grade") in reasons(result)
+
+
+def test_raptors_are_fighters_only_beside_aircraft_words(gazetteer):
+    result = run(gazetteer, "Two Raptors landed at the air base.", "The Toronto Raptors won.")
+    assert counted(result) == [("Raptors", "f-22")]

@@ -188,3 +188,15 @@ def test_offsets_and_sentences_after_non_ascii_text(gazetteer):
         assert text[row.start : row.end] == row.surface
         assert row.sentence_id == 1
     assert not rows["metonym"].any()
+
+
+def test_a_ranked_person_named_again_without_the_rank(gazetteer):
+    result = run(
+        gazetteer,
+        "The title was awarded to Colonel Serhiy Mykolayovych Musienko. Serhiy Musienko led "
+        "the defence; Serhiy Musienkov is another man.",
+    )
+    assert [(surface, entity_id) for surface, _, entity_id in pattern_rows(result)] == [
+        ("Colonel Serhiy Mykolayovych Musienko", "person:serhiy-musienko"),
+        ("Serhiy Musienko", "person:serhiy-musienko"),
+    ]
