@@ -454,6 +454,14 @@ SMALL_SOURCE_BYTES = 20 << 20
 more (a Python start, its imports: about 2 s of CPU) than the memory it gives back."""
 
 
+def default_jobs(source: str | Path) -> int:
+    """Kernels a batch runs at once when not told: two for a local corpus under
+    :data:`SMALL_SOURCE_BYTES` on two cores or more (the seeds: each kernel holds little, and
+    their reports are mostly drawing charts, which one kernel does one after another), else
+    one (at 14k documents a kernel holds the corpus and its mentions, about 1 GB)."""
+    return 2 if (os.cpu_count() or 1) >= 2 and not _large(source) else 1
+
+
 def _large(source: str | Path) -> bool:
     """Whether ``source`` is worth a child process (:data:`SMALL_SOURCE_BYTES`; anything that
     is not a local file or folder is, a URL among them)."""
@@ -909,8 +917,9 @@ def render_reports(
     show_code : bool
         Keep code cells in the HTML.
     jobs : int, optional
-        Kernels run at once (default 1), each rendering its share of the reports one after
-        another: a kernel's imports and the batch's inputs are then loaded once per kernel.
+        Kernels run at once (default :func:`default_jobs`: 2 for a small local corpus, else
+        1), each rendering its share of the reports one after another: a kernel's imports and
+        the batch's inputs are then loaded once per kernel.
     notebooks_dir : path-like, optional
         Where the registry's notebooks are (default ``config.NOTEBOOKS_DIR``).
     selection : dict, optional
@@ -950,7 +959,7 @@ def render_reports(
     registry_dir = Path(registry).resolve().parent if registry else config.REPORT_REGISTRY.parent
     located = {spec.name: locate_notebook(spec, notebooks, registry_dir) for spec in specs}
     declared = check_parameters(specs, located)
-    jobs = max(1, jobs or 1)
+    jobs = max(1, jobs or default_jobs(source_path))
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     kernels.allow_starts()
