@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import ahocorasick_rs
 import numpy as np
@@ -122,18 +123,53 @@ class _Words:
     is ~15x slower), the regular expression only where lower-casing changes a text's length."""
 
     def __init__(self, words: tuple[str, ...]):
-        alternatives = "|".join(
-            re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
-        )
-        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        self.words = words
         lowered = sorted({w.lower() for w in words})
         self.automaton = ahocorasick_rs.AhoCorasick(lowered)
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """Built when first needed (few texts change length when lower-cased)."""
+        alternatives = "|".join(
+            re.escape(w).replace("\\ ", r"\s+") for w in sorted(self.words, key=len, reverse=True)
+        )
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def leftmost(self) -> ahocorasick_rs.AhoCorasick:
+        """The same words, searched leftmost-longest (for :meth:`first`)."""
+        return ahocorasick_rs.AhoCorasick(
+            sorted({w.lower() for w in self.words}),
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        )
+
+    def first(self, text: str) -> tuple[int, int] | None:
+        """``hits(text)[0]``, or None when there is no hit. The leftmost-longest occurrence
+        starts first and is longest there: when it is a whole word, it is the first hit and
+        the others need not be listed (a document names "U.S." dozens of times)."""
+        lowered = getattr(text, "lowered", None) or _lowered(text)
+        if len(lowered) != len(text):
+            found = self.regex.search(text)
+            return None if found is None else found.span()
+        found = self.leftmost.find_matches_as_indexes(lowered)
+        if not found:
+            return None
+        _, start, end = found[0]
+        if (start == 0 or not _word_char(text[start - 1])) and (
+            end == len(text) or not _word_char(text[end])
+        ):
+            return start, end
+        hits = self._hits(text, lowered)
+        return hits[0] if hits else None
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence, leftmost first, longest first."""
         lowered = getattr(text, "lowered", None) or _lowered(text)
         if len(lowered) != len(text):
             return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
+        return self._hits(text, lowered)
+
+    def _hits(self, text: str, lowered: str) -> list[tuple[int, int]]:
         found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
         return sorted(
             (
@@ -238,12 +274,13 @@ def _matches(rule: _Rule, context: str) -> str | None:
         context = context.lstrip()
         hits = [hit for hit in rule.words.hits(context) if hit[0] == 0]
         return context[: max(end for _, end in hits)] if hits else None
-    hits = rule.words.hits(context)
     if rule.within == "previous":
+        hits = rule.words.hits(context)
         end = len(context.rstrip())
         last = [hit for hit in hits if hit[1] == end]
         return context[min(start for start, _ in last) : end] if last else None
-    return context[hits[0][0] : hits[0][1]] if hits else None
+    first = rule.words.first(context)
+    return None if first is None else context[first[0] : first[1]]
 
 
 def decide(
@@ -257,6 +294,7 @@ def decide(
     family: dict[int, tuple[int, ...]] | None = None,
     surnames: frozenset[int] = frozenset(),
     urls: np.ndarray | None = None,
+    rules: list[_Rule] | None = None,
 ) -> Decisions:
     """Apply the rules to the found mentions.
 
@@ -273,6 +311,7 @@ def decide(
         generated surname ("Johnson"), see :func:`_surnames`.
     surnames : the patterns of generated surnames.
     urls : each document's url (its home state is read from the web domain), or None.
+    rules : the context rules compiled from ``entities`` (:func:`compile_rules`), if at hand.
     """
     n = len(entity)
     decisions = Decisions(
@@ -282,7 +321,7 @@ def decide(
         return decisions
     pattern_alias = np.array([a.casefold() for a in alias], dtype=object)
     documents: dict[int, _Text] = {}
-    for rule in compile_rules(entities):
+    for rule in compile_rules(entities) if rules is None else rules:
         indices = np.flatnonzero((entity == rule.entity) & decisions.keep)
         if rule.aliases and len(indices):
             wanted = np.isin(pattern_alias[found["pattern"][indices]], list(rule.aliases))
