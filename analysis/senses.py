@@ -143,10 +143,37 @@ class _Words:
             matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
         )
 
+    @cached_property
+    def ascii_leftmost(self) -> ahocorasick_rs.BytesAhoCorasick | None:
+        """The same words as UTF-8, searched leftmost-longest in a document's
+        ``_Text.ascii_lowered``; None when a word is not all ASCII."""
+        lowered = sorted({w.lower() for w in self.words})
+        if not all(w.isascii() for w in lowered):
+            return None
+        return ahocorasick_rs.BytesAhoCorasick(
+            [w.encode("ascii") for w in lowered],
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        )
+
     def first(self, text: str) -> tuple[int, int] | None:
         """``hits(text)[0]``, or None when there is no hit. The leftmost-longest occurrence
         starts first and is longest there: when it is a whole word, it is the first hit and
         the others need not be listed (a document names "U.S." dozens of times)."""
+        searched = getattr(text, "ascii_lowered", None)
+        if searched is not None and self.ascii_leftmost is not None:
+            # ASCII words match the same ASCII letters in the UTF-8 bytes as in the text.
+            found = self.ascii_leftmost.find_matches_as_indexes(searched)
+            if not found:
+                return None
+            _, begin, stop = found[0]
+            start = len(searched[:begin].decode("utf-8"))  # characters before the hit
+            end = start + stop - begin
+            if (start == 0 or not _word_char(text[start - 1])) and (
+                end == len(text) or not _word_char(text[end])
+            ):
+                return start, end
+            hits = self._hits(text, text.lowered)
+            return hits[0] if hits else None
         lowered = getattr(text, "lowered", None) or _lowered(text)
         if len(lowered) != len(text):
             found = self.regex.search(text)
@@ -215,14 +242,31 @@ def compile_rules(entities) -> list[_Rule]:
 
 
 class _Text(str):
-    """A document's text that keeps its lower-cased form (``lowered``)."""
+    """A document's text that keeps its lower-cased forms, each made when first read."""
 
-    lowered: str
+    @cached_property
+    def lowered(self) -> str:
+        return _lowered(self)
 
-    def __new__(cls, value: str, lowered: str):
-        made = super().__new__(cls, value)
-        made.lowered = lowered
-        return made
+    @cached_property
+    def ascii_lowered(self) -> bytes | None:
+        """The text as UTF-8 with ASCII letters in lower case and the spaces of
+        :func:`_lowered` as spaces (a byte-wise pass, several times faster than ``str.lower``
+        on a long text), or None when searching it could differ from searching ``lowered``:
+        "İ" and the Kelvin sign are the only characters whose lower case is ASCII."""
+        if "\u0130" in self or "\u212a" in self:
+            return None
+        plain = self.replace("\xa0", " ") if "\xa0" in self else str(self)
+        try:
+            return plain.encode("utf-8").translate(_ASCII_LOWER)
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+
+
+# ASCII capitals to lower case, and the ASCII spaces of ``_lowered`` to " ".
+_ASCII_LOWER = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\n\r\t\x0b\x0c", b"abcdefghijklmnopqrstuvwxyz     "
+)
 
 
 def _context(
@@ -248,7 +292,7 @@ def _context(
         for r in distinct:  # joined and lower-cased once for all the rules that read them
             if r not in documents:
                 joined = "\n".join(text(r, f) for f in range(n_fields))
-                documents[r] = _Text(joined, _lowered(joined))
+                documents[r] = _Text(joined)
         texts = [documents[r] for r in distinct]
     elif "sentence_start" in found:  # the extractor found each mention's sentence already
         begin, stop = found["sentence_start"][indices], found["sentence_end"][indices]
