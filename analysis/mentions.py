@@ -702,7 +702,10 @@ def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np
     before = np.isin(view[np.maximum(start - 1, 0)], _URL_BYTES) & (start > 0)
     hints |= np.where((gap == 39) & (end < n), APOSTROPHE, 0)
     hints |= np.where(before | (np.isin(gap, _URL_BYTES[:-1]) & (end < n)), URL_LIKE, 0)
-    return hints | _name_hints(view, start, end)
+    # The name rules read only spans with one of the four bits above.
+    some = np.flatnonzero(hints & 15)
+    hints[some] |= _name_hints(view, start[some], end[some])
+    return hints
 
 
 def _name_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
