@@ -414,6 +414,7 @@ def decide(
 
 
 _TOKEN_STOPS = " \t\r\n()[]<>\"'"
+_OTHER_STOP = re.compile("[" + re.escape(_TOKEN_STOPS[1:]) + "]")  # any stop but the space
 _WEB_ADDRESS = re.compile(
     r"(?:[a-z][a-z0-9+.\-]*://|www\.|[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}/)", re.IGNORECASE
 )
@@ -435,8 +436,9 @@ def _inside_web_addresses(found: dict, text, decisions: Decisions) -> None:
         # only after the last space, so that a stop absent from the text is not looked for
         # back to its beginning.
         space = source.rfind(" ", 0, start)
-        left = max(space, *(source.rfind(stop, space + 1, start) for stop in _TOKEN_STOPS[1:]))
-        left += 1
+        if _OTHER_STOP.search(source, space + 1, start):
+            space = max(space, *(source.rfind(stop, space + 1, start) for stop in _TOKEN_STOPS[1:]))
+        left = space + 1
         if _WEB_ADDRESS.match(source, left):
             _refuse(decisions, [index], "inside a web address")
 
