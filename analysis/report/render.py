@@ -3,10 +3,10 @@
 :func:`render_reports` checks the registry first, takes a lock on the output folder, loads the
 corpus and finds the mentions once for the whole batch (into a Parquet corpus store and its
 mentions cache, which every notebook reads), then runs the notebooks (a few at a time, in a
-temporary folder), exports each with nbconvert's ``HTMLExporter`` (code hidden unless asked
-for, no prompts, nothing fetched from the network), writes ``<out>/<name>.html`` and the
-report's data folder ``<out>/<name>/`` and last ``<out>/index.html`` with every report's
-parameters, status and data files.
+temporary folder), exports each with nbconvert's ``HTMLExporter`` while its kernel runs the
+next (code hidden unless asked for, no prompts, nothing fetched from the network), writes
+``<out>/<name>.html`` and the report's data folder ``<out>/<name>/`` and last
+``<out>/index.html`` with every report's parameters, status and data files.
 
 A notebook that fails still gets its page (papermill saves the notebook up to the failing cell,
 error included) and the other reports render; the index marks it failed. A report whose
@@ -833,7 +833,8 @@ def _run_batch(
     late: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, ReportResult], bool]:
     """Run ``run(spec, kernel)`` for every report on ``jobs`` kernels, each taking every
-    ``jobs``-th report in registry order (the same share every time: same inputs, same pages).
+    ``jobs``-th report in registry order (the same share every time: same inputs, same pages);
+    ``run`` returns what exports the report (see :func:`_worker`).
     ``started``: kernels already running, one per worker in turn (the others start their own).
     ``late``: notebooks each kernel runs after its others (:func:`_by_notebook`).
     On Ctrl-C kill the kernels, wait briefly for the running reports to notice, and say so."""
