@@ -440,8 +440,8 @@ def _add_report(subparsers) -> None:
         "--jobs",
         type=int,
         default=None,
-        help="kernels run at once, each rendering its share of the reports in turn (default: 1; "
-        "each kernel holds the corpus in memory)",
+        help="kernels run at once, each rendering its share of the reports in turn (default: 2 "
+        "for a local corpus under 20 MB, else 1; each kernel holds the corpus in memory)",
     )
     chosen = parser.add_argument_group(
         "selection", "given to every report, over the registry's values (default: the registry's)"

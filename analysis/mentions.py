@@ -40,7 +40,7 @@ from analysis.gazetteer import (
 )
 from analysis.memory import bulk_memory, release
 from analysis.schema import FIELDS, MATCH_KINDS, MENTION_COLUMNS, MENTION_FLAGS
-from analysis.senses import decide
+from analysis.senses import compile_rules, decide
 from analysis.text.clean import from_utf8_parts
 from analysis.text.sentences import (
     boundaries,
@@ -280,6 +280,7 @@ class Matcher:
     entities: pd.DataFrame
     family: dict[int, tuple[int, ...]]
     surname: frozenset[int]
+    rules: tuple  # the entities' context rules, compiled (senses.compile_rules)
 
 
 # How a form matches, by its code in the automata (the order of schema.MATCH_KINDS).
@@ -433,6 +434,7 @@ def _compile(gazetteer: Gazetteer, metonyms: bool) -> Matcher:
             p: tuple(family[key]) for p, key in enumerate(keys) if key in family
         },
         surname=frozenset(p for p, key in enumerate(keys) if key in surname_keys),
+        rules=tuple(compile_rules(entities)),
     )
 
 
@@ -674,8 +676,11 @@ _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[[32, 0x1C, 0x1D, 0x1E, 0x1F, 45]] = True
 _INSTITUTION_WORDS = np.array(
     [int.from_bytes(word, "little") for word in (b"of ", b"of\x1e", b"gov", b"aut", b"adm", b"reg")]
-    + [int.from_bytes(word + space, "little") for word in (b"the", b"and", b"for")
-       for space in (b" ", b"\x1e")]
+    + [
+        int.from_bytes(word + space, "little")
+        for word in (b"the", b"and", b"for")
+        for space in (b" ", b"\x1e")
+    ]
 )
 # "of " and "of the " before a span, read backwards (the byte right before it lowest).
 _OF_SPACE = int.from_bytes(b"of "[::-1], "little")
@@ -707,7 +712,10 @@ def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np
     before = np.isin(view[np.maximum(start - 1, 0)], _URL_BYTES) & (start > 0)
     hints |= np.where((gap == 39) & (end < n), APOSTROPHE, 0)
     hints |= np.where(before | (np.isin(gap, _URL_BYTES[:-1]) & (end < n)), URL_LIKE, 0)
-    return hints | _name_hints(view, start, end)
+    # The name rules read only spans with one of the four bits above.
+    some = np.flatnonzero(hints & 15)
+    hints[some] |= _name_hints(view, start[some], end[some])
+    return hints
 
 
 def _name_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -1253,7 +1261,7 @@ def _decide_senses(
     urls = docs["url"].to_numpy(dtype=object) if "url" in docs.columns else None
     decisions = decide(
         found, entity, matcher.alias, matcher.entities, text, len(names),
-        family=matcher.family, surnames=matcher.surname, urls=urls,
+        family=matcher.family, surnames=matcher.surname, urls=urls, rules=matcher.rules,
     )  # fmt: skip
     found["entity"] = decisions.entity
     refused_at = np.array([i for i, _ in decisions.excluded], dtype=np.int64)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import ahocorasick_rs
 import numpy as np
@@ -129,18 +130,80 @@ class _Words:
     is ~15x slower), the regular expression only where lower-casing changes a text's length."""
 
     def __init__(self, words: tuple[str, ...]):
-        alternatives = "|".join(
-            re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
-        )
-        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        self.words = words
         lowered = sorted({w.lower() for w in words})
         self.automaton = ahocorasick_rs.AhoCorasick(lowered)
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """Built when first needed (few texts change length when lower-cased)."""
+        alternatives = "|".join(
+            re.escape(w).replace("\\ ", r"\s+") for w in sorted(self.words, key=len, reverse=True)
+        )
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def leftmost(self) -> ahocorasick_rs.AhoCorasick:
+        """The same words, searched leftmost-longest (for :meth:`first`)."""
+        return ahocorasick_rs.AhoCorasick(
+            sorted({w.lower() for w in self.words}),
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        )
+
+    @cached_property
+    def ascii_leftmost(self) -> ahocorasick_rs.BytesAhoCorasick | None:
+        """The same words as UTF-8, searched leftmost-longest in a document's
+        ``_Text.ascii_lowered``; None when a word is not all ASCII."""
+        lowered = sorted({w.lower() for w in self.words})
+        if not all(w.isascii() for w in lowered):
+            return None
+        return ahocorasick_rs.BytesAhoCorasick(
+            [w.encode("ascii") for w in lowered],
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        )
+
+    def first(self, text: str) -> tuple[int, int] | None:
+        """``hits(text)[0]``, or None when there is no hit. The leftmost-longest occurrence
+        starts first and is longest there: when it is a whole word, it is the first hit and
+        the others need not be listed (a document names "U.S." dozens of times)."""
+        searched = getattr(text, "ascii_lowered", None)
+        if searched is not None and self.ascii_leftmost is not None:
+            # ASCII words match the same ASCII letters in the UTF-8 bytes as in the text.
+            found = self.ascii_leftmost.find_matches_as_indexes(searched)
+            if not found:
+                return None
+            _, begin, stop = found[0]
+            start = len(searched[:begin].decode("utf-8"))  # characters before the hit
+            end = start + stop - begin
+            if (start == 0 or not _word_char(text[start - 1])) and (
+                end == len(text) or not _word_char(text[end])
+            ):
+                return start, end
+            hits = self._hits(text, text.lowered)
+            return hits[0] if hits else None
+        lowered = getattr(text, "lowered", None) or _lowered(text)
+        if len(lowered) != len(text):
+            found = self.regex.search(text)
+            return None if found is None else found.span()
+        found = self.leftmost.find_matches_as_indexes(lowered)
+        if not found:
+            return None
+        _, start, end = found[0]
+        if (start == 0 or not _word_char(text[start - 1])) and (
+            end == len(text) or not _word_char(text[end])
+        ):
+            return start, end
+        hits = self._hits(text, lowered)
+        return hits[0] if hits else None
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence, leftmost first, longest first."""
         lowered = getattr(text, "lowered", None) or _lowered(text)
         if len(lowered) != len(text):
             return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
+        return self._hits(text, lowered)
+
+    def _hits(self, text: str, lowered: str) -> list[tuple[int, int]]:
         found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
         return sorted(
             (
@@ -186,14 +249,31 @@ def compile_rules(entities) -> list[_Rule]:
 
 
 class _Text(str):
-    """A document's text that keeps its lower-cased form (``lowered``)."""
+    """A document's text that keeps its lower-cased forms, each made when first read."""
 
-    lowered: str
+    @cached_property
+    def lowered(self) -> str:
+        return _lowered(self)
 
-    def __new__(cls, value: str, lowered: str):
-        made = super().__new__(cls, value)
-        made.lowered = lowered
-        return made
+    @cached_property
+    def ascii_lowered(self) -> bytes | None:
+        """The text as UTF-8 with ASCII letters in lower case and the spaces of
+        :func:`_lowered` as spaces (a byte-wise pass, several times faster than ``str.lower``
+        on a long text), or None when searching it could differ from searching ``lowered``:
+        "İ" and the Kelvin sign are the only characters whose lower case is ASCII."""
+        if "\u0130" in self or "\u212a" in self:
+            return None
+        plain = self.replace("\xa0", " ") if "\xa0" in self else str(self)
+        try:
+            return plain.encode("utf-8").translate(_ASCII_LOWER)
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+
+
+# ASCII capitals to lower case, and the ASCII spaces of ``_lowered`` to " ".
+_ASCII_LOWER = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\n\r\t\x0b\x0c", b"abcdefghijklmnopqrstuvwxyz     "
+)
 
 
 def _context(
@@ -219,7 +299,7 @@ def _context(
         for r in distinct:  # joined and lower-cased once for all the rules that read them
             if r not in documents:
                 joined = "\n".join(text(r, f) for f in range(n_fields))
-                documents[r] = _Text(joined, _lowered(joined))
+                documents[r] = _Text(joined)
         texts = [documents[r] for r in distinct]
     elif "sentence_start" in found:  # the extractor found each mention's sentence already
         begin, stop = found["sentence_start"][indices], found["sentence_end"][indices]
@@ -245,12 +325,13 @@ def _matches(rule: _Rule, context: str) -> str | None:
         context = context.lstrip()
         hits = [hit for hit in rule.words.hits(context) if hit[0] == 0]
         return context[: max(end for _, end in hits)] if hits else None
-    hits = rule.words.hits(context)
     if rule.within == "previous":
+        hits = rule.words.hits(context)
         end = len(context.rstrip())
         last = [hit for hit in hits if hit[1] == end]
         return context[min(start for start, _ in last) : end] if last else None
-    return context[hits[0][0] : hits[0][1]] if hits else None
+    first = rule.words.first(context)
+    return None if first is None else context[first[0] : first[1]]
 
 
 def decide(
@@ -264,6 +345,7 @@ def decide(
     family: dict[int, tuple[int, ...]] | None = None,
     surnames: frozenset[int] = frozenset(),
     urls: np.ndarray | None = None,
+    rules: list[_Rule] | None = None,
 ) -> Decisions:
     """Apply the rules to the found mentions.
 
@@ -280,6 +362,7 @@ def decide(
         generated surname ("Johnson"), see :func:`_surnames`.
     surnames : the patterns of generated surnames.
     urls : each document's url (its home state is read from the web domain), or None.
+    rules : the context rules compiled from ``entities`` (:func:`compile_rules`), if at hand.
     """
     n = len(entity)
     decisions = Decisions(
@@ -288,12 +371,20 @@ def decide(
     if not n:
         return decisions
     pattern_alias = np.array([a.casefold() for a in alias], dtype=object)
+    patterns_of: dict[str, list[int]] = {}
+    for pattern, name in enumerate(pattern_alias.tolist()):
+        patterns_of.setdefault(name, []).append(pattern)
+    # Each entity's mentions, in order: grouped once, not compared again for every rule.
+    by_entity = np.argsort(entity, kind="stable")
+    edges = np.searchsorted(entity[by_entity], np.arange(int(entity.max()) + 2)).tolist()
     documents: dict[int, _Text] = {}
-    for rule in compile_rules(entities):
-        indices = np.flatnonzero((entity == rule.entity) & decisions.keep)
+    for rule in compile_rules(entities) if rules is None else rules:
+        group = rule.entity if rule.entity < len(edges) - 1 else len(edges) - 1
+        indices = by_entity[edges[group] : edges[min(group + 1, len(edges) - 1)]]
+        indices = indices[decisions.keep[indices]]
         if rule.aliases and len(indices):
-            wanted = np.isin(pattern_alias[found["pattern"][indices]], list(rule.aliases))
-            indices = indices[wanted]
+            wanted = _patterns_table(patterns_of, rule.aliases, len(pattern_alias))
+            indices = indices[wanted[found["pattern"][indices]]]
         if not len(indices):
             continue
         which, contexts = _context(rule, indices, found, text, n_fields, documents)
@@ -330,6 +421,7 @@ def decide(
 
 
 _TOKEN_STOPS = " \t\r\n()[]<>\"'"
+_OTHER_STOP = re.compile("[" + re.escape(_TOKEN_STOPS[1:]) + "]")  # any stop but the space
 _WEB_ADDRESS = re.compile(
     r"(?:[a-z][a-z0-9+.\-]*://|www\.|[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}/)", re.IGNORECASE
 )
@@ -347,7 +439,13 @@ def _inside_web_addresses(found: dict, text, decisions: Decisions) -> None:
                                         found["field"][todo].tolist(),
                                         found["start"][todo].tolist(), strict=True):  # fmt: skip
         source = text(row, where)
-        left = max(source.rfind(stop, 0, start) for stop in _TOKEN_STOPS) + 1
+        # The token's start: the last stop before the mention. The others are looked for
+        # only after the last space, so that a stop absent from the text is not looked for
+        # back to its beginning.
+        space = source.rfind(" ", 0, start)
+        if _OTHER_STOP.search(source, space + 1, start):
+            space = max(space, *(source.rfind(stop, space + 1, start) for stop in _TOKEN_STOPS[1:]))
+        left = space + 1
         if _WEB_ADDRESS.match(source, left):
             _refuse(decisions, [index], "inside a web address")
 
@@ -368,8 +466,8 @@ _OBJECT_AFTER = re.compile(r"[ \t]+(?:us|them|him|me)\b")
 
 def _verbs(found: dict, pattern_alias: np.ndarray, text, decisions: Decisions) -> None:
     """A class noun used as a verb is not a weapon ("Russia bombs us", "will shell")."""
-    aliases = pattern_alias[found["pattern"]]
-    todo = np.flatnonzero(decisions.keep & np.isin(aliases, list(_VERB_ALIASES)))
+    verb = np.array([name in _VERB_ALIASES for name in pattern_alias.tolist()], dtype=bool)
+    todo = np.flatnonzero(decisions.keep & verb[found["pattern"]])
     for index in todo.tolist():
         source = text(int(found["row"][index]), int(found["field"][index]))
         start, end = int(found["start"][index]), int(decisions.end[index])
@@ -637,7 +735,21 @@ def _surnames(found: dict, family: dict, surnames, entities, text, decisions) ->
 
 
 def _in(values: np.ndarray, wanted) -> np.ndarray:
-    return np.isin(values, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+    """Which of ``values`` (row or pattern numbers) are ``wanted``, by a lookup table (many
+    times faster than ``np.isin``, which sorts)."""
+    wanted = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
+    if not len(values) or values.min() < 0:
+        return np.isin(values, wanted)
+    table = np.zeros(int(max(values.max(), wanted.max(initial=0))) + 1, dtype=bool)
+    table[wanted[wanted >= 0]] = True
+    return table[values]
+
+
+def _patterns_table(patterns_of: dict[str, list[int]], aliases, n_patterns: int) -> np.ndarray:
+    """``table[p]``: whether pattern p comes from one of ``aliases`` (case-folded)."""
+    table = np.zeros(n_patterns, dtype=bool)
+    table[[p for name in aliases for p in patterns_of.get(name, ())]] = True
+    return table
 
 
 def _refuse(decisions: Decisions, indices, reason: str) -> None:

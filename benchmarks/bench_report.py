@@ -2,10 +2,12 @@
 
 Measures ``python -m analysis report SOURCE`` in a fresh process (imports count), sampling the
 resident memory of the command and every kernel it starts, on the seeds (target <= 15 s) and
-on the 14k-document White House corpus (targets <= 45 s and <= 1.5 GB), with one and two
-notebooks at a time. Baselines in the same run: one papermill execution of an empty notebook
-(a kernel start and stop, which every report pays once) and one in-process load + extract of
-the corpus (what the whole batch now pays once, before the notebooks read the store).
+on the 14k-document White House corpus (targets <= 45 s and <= 1.5 GB); the seeds as
+``make report`` runs them (the default ``--jobs``) and with one kernel, the White House
+corpus with one and two kernels. Baselines in the same run: one papermill execution of an
+empty notebook (a kernel start and stop, which every report pays once) and one in-process
+load + extract of the corpus (what the whole batch now pays once, before the notebooks read
+the store).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis import config
 from analysis.report import load_registry, papermill_options
+from analysis.report.render import default_jobs
 
 BEFORE = (
     "before the batch speed work (commit b09d957, same machine, loaded by other work): "
@@ -91,18 +94,19 @@ def _tree_rss(root, cpu: dict[int, float]) -> int:
     return total
 
 
-def render(source: Path, out: Path, jobs: int) -> tuple[float, int, int, float]:
+def render(source: Path, out: Path, jobs: int | None) -> tuple[float, int, int, float]:
     """(seconds, peak bytes of the process tree, exit code, CPU seconds of the tree) of one
-    ``report`` command. The CPU time (every process of the tree, as last sampled: the
-    kernels are not reaped by the command, so ``RUSAGE_CHILDREN`` missed them) says what the
-    run costs when the machine is busy with other work and the wall time says little."""
+    ``report`` command (``jobs`` None: the command's default). The CPU time (every process
+    of the tree, as last sampled: the kernels are not reaped by the command, so
+    ``RUSAGE_CHILDREN`` missed them) says what the run costs when the machine is busy with
+    other work and the wall time says little."""
     import psutil
 
     cpu: dict[int, float] = {}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "analysis", "report", str(source), "--out", str(out)]
-        + ["--jobs", str(jobs)],
+        + (["--jobs", str(jobs)] if jobs else []),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -138,24 +142,29 @@ def main() -> None:
         workdir = Path(folder)
         kernel = _empty_kernel_seconds(workdir)
         print(f"baseline: one empty notebook through papermill (kernel start/stop): {kernel:.1f} s")
-        runs = [("seeds", config.SEEDS_DIR, SEEDS_SECONDS, None)]
+        # The seeds as `make report` renders them (the default --jobs: 2 kernels for a small
+        # corpus, render.default_jobs) against the target, and one kernel beside it.
+        runs = [("seeds", config.SEEDS_DIR, SEEDS_SECONDS, None, (None, 1))]
         if config.WHITEHOUSE_CORPUS.exists():
             once = _load_and_extract_seconds(config.WHITEHOUSE_CORPUS)
             print(f"baseline: White House corpus, one in-process load + extract: {once:.1f} s")
-            runs.append(("White House 14k", config.WHITEHOUSE_CORPUS, CORPUS_SECONDS, CORPUS_BYTES))
+            runs.append(
+                ("White House 14k", config.WHITEHOUSE_CORPUS, CORPUS_SECONDS, CORPUS_BYTES, (1, 2))
+            )
         else:
             print(f"White House corpus not at {config.WHITEHOUSE_CORPUS}: skipped")
-        for label, source, target_seconds, target_bytes in runs:
-            for jobs in (1, 2):
-                out = workdir / f"{label.split()[0]}-jobs{jobs}"
+        for label, source, target_seconds, target_bytes, job_counts in runs:
+            for jobs in job_counts:
+                out = workdir / f"{label.split()[0]}-jobs{jobs or 'default'}"
                 seconds, peak, code, cpu = render(source, out, jobs)
                 memory = f"peak {peak / 2**30:.2f} GB (process tree)"
                 verdicts = f"time {_verdict(seconds <= target_seconds and code == 0)}"
                 if target_bytes:
                     memory += f", target <= {target_bytes / 2**30:.1f} GB"
                     verdicts += f", memory {_verdict(peak <= target_bytes)}"
+                shown = f"--jobs {jobs}" if jobs else f"default --jobs ({default_jobs(source)})"
                 print(
-                    f"{label}, --jobs {jobs}: {seconds:5.1f} s (target <= {target_seconds:.0f} s; "
+                    f"{label}, {shown}: {seconds:5.1f} s (target <= {target_seconds:.0f} s; "
                     f"CPU {cpu:.1f} s; load average {os.getloadavg()[0]:.1f}), {memory}: "
                     f"{verdicts}"
                 )

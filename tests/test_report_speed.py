@@ -591,3 +591,97 @@ def test_sentences_of_a_batch_read_a_block_of_documents_at_a_time(monkeypatch):
         "Russia fired drones.",
         "Nato met.",
     ]
+
+
+# --- round 4: waits of a small batch ---------------------------------------------------------
+
+
+def test_a_small_local_corpus_gets_two_kernels_by_default(tmp_path, monkeypatch):
+    from analysis.report import render
+
+    monkeypatch.setattr(render, "SMALL_SOURCE_BYTES", 100)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("x" * 60)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    assert render.default_jobs(folder) == 2
+    assert render.default_jobs(Path("s3://bucket/corpus")) == 1  # remote: loaded in a child
+    (folder / "b.txt").write_text("y" * 40)
+    assert render.default_jobs(folder) == 1  # 100 bytes: large, one kernel holds it
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 1)
+    (folder / "b.txt").unlink()
+    assert render.default_jobs(folder) == 1  # one core: a second kernel only waits
+
+
+def test_the_batch_gazetteer_is_read_back_only_for_the_same_user_file(tmp_path):
+    from analysis.store import read_batch_gazetteer, write_batch_gazetteer
+
+    cache = tmp_path / "store.mentions" / "mentions-abc-def-plain.parquet"
+    assert read_batch_gazetteer(cache, None) is None  # nothing kept yet
+    write_batch_gazetteer(GAZETTEER, cache, "/data/extra.yml")
+    assert (tmp_path / "store.mentions" / "mentions-abc-def-plain.gazetteer.pickle").is_file()
+    kept = read_batch_gazetteer(cache, "/data/extra.yml")
+    assert kept.entities["id"].tolist() == ["zelensky", "ballistic-missile", "munitions"]
+    assert kept.entities.loc[0, "aliases"] == ("Zelensky", "Zelenskyy")
+    assert read_batch_gazetteer(cache, None) is None  # another user file: loaded as usual
+    assert read_batch_gazetteer(cache, "/data/other.yml") is None
+    (tmp_path / "store.mentions" / "mentions-abc-def-plain.gazetteer.pickle").write_bytes(b"x")
+    assert read_batch_gazetteer(cache, "/data/extra.yml") is None  # unreadable: loaded again
+    write_batch_gazetteer(GAZETTEER, "s3://bucket/store.mentions/m.parquet", None)  # no-op
+    assert read_batch_gazetteer("s3://bucket/store.mentions/m.parquet", None) is None
+
+
+def test_a_report_of_a_batch_uses_the_batch_gazetteer_and_says_its_notes(tmp_path, monkeypatch):
+    from analysis.gazetteer import Gazetteer, load_gazetteer
+    from analysis.report import context
+
+    real = load_gazetteer()
+    noted = Gazetteer(real.entities.head(3).copy(), real.sources, real.hash, ("a note",))
+    cache = tmp_path / "mentions-abc-def-plain.parquet"
+    from analysis.store import write_batch_gazetteer
+
+    write_batch_gazetteer(noted, cache, None)
+    monkeypatch.setattr("analysis.gazetteer.load_gazetteer", lambda **_: pytest.fail("read"))
+    with pytest.warns(UserWarning, match="a note"):
+        kept = context._gazetteer("", str(cache))
+    assert kept.entities["id"].tolist() == real.entities["id"].head(3).tolist()
+    assert kept.hash == real.hash
+
+
+@pytest.mark.notebooks
+def test_a_kernel_client_is_ready_without_waiting_for_silence_and_gets_its_output():
+    import asyncio
+
+    from analysis.report import render
+
+    manager = render.start_kernel(Path.cwd())
+    try:
+
+        async def twice() -> list[str]:
+            said: list[str] = []
+            for _ in range(2):  # a second client of the same kernel, as a batch's resets are
+                client = manager.client()
+                client.start_channels()
+                try:
+                    await client.wait_for_ready(timeout=60)
+                    reply = await client.execute_interactive(
+                        "print(6 * 7)",
+                        timeout=60,
+                        output_hook=lambda m: said.append(m["content"].get("text", "")),
+                    )
+                    assert reply["content"]["status"] == "ok"
+                finally:
+                    client.stop_channels()
+            return said
+
+        assert "".join(asyncio.run(twice())).split() == ["42", "42"]
+        manager.kill_now()
+        client = manager.client()
+        client.start_channels()
+        try:
+            with pytest.raises(RuntimeError, match="died"):
+                asyncio.run(client.wait_for_ready(timeout=30))
+        finally:
+            client.stop_channels()
+    finally:
+        render.stop_kernel(manager)

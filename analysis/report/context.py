@@ -481,7 +481,6 @@ def report_context(
     ReportContext
     """
     from analysis import api
-    from analysis.gazetteer import load_gazetteer
     from analysis.plots import load_events
     from analysis.sentiment import shared_folder
     from analysis.store import read_cached_mentions, read_manifest
@@ -518,7 +517,7 @@ def report_context(
             else:
                 documents = api.load_corpus(source, metadata=metadata or None, engine=engine)
                 sha256 = ""
-            entity_list = load_gazetteer(extra=gazetteer or None)
+            entity_list = _gazetteer(gazetteer, mentions_cache if store else "")
             mentions = read_cached_mentions(_location(mentions_cache)) if mentions_cache else None
             if mentions is None:
                 mentions = api.find_mentions(documents, entity_list, engine=engine)
@@ -539,6 +538,21 @@ def report_context(
     loaded = list(documents.attrs.get("load_warnings") or [])  # the batch's, via the store
     context.notes.extend(dict.fromkeys(loaded + [str(warning.message) for warning in caught]))
     return context
+
+
+def _gazetteer(extra: str, mentions_cache: str) -> Any:
+    """The gazetteer the batch found its mentions with (kept beside its cache by ``report``,
+    with its notes warned as ``load_gazetteer`` warns them), else ``load_gazetteer``'s."""
+    from analysis.errors import warn
+    from analysis.gazetteer import load_gazetteer
+    from analysis.store import read_batch_gazetteer
+
+    kept = read_batch_gazetteer(mentions_cache, extra or None) if mentions_cache else None
+    if kept is None:
+        return load_gazetteer(extra=extra or None)
+    for note in kept.notes:
+        warn(note)
+    return kept
 
 
 def _corpus_location(corpus: str) -> str | Path:

@@ -6,6 +6,10 @@ bursts of widget messages, as ``05-explore`` does; jupyter/nbclient#312), and th
 sleeps until the timeout although the reply arrived at once: the notebook still succeeds, a
 whole timeout late. Polling in slices of :data:`POLL_SECONDS` bounds that delay to one slice.
 
+Its client is ready without sleeping either: jupyter_client's ``wait_for_ready`` ends by
+reading IOPub until 0.2 s pass with no message, a fixed 0.2 s each time a notebook starts or
+a kernel is reset between reports (:meth:`PatientKernelClient.wait_for_ready`).
+
 The manager also keeps a list of the kernels alive, so that an interrupted batch can kill them
 at once (:func:`kill_all`) and start no more: kernels run in their own session, so the Ctrl-C
 of a terminal reaches only the renderer.
@@ -43,6 +47,32 @@ class PatientShellChannel(AsyncZMQSocketChannel):
 
 class PatientKernelClient(AsyncKernelClient):
     shell_channel_class = Type(PatientShellChannel)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Return once the kernel answers ``kernel_info`` and IOPub delivers (as jupyter_client's
+        does), then drop the IOPub messages already there without waiting for more: nbclient
+        and ``execute_interactive`` skip any message that is not about their own request."""
+        deadline = monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # the kernel's welcome or status: IOPub is subscribed
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    break
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while await self.iopub_channel.msg_ready():
+            await self.iopub_channel.get_msg(timeout=0)
 
 
 _LIVE: set[PatientKernelManager] = set()

@@ -3,10 +3,10 @@
 :func:`render_reports` checks the registry first, takes a lock on the output folder, loads the
 corpus and finds the mentions once for the whole batch (into a Parquet corpus store and its
 mentions cache, which every notebook reads), then runs the notebooks (a few at a time, in a
-temporary folder), exports each with nbconvert's ``HTMLExporter`` (code hidden unless asked
-for, no prompts, nothing fetched from the network), writes ``<out>/<name>.html`` and the
-report's data folder ``<out>/<name>/`` and last ``<out>/index.html`` with every report's
-parameters, status and data files.
+temporary folder), exports each with nbconvert's ``HTMLExporter`` while its kernel runs the
+next (code hidden unless asked for, no prompts, nothing fetched from the network), writes
+``<out>/<name>.html`` and the report's data folder ``<out>/<name>/`` and last
+``<out>/index.html`` with every report's parameters, status and data files.
 
 A notebook that fails still gets its page (papermill saves the notebook up to the failing cell,
 error included) and the other reports render; the index marks it failed. A report whose
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import functools
 import json
 import os
 import queue
@@ -164,23 +165,12 @@ def export_html(
     footer_html : str
         HTML placed at the bottom of the page.
     """
-    import jinja2
     import nbformat
-    from nbconvert import HTMLExporter
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(notebook, as_version=4)
     notebook.metadata["title"] = title
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[jinja2.DictLoader({"report.html.j2": REPORT_TEMPLATE})],
-        template_file="report.html.j2",
-        exclude_input=not show_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    body, _ = exporter.from_notebook_node(
+    body, _ = _exporter(show_code).from_notebook_node(
         notebook,
         resources={
             "report_css": TABLE_CSS,
@@ -189,6 +179,29 @@ def export_html(
         },
     )
     return body
+
+
+_EXPORTERS = threading.local()
+
+
+def _exporter(show_code: bool) -> Any:
+    """This thread's HTML exporter (its templates are found and compiled once; an exporter
+    changes its filters while it exports, so threads do not share one)."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    made = _EXPORTERS.__dict__.setdefault("by_show_code", {})
+    if show_code not in made:
+        made[show_code] = HTMLExporter(
+            template_name="lab",
+            extra_loaders=[jinja2.DictLoader({"report.html.j2": REPORT_TEMPLATE})],
+            template_file="report.html.j2",
+            exclude_input=not show_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    return made[show_code]
 
 
 def _error_page(spec: ReportSpec, banner: str, footer_html: str) -> str:
@@ -275,6 +288,82 @@ def render_one(
     becomes ``<out>/<spec.name>/``. ``stop`` set (Ctrl-C) turns a failure into "interrupted".
     ``kernel``: a started kernel manager to run in (kept running), else a new kernel.
     """
+    executed = execute_report(
+        spec, notebook, parameters, workdir=workdir, stop=stop, kernel=kernel
+    )
+    return executed.publish(out=out, show_code=show_code)
+
+
+@dataclass(frozen=True)
+class ExecutedReport:
+    """A notebook run by :func:`execute_report`, not yet exported: :meth:`publish` writes its
+    page and data folder (in a batch, while the kernel runs the next report)."""
+
+    spec: ReportSpec
+    parameters: dict[str, Any]
+    executed: Path
+    status: str
+    error: str
+    started: float
+
+    def publish(self, *, out: Path, show_code: bool = False) -> ReportResult:
+        """Export the executed notebook to ``<out>/<name>.html`` (a page saying what happened
+        if it failed), put its data folder in place and say how the report went."""
+        spec, parameters, status, error = self.spec, self.parameters, self.status, self.error
+        node = _executed_notebook(self.executed) if self.executed.exists() else None
+        if status == "ok" and node is not None and (said := _selection_warnings(node)):
+            status, error = "warning", "; ".join(said)
+        banner = footer_html = ""
+        if status in ("failed", "interrupted"):
+            banner = (
+                f'<div class="nm-failed" role="alert"><strong>This report {status}.</strong> '
+                f"{escape(error)}<br>The output below stops where the notebook stopped.</div>"
+            )
+            shown = {k: v for k, v in parameters.items() if k not in BATCH_PARAMETERS}
+            footer_html = footer(
+                shown, corpus=str(parameters.get("corpus", "")), status=f"{status}: {error}"
+            ).markup
+        if node is not None:
+            try:
+                page = export_html(
+                    node,
+                    title=spec.title,
+                    show_code=show_code,
+                    banner=banner,
+                    footer_html=footer_html,
+                )
+            except Exception as failure:  # noqa: BLE001 - still write a page saying what happened
+                status = "failed"
+                error = error or f"export: {type(failure).__name__}: {_first_line(str(failure))}"
+                page = _error_page(
+                    spec, banner or f'<div class="nm-failed">{escape(error)}</div>', footer_html
+                )
+        else:
+            page = _error_page(spec, banner, footer_html)
+        path = write_atomic(out / f"{spec.name}.html", page)
+        if parameters.get("exports"):
+            _publish(Path(parameters["exports"]), out / spec.name)
+        return ReportResult(
+            spec=spec,
+            parameters=parameters,
+            path=path,
+            status=status,
+            error=error,
+            seconds=time.perf_counter() - self.started,
+        )
+
+
+def execute_report(
+    spec: ReportSpec,
+    notebook: Path,
+    parameters: dict[str, Any],
+    *,
+    workdir: Path,
+    stop: threading.Event | None = None,
+    kernel: Any = None,
+) -> ExecutedReport:
+    """Run one notebook with papermill into ``<workdir>/<spec.name>.ipynb`` (the first half of
+    :func:`render_one`); a failure is caught and said, as in :func:`render_one`."""
     import papermill
 
     started = time.perf_counter()
@@ -289,47 +378,7 @@ def render_one(
         status, error = "failed", f"{type(failure).__name__}: {_first_line(str(failure))}"
     if status != "ok" and stop is not None and stop.is_set():
         status, error = "interrupted", "interrupted (Ctrl-C) while rendering"
-    node = _executed_notebook(executed) if executed.exists() else None
-    if status == "ok" and node is not None and (said := _selection_warnings(node)):
-        status, error = "warning", "; ".join(said)
-    banner = footer_html = ""
-    if status in ("failed", "interrupted"):
-        banner = (
-            f'<div class="nm-failed" role="alert"><strong>This report {status}.</strong> '
-            f"{escape(error)}<br>The output below stops where the notebook stopped.</div>"
-        )
-        shown = {k: v for k, v in parameters.items() if k not in BATCH_PARAMETERS}
-        footer_html = footer(
-            shown, corpus=str(parameters.get("corpus", "")), status=f"{status}: {error}"
-        ).markup
-    if node is not None:
-        try:
-            page = export_html(
-                node,
-                title=spec.title,
-                show_code=show_code,
-                banner=banner,
-                footer_html=footer_html,
-            )
-        except Exception as failure:  # noqa: BLE001 - still write a page saying what happened
-            status = "failed"
-            error = error or f"export: {type(failure).__name__}: {_first_line(str(failure))}"
-            page = _error_page(
-                spec, banner or f'<div class="nm-failed">{escape(error)}</div>', footer_html
-            )
-    else:
-        page = _error_page(spec, banner, footer_html)
-    path = write_atomic(out / f"{spec.name}.html", page)
-    if parameters.get("exports"):
-        _publish(Path(parameters["exports"]), out / spec.name)
-    return ReportResult(
-        spec=spec,
-        parameters=parameters,
-        path=path,
-        status=status,
-        error=error,
-        seconds=time.perf_counter() - started,
-    )
+    return ExecutedReport(spec, parameters, executed, status, error, started)
 
 
 def require_documents(documents: Any, source: Any) -> None:
@@ -366,7 +415,8 @@ def prepare_batch(
     store's mentions cache; every notebook reads both instead of parsing the corpus again.
     Loading warnings travel in the store's attrs (``load_warnings``) to each report's notes.
     The sentences the tone charts score go beside the cache (``sentiment.share_sentences``),
-    for a scorer that runs while the kernels render.
+    for a scorer that runs while the kernels render, and so does the gazetteer
+    (``store.write_batch_gazetteer``: the kernels need not read its YAML again).
 
     Returns
     -------
@@ -391,6 +441,7 @@ def prepare_batch(
     store_dir = corpus_store.write_corpus_store(documents, workdir / "corpus-store")
     cache = corpus_store.mentions_cache_path(store_dir, entities)
     corpus_store.write_cached_mentions(mentions, cache)
+    corpus_store.write_batch_gazetteer(entities, cache, _location(gazetteer))
     sentences = sentiment.scored_sentences(mentions, documents)
     sentiment.share_sentences(sentences, sentiment.shared_folder(cache))
     del documents, mentions, sentences
@@ -401,6 +452,14 @@ def prepare_batch(
 SMALL_SOURCE_BYTES = 20 << 20
 """A local corpus under this size is loaded in the renderer itself: a child process would cost
 more (a Python start, its imports: about 2 s of CPU) than the memory it gives back."""
+
+
+def default_jobs(source: str | Path) -> int:
+    """Kernels a batch runs at once when not told: two for a local corpus under
+    :data:`SMALL_SOURCE_BYTES` on two cores or more (the seeds: each kernel holds little, and
+    their reports are mostly drawing charts, which one kernel does one after another), else
+    one (at 14k documents a kernel holds the corpus and its mentions, about 1 GB)."""
+    return 2 if (os.cpu_count() or 1) >= 2 and not _large(source) else 1
 
 
 def _large(source: str | Path) -> bool:
@@ -662,25 +721,30 @@ def _late_notebooks(located: dict[str, Path], specs: Sequence[ReportSpec]) -> fr
 
 
 class _EarlyKernels:
-    """Kernels started (and their imports run) in a thread while the batch's inputs are
-    prepared in a child process; each worker of :func:`_run_batch` takes one."""
+    """Kernels started (and their imports run, all at once) in a thread while the batch's
+    inputs are prepared; each worker of :func:`_run_batch` takes one."""
 
-    def __init__(self, count: int, folder: Path) -> None:
+    def __init__(self, count: int, folder: Path, code: str = WARM_CODE) -> None:
         self.managers: list[Any] = []
-        self._thread = threading.Thread(target=self._start, args=(count, folder), daemon=True)
+        self._thread = threading.Thread(
+            target=self._start, args=(count, folder, code), daemon=True
+        )
         self._thread.start()
 
-    def _start(self, count: int, folder: Path) -> None:
+    def _start(self, count: int, folder: Path, code: str) -> None:
         for _ in range(count):
             try:
-                manager = start_kernel(folder)
+                self.managers.append(start_kernel(folder))
             except Exception:  # noqa: BLE001 - the worker starts its own, and says why
-                return
-            self.managers.append(manager)
-            try:
-                _run_quietly(manager, WARM_CODE)
-            except Exception:  # noqa: BLE001 - only a head start: the report imports anyway
-                pass
+                break
+        warming = [  # daemon threads: an interrupted batch does not wait for them
+            threading.Thread(target=_warm, args=(manager, code), daemon=True)
+            for manager in self.managers
+        ]
+        for thread in warming:
+            thread.start()
+        for thread in warming:
+            thread.join()
 
     def take(self) -> list[Any]:
         """The kernels started (waiting for the thread), handed over to the caller."""
@@ -694,6 +758,13 @@ class _EarlyKernels:
             stop_kernel(manager)
 
 
+def _warm(manager: Any, code: str) -> None:
+    try:
+        _run_quietly(manager, code)
+    except Exception:  # noqa: BLE001 - only a head start: the report imports anyway
+        pass
+
+
 def _worker(
     share: Sequence[ReportSpec],
     run: Any,
@@ -705,8 +776,14 @@ def _worker(
 ) -> None:
     """Run a share of the reports one after another in one kernel (``manager``, started
     early, or started here and again if a report kills it), so that imports and the batch's
-    inputs are loaded once per kernel."""
+    inputs are loaded once per kernel. ``run(spec, manager)`` executes a report and returns
+    what exports it, which a thread of this worker does while the kernel runs the next one."""
     previous = None
+    exports: queue.Queue = queue.Queue()
+    exporter = threading.Thread(
+        target=_export_all, args=(exports, done), daemon=True, name="report-export"
+    )
+    exporter.start()
     try:
         for spec in _by_notebook(share, late):
             if stop.is_set():
@@ -718,11 +795,23 @@ def _worker(
                 elif previous is not None:
                     _reset_namespace(manager, same_notebook=previous.notebook == spec.notebook)
                 previous = spec
-                done.put(run(spec, manager))
+                exports.put(run(spec, manager))
             except Exception as failure:  # noqa: BLE001 - e.g. no kernel could start
                 done.put(failure)
     finally:
         stop_kernel(manager)
+        exports.put(None)
+        exporter.join()
+
+
+def _export_all(exports: queue.Queue, done: queue.Queue) -> None:
+    """Call each ``finish`` taken from ``exports`` (a report's export) until None, and put
+    what it returns, or the exception it raised, into ``done``."""
+    while (finish := exports.get()) is not None:
+        try:
+            done.put(finish())
+        except Exception as failure:  # noqa: BLE001 - the batch raises it (see _run_batch)
+            done.put(failure)
 
 
 def _kernel_alive(manager: Any) -> bool:
@@ -744,7 +833,8 @@ def _run_batch(
     late: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, ReportResult], bool]:
     """Run ``run(spec, kernel)`` for every report on ``jobs`` kernels, each taking every
-    ``jobs``-th report in registry order (the same share every time: same inputs, same pages).
+    ``jobs``-th report in registry order (the same share every time: same inputs, same pages);
+    ``run`` returns what exports the report (see :func:`_worker`).
     ``started``: kernels already running, one per worker in turn (the others start their own).
     ``late``: notebooks each kernel runs after its others (:func:`_by_notebook`).
     On Ctrl-C kill the kernels, wait briefly for the running reports to notice, and say so."""
@@ -828,8 +918,9 @@ def render_reports(
     show_code : bool
         Keep code cells in the HTML.
     jobs : int, optional
-        Kernels run at once (default 1), each rendering its share of the reports one after
-        another: a kernel's imports and the batch's inputs are then loaded once per kernel.
+        Kernels run at once (default :func:`default_jobs`: 2 for a small local corpus, else
+        1), each rendering its share of the reports one after another: a kernel's imports and
+        the batch's inputs are then loaded once per kernel.
     notebooks_dir : path-like, optional
         Where the registry's notebooks are (default ``config.NOTEBOOKS_DIR``).
     selection : dict, optional
@@ -869,7 +960,7 @@ def render_reports(
     registry_dir = Path(registry).resolve().parent if registry else config.REPORT_REGISTRY.parent
     located = {spec.name: locate_notebook(spec, notebooks, registry_dir) for spec in specs}
     declared = check_parameters(specs, located)
-    jobs = max(1, jobs or 1)
+    jobs = max(1, jobs or default_jobs(source_path))
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     kernels.allow_starts()
@@ -992,17 +1083,16 @@ def _render_locked(
                 for spec in specs
             }
 
-            def run(spec: ReportSpec, kernel: Any) -> ReportResult:
-                return render_one(
+            def run(spec: ReportSpec, kernel: Any) -> Any:
+                executed = execute_report(
                     spec,
                     located[spec.name],
                     parameters[spec.name],
-                    out=out_dir,
                     workdir=Path(workdir),
-                    show_code=show_code,
                     stop=stop,
                     kernel=kernel,
                 )
+                return functools.partial(executed.publish, out=out_dir, show_code=show_code)
 
             late = _late_notebooks(located, specs) if scorer is not None else frozenset()
             results, interrupted = _run_batch(specs, jobs, run, stop, folder, early.take(), late)
