@@ -49,7 +49,7 @@ from analysis.text.sentences import (
     sentence_ids,
     sentence_spans,
 )
-from analysis.unlisted import anchors, find_unlisted, unlisted_shapes
+from analysis.unlisted import anchors, find_unlisted, named_again, unlisted_shapes
 
 # Documents are scanned in slices of about this many bytes: small enough that the per-byte
 # temporaries stay small (peak memory), large enough that per-slice overhead does not show.
@@ -1157,7 +1157,7 @@ def extract(
     del scanned
     entities = matcher.entities
     found, refused = _decide_senses(found, docs, names, matcher)
-    found, refused, entities = _with_unlisted(found, refused, docs, names, matcher, skip)
+    found, refused, entities = _with_unlisted(found, refused, lost, docs, names, matcher, skip)
     entity_row = found["entity"]
     if "date" in docs.columns:
         dates = docs["date"].astype("datetime64[ns]").to_numpy()
@@ -1309,7 +1309,8 @@ def _with_added(kept: dict, found: dict, added: list, matcher: Matcher, text) ->
 
 
 def _with_unlisted(
-    found: dict, refused: dict, docs: pd.DataFrame, names: list[str], matcher: Matcher, skip
+    found: dict, refused: dict, lost: dict, docs: pd.DataFrame, names: list[str],
+    matcher: Matcher, skip,
 ) -> tuple[dict, dict, pd.DataFrame]:
     """The found mentions with the numbered units and ranked people the gazetteer does not
     list (:mod:`analysis.unlisted`), and the entities table with theirs appended. A span that
@@ -1320,6 +1321,12 @@ def _with_unlisted(
     urls = docs["url"].to_numpy(dtype=object) if "url" in docs.columns else None
     is_actor = (entities["kind"] == "actor").to_numpy()
     key = found["row"] * len(names) + found["field"]  # ascending: found is in that order
+    # speaker labels and exclusion phrases: no person there ("Vladimir Putin: ...")
+    refused_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for row, where, start, end in zip(lost.get("row", ()), lost.get("field", ()),
+                                      lost.get("start", ()), lost.get("end", ()),
+                                      strict=True):  # fmt: skip
+        refused_spans.setdefault((int(row), int(where)), []).append((int(start), int(end)))
     row_of = {entity_id: row for row, entity_id in enumerate(entities["id"].tolist())}
     ids: dict[str, int] = {}
     new_entities: list[tuple[str, str, str]] = []
@@ -1338,6 +1345,17 @@ def _with_unlisted(
             k = row * len(names) + where
             first, last = np.searchsorted(key, [k, k + 1])
             starts, ends = found["start"][first:last], found["end"][first:last]
+            no_shape = refused_spans.get((row, where), [])
+            hits = [
+                h for h in hits if h.category != "person"
+                or not any(a < h.end and h.start < b for a, b in no_shape)
+            ]  # fmt: skip
+            kept_people = [
+                h for h in hits if h.category == "person"
+                and not ((starts < h.end) & (ends > h.start)).any()
+            ]  # fmt: skip
+            taken = [*zip(starts.tolist(), ends.tolist(), strict=True), *no_shape]
+            hits += named_again(text, kept_people, taken)
             spans = None
             for hit in hits:
                 crossing = np.flatnonzero((starts < hit.end) & (ends > hit.start))
@@ -1352,7 +1370,7 @@ def _with_unlisted(
                 reason = f"inside the name of a unit: {text[hit.start : hit.end]!r}"
                 inside += [(index, reason) for index in (first + crossing[actors]).tolist()]
                 if hit.entity_id not in ids:
-                    listed = row_of.get(hit.entity_id) if not hit.name else None
+                    listed = row_of.get(hit.entity_id)  # a unit or person listed otherwise
                     ids[hit.entity_id] = listed if listed is not None else len(entities) + len(
                         new_entities
                     )

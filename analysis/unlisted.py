@@ -129,6 +129,7 @@ class Shapes:
     home: dict[str, str]  # top-level web domain -> state id
     state_of_forces: dict[str, str]  # armed forces id -> its state id
     listed_units: dict[str, str]  # unit_key of a unit the gazetteer lists -> its id
+    listed_people: dict[str, str]  # a person's name or alias, case-folded -> their id
 
 
 @cache
@@ -176,8 +177,14 @@ def shapes(entities) -> Shapes:
         for alias in aliases if category == "armed-forces" else ():
             if key := unit_key(alias):
                 listed_units.setdefault(key, entity_id)
+    listed_people = {}
+    for entity_id, name, aliases, category in zip(
+        ids, names, entities["aliases"], categories, strict=True
+    ):
+        for form in (name, *aliases) if category == "person" else ():
+            listed_people.setdefault(form.casefold(), entity_id)
     return Shapes(frozenset(given), forces_by_word, forces_by_state, state_name, home,
-                  state_of_forces, listed_units)  # fmt: skip
+                  state_of_forces, listed_units, listed_people)  # fmt: skip
 
 
 def _slug(text: str) -> str:
@@ -240,6 +247,13 @@ def _owner(text: str, start: int, end: int, url, shapes_: Shapes) -> str:
     return ""
 
 
+def _person_id(name: str, shapes_: Shapes) -> str:
+    """A gazetteer person's id when the name is theirs but for an initial ("Alejandro N.
+    Mayorkas"), else "person:<name>"."""
+    plain = " ".join(w for w in name.split() if not _INITIAL.fullmatch(w)).casefold()
+    return shapes_.listed_people.get(plain) or f"person:{_slug(name)}"
+
+
 def _person_name(words: list[str], given: frozenset[str]) -> str:
     """The person's name from the words after a rank, or "" when they do not read as one."""
     patronymic = [i for i, w in enumerate(words) if _PATRONYMIC.fullmatch(w)]
@@ -258,12 +272,28 @@ def _person_name(words: list[str], given: frozenset[str]) -> str:
 # last digit and suffix of an ordinal ("1st", "72nd": the regexes then read from the number).
 _FIRST_WORDS = sorted({rank.split()[0].replace("\\", "") for rank in _RANKS.split("|")})
 _ORDINAL_TAILS = [f"{digit}{tail}" for digit in "0123456789" for tail in ("st", "nd", "rd", "th")]
+# An office's title before an official's name, with the words of the office between:
+# "Minister of Education and Science Serhiy Shkarlet", "Director-General Gilbert Houngbo".
+_TITLES = (
+    "Minister Ministers Secretary Head Chairman Chairwoman Chairperson Chair Governor Ambassador "
+    "Director Director-General Commissioner Mayor Deputy Adviser Advisor Spokesperson Spokesman "
+    "Spokeswoman Prosecutor Ombudsman Commander Chief Speaker Administrator Coordinator Envoy "
+    "Premier Chancellor Judge President Vice-President Vice-Premier Secretary-General"
+).split()
+_TITLED = re.compile(
+    rf"(?<![\w.-])(?:{'|'.join(sorted(map(re.escape, _TITLES), key=len, reverse=True))})"
+    rf"(?P<run>(?:(?:{_GAP})(?:{_NAME_WORD}|of|the|and|for|on|to|in|at)){{2,14}})(?![\w'’-])"
+)
+_FUNCTION_WORDS = frozenset("of the and for on to in at".split())
+_INITIAL = re.compile(r"[A-Z]\.")
+_PARTICLES = frozenset("Del De Da Di Van Von Le La Al El Bin Ben Abu Dos Das Der Ter".split())
+_TITLE_ANCHOR = len(_FIRST_WORDS)
 _ANCHORS = ahocorasick_rs.BytesAhoCorasick(
-    [w.encode() for w in (*_FIRST_WORDS, *_ORDINAL_TAILS)],
+    [w.encode() for w in (*_FIRST_WORDS, *_TITLES, *_ORDINAL_TAILS)],
     matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
     implementation=ahocorasick_rs.Implementation.DFA,
 )
-_ORDINAL = len(_FIRST_WORDS)  # anchors from here on are ordinal tails
+_ORDINAL = len(_FIRST_WORDS) + len(_TITLES)  # anchors from here on are ordinal tails
 _DIGITS = re.compile(r"[0-9]{1,3}$")
 _SHAPES: dict[int, tuple[object, Shapes]] = {}
 
@@ -290,6 +320,11 @@ def _unit(match: re.Match, text: str, url, shapes_: Shapes) -> Found:
     return Found(match.start(), match.end(), entity_id, shown, "armed-forces", forces)
 
 
+def _labels(text: str, end: int) -> bool:
+    """Whether a name ending at ``end`` labels a speaker's turn ("Denis Logunov: Yes, ...")."""
+    return text.startswith(":", end) or text.startswith(" :", end)
+
+
 def _person(match: re.Match, text: str, shapes_: Shapes) -> Found | None:
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *match.span("name"))]
     while spans and text[slice(*spans[-1])] in _NOT_A_NAME:
@@ -301,7 +336,7 @@ def _person(match: re.Match, text: str, shapes_: Shapes) -> Found | None:
     name = _person_name(words, shapes_.given) if len(words) >= 2 else ""
     if not name:
         return None
-    return Found(match.start(), spans[-1][1], f"person:{_slug(name)}", name, "person", "")
+    return Found(match.start(), spans[-1][1], _person_id(name, shapes_), name, "person", "")
 
 
 def anchors(values: pa.ChunkedArray | pa.Array):
@@ -349,19 +384,61 @@ def find_unlisted(raw: np.ndarray, url, shapes_: Shapes, at: list[tuple[int, int
             if match:
                 unit_end = match.end()
                 found.append(_unit(match, text, url, shapes_))
-        elif start >= person_end and (match := _PERSON.match(text, start)):
+        elif start < person_end:
+            continue
+        elif anchor < _TITLE_ANCHOR and (match := _PERSON.match(text, start)):
             person = _person(match, text, shapes_)
-            if person:
+            if person and not _labels(text, person.end):
                 person_end = person.end
                 found.append(person)
-    return text, sorted(found + _named_again(text, found), key=lambda f: f.start)
+        elif anchor >= _TITLE_ANCHOR and (match := _TITLED.match(text, start)):
+            person = _official(match, text, shapes_)
+            if person and not _labels(text, person.end):
+                person_end = person.end
+                found.append(person)
+    return text, sorted(found, key=lambda f: f.start)
 
 
-def _named_again(text: str, found: list[Found]) -> list[Found]:
-    """A person found after a rank, named again in the same text without it ("Colonel Serhiy
-    Musienko ... Serhiy Musienko led the defence")."""
+def _official(match: re.Match, text: str, shapes_: Shapes) -> Found | None:
+    """The official an office's title names: the last words of the title's run that read as a
+    name (a known given name, then a surname; a patronymic between is left out)."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *match.span("run"))]
+    words = [text[a:b] for a, b in spans]
+    while words and (words[-1] in _NOT_A_NAME or words[-1] in _FUNCTION_WORDS):
+        words.pop()
+        spans.pop()
+    for k, word in enumerate(words):  # "Governor Rick Snyder’s Administration": ends there
+        if word.endswith(("'s", "’s")):
+            words, spans = words[: k + 1], spans[: k + 1]
+            words[k], spans[k] = word[:-2], (spans[k][0], spans[k][1] - 2)
+            break
+    for first in range(len(words) - 2, max(len(words) - 4, -1), -1):
+        if words[first] in _FUNCTION_WORDS:
+            break
+        middle = words[first + 1 : -1]
+        if middle and not all(
+            _INITIAL.fullmatch(w) or _PATRONYMIC.fullmatch(w) or w in _PARTICLES for w in middle
+        ):
+            continue  # "Marine One Arrival": a name is given name, initial or particle, surname
+        if words[first] in shapes_.given:
+            name_words = words[first:]
+            after = _NEXT_WORD.match(text, spans[-1][1])
+            if set(name_words) & _PLACE_WORDS or (after and after.group(1) in _PLACE_WORDS):
+                return None
+            name = _person_name(name_words, shapes_.given)
+            if name:
+                start = spans[first][0]
+                return Found(start, spans[-1][1], _person_id(name, shapes_), name, "person", "")
+            return None
+    return None
+
+
+def named_again(text: str, found: list[Found], taken: list[tuple[int, int]]) -> list[Found]:
+    """A person found after a rank or a title, named again in the same text without it
+    ("Colonel Serhiy Musienko ... Serhiy Musienko led the defence"), outside the ``taken``
+    spans (the text's other mentions and the candidates refused, such as speaker labels)."""
     again: list[Found] = []
-    taken = [(f.start, f.end) for f in found]
+    taken = [*taken, *((f.start, f.end) for f in found)]
     for person in {f.name: f for f in found if f.category == "person"}.values():
         at = text.find(person.name)
         while at >= 0:
@@ -369,7 +446,7 @@ def _named_again(text: str, found: list[Found]) -> list[Found]:
             edges = (at == 0 or not text[at - 1].isalnum()) and (
                 end == len(text) or not text[end].isalnum()
             )
-            if edges and not any(a < end and at < b for a, b in taken):
+            if edges and not _labels(text, end) and not any(a < end and at < b for a, b in taken):
                 again.append(Found(at, end, person.entity_id, person.name, "person", ""))
                 taken.append((at, end))
             at = text.find(person.name, end)
