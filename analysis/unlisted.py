@@ -446,7 +446,10 @@ def named_again(text: str, found: list[Found], taken: list[tuple[int, int]]) -> 
             edges = (at == 0 or not text[at - 1].isalnum()) and (
                 end == len(text) or not text[end].isalnum()
             )
-            if edges and not _labels(text, end) and not any(a < end and at < b for a, b in taken):
+            after = _NEXT_WORD.match(text, end)
+            place = after is not None and after.group(1) in _PLACE_WORDS
+            named = edges and not _labels(text, end) and not place
+            if named and not any(a < end and at < b for a, b in taken):
                 again.append(Found(at, end, person.entity_id, person.name, "person", ""))
                 taken.append((at, end))
             at = text.find(person.name, end)
