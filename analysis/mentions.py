@@ -47,7 +47,6 @@ from analysis.text.sentences import (
     char_positions,
     first_non_space,
     sentence_ids,
-    sentence_spans,
 )
 from analysis.unlisted import anchors, find_unlisted, named_again, unlisted_shapes
 
@@ -1308,6 +1307,17 @@ def _with_added(kept: dict, found: dict, added: list, matcher: Matcher, text) ->
     return merged
 
 
+def _sentence_starts(text: str) -> list[int]:
+    """The character offsets where the text's sentences start, as ``sentence_spans`` reads
+    them (without cutting each sentence out)."""
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    if not len(raw):
+        return [0]
+    first = int(first_non_space(raw, np.array([0]))[0])
+    starts = boundaries(raw)
+    return char_positions(raw)(np.concatenate([[first], starts[starts > first]])).tolist()
+
+
 def _with_unlisted(
     found: dict, refused: dict, lost: dict, docs: pd.DataFrame, names: list[str],
     matcher: Matcher, skip,
@@ -1328,6 +1338,7 @@ def _with_unlisted(
                                       strict=True):  # fmt: skip
         refused_spans.setdefault((int(row), int(where)), []).append((int(start), int(end)))
     row_of = {entity_id: row for row, entity_id in enumerate(entities["id"].tolist())}
+    has_sentences = "sentence_start" in found and "sentence_end" in found
     ids: dict[str, int] = {}
     new_entities: list[tuple[str, str, str]] = []
     extra: dict[str, list] = {
@@ -1345,6 +1356,9 @@ def _with_unlisted(
             k = row * len(names) + where
             first, last = np.searchsorted(key, [k, k + 1])
             starts, ends = found["start"][first:last], found["end"][first:last]
+            if has_sentences:
+                sentence_starts = found["sentence_start"][first:last]
+                sentence_ends = found["sentence_end"][first:last]
             no_shape = refused_spans.get((row, where), [])
             hits = [
                 h for h in hits if h.category != "person"
@@ -1376,13 +1390,21 @@ def _with_unlisted(
                     )
                     if listed is None:
                         new_entities.append((hit.entity_id, hit.name, hit.category))
-                spans = spans if spans is not None else [a for a, _ in sentence_spans(text)]
+                # the sentence of a found mention around it, else the text's sentences
+                around = np.flatnonzero(
+                    (sentence_starts <= hit.start) & (sentence_ends > hit.start)
+                ) if has_sentences else np.empty(0, dtype=np.int64)  # fmt: skip
+                if around.size:
+                    sentence = int(found["sentence_id"][first + around[0]])
+                else:
+                    spans = spans if spans is not None else _sentence_starts(text)
+                    sentence = max(0, bisect_right(spans, hit.start) - 1)
                 extra["row"].append(row)
                 extra["field"].append(where)
                 extra["start"].append(hit.start)
                 extra["end"].append(hit.end)
                 extra["entity"].append(ids[hit.entity_id])
-                extra["sentence_id"].append(max(0, bisect_right(spans, hit.start) - 1))
+                extra["sentence_id"].append(sentence)
     if not extra["row"]:
         return found, refused, entities
     table = entities if not new_entities else pd.concat(

@@ -87,6 +87,7 @@ _PERSON = re.compile(
     rf"(?![\w'’-])"
 )
 _WORD = re.compile(r"\S+")
+_INITIAL = re.compile(r"[A-Z]\.")
 # Words that make the name after a rank a building's, a place's or a law's ("the Captain
 # Rosemary Bryant Mariner Outpatient Clinic", "the Sergeant First Class X Post Office")
 _PLACE_WORDS = frozenset(
@@ -272,28 +273,12 @@ def _person_name(words: list[str], given: frozenset[str]) -> str:
 # last digit and suffix of an ordinal ("1st", "72nd": the regexes then read from the number).
 _FIRST_WORDS = sorted({rank.split()[0].replace("\\", "") for rank in _RANKS.split("|")})
 _ORDINAL_TAILS = [f"{digit}{tail}" for digit in "0123456789" for tail in ("st", "nd", "rd", "th")]
-# An office's title before an official's name, with the words of the office between:
-# "Minister of Education and Science Serhiy Shkarlet", "Director-General Gilbert Houngbo".
-_TITLES = (
-    "Minister Ministers Secretary Head Chairman Chairwoman Chairperson Chair Governor Ambassador "
-    "Director Director-General Commissioner Mayor Deputy Adviser Advisor Spokesperson Spokesman "
-    "Spokeswoman Prosecutor Ombudsman Commander Chief Speaker Administrator Coordinator Envoy "
-    "Premier Chancellor Judge President Vice-President Vice-Premier Secretary-General"
-).split()
-_TITLED = re.compile(
-    rf"(?<![\w.-])(?:{'|'.join(sorted(map(re.escape, _TITLES), key=len, reverse=True))})"
-    rf"(?P<run>(?:(?:{_GAP})(?:{_NAME_WORD}|of|the|and|for|on|to|in|at)){{2,14}})(?![\w'’-])"
-)
-_FUNCTION_WORDS = frozenset("of the and for on to in at".split())
-_INITIAL = re.compile(r"[A-Z]\.")
-_PARTICLES = frozenset("Del De Da Di Van Von Le La Al El Bin Ben Abu Dos Das Der Ter".split())
-_TITLE_ANCHOR = len(_FIRST_WORDS)
 _ANCHORS = ahocorasick_rs.BytesAhoCorasick(
-    [w.encode() for w in (*_FIRST_WORDS, *_TITLES, *_ORDINAL_TAILS)],
+    [w.encode() for w in (*_FIRST_WORDS, *_ORDINAL_TAILS)],
     matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
     implementation=ahocorasick_rs.Implementation.DFA,
 )
-_ORDINAL = len(_FIRST_WORDS) + len(_TITLES)  # anchors from here on are ordinal tails
+_ORDINAL = len(_FIRST_WORDS)  # anchors from here on are ordinal tails
 _DIGITS = re.compile(r"[0-9]{1,3}$")
 _SHAPES: dict[int, tuple[object, Shapes]] = {}
 
@@ -336,6 +321,8 @@ def _person(match: re.Match, text: str, shapes_: Shapes) -> Found | None:
     name = _person_name(words, shapes_.given) if len(words) >= 2 else ""
     if not name:
         return None
+    if name.casefold() in shapes_.listed_people:
+        return None  # written as the gazetteer lists the person: the gazetteer's mention
     return Found(match.start(), spans[-1][1], _person_id(name, shapes_), name, "person", "")
 
 
@@ -384,59 +371,18 @@ def find_unlisted(raw: np.ndarray, url, shapes_: Shapes, at: list[tuple[int, int
             if match:
                 unit_end = match.end()
                 found.append(_unit(match, text, url, shapes_))
-        elif start < person_end:
-            continue
-        elif anchor < _TITLE_ANCHOR and (match := _PERSON.match(text, start)):
+        elif start >= person_end and (match := _PERSON.match(text, start)):
             person = _person(match, text, shapes_)
-            if person and not _labels(text, person.end):
-                person_end = person.end
-                found.append(person)
-        elif anchor >= _TITLE_ANCHOR and (match := _TITLED.match(text, start)):
-            person = _official(match, text, shapes_)
             if person and not _labels(text, person.end):
                 person_end = person.end
                 found.append(person)
     return text, sorted(found, key=lambda f: f.start)
 
 
-def _official(match: re.Match, text: str, shapes_: Shapes) -> Found | None:
-    """The official an office's title names: the last words of the title's run that read as a
-    name (a known given name, then a surname; a patronymic between is left out)."""
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *match.span("run"))]
-    words = [text[a:b] for a, b in spans]
-    while words and (words[-1] in _NOT_A_NAME or words[-1] in _FUNCTION_WORDS):
-        words.pop()
-        spans.pop()
-    for k, word in enumerate(words):  # "Governor Rick Snyder’s Administration": ends there
-        if word.endswith(("'s", "’s")):
-            words, spans = words[: k + 1], spans[: k + 1]
-            words[k], spans[k] = word[:-2], (spans[k][0], spans[k][1] - 2)
-            break
-    for first in range(len(words) - 2, max(len(words) - 4, -1), -1):
-        if words[first] in _FUNCTION_WORDS:
-            break
-        middle = words[first + 1 : -1]
-        if middle and not all(
-            _INITIAL.fullmatch(w) or _PATRONYMIC.fullmatch(w) or w in _PARTICLES for w in middle
-        ):
-            continue  # "Marine One Arrival": a name is given name, initial or particle, surname
-        if words[first] in shapes_.given:
-            name_words = words[first:]
-            after = _NEXT_WORD.match(text, spans[-1][1])
-            if set(name_words) & _PLACE_WORDS or (after and after.group(1) in _PLACE_WORDS):
-                return None
-            name = _person_name(name_words, shapes_.given)
-            if name:
-                start = spans[first][0]
-                return Found(start, spans[-1][1], _person_id(name, shapes_), name, "person", "")
-            return None
-    return None
-
-
 def named_again(text: str, found: list[Found], taken: list[tuple[int, int]]) -> list[Found]:
-    """A person found after a rank or a title, named again in the same text without it
-    ("Colonel Serhiy Musienko ... Serhiy Musienko led the defence"), outside the ``taken``
-    spans (the text's other mentions and the candidates refused, such as speaker labels)."""
+    """A person found after a rank or a legislator's title, named again in the same text
+    without it ("Colonel Serhiy Musienko ... Serhiy Musienko led the defence"), outside the
+    ``taken`` spans (the text's other mentions, speaker labels and exclusion phrases)."""
     again: list[Found] = []
     taken = [*taken, *((f.start, f.end) for f in found)]
     for person in {f.name: f for f in found if f.category == "person"}.values():
