@@ -705,7 +705,7 @@ def _neighbour_hints(view: np.ndarray, start: np.ndarray, end: np.ndarray) -> np
     of &= (view[np.maximum(start - 2, 0)] | 0x20 == 102) & (view[np.maximum(start - 1, 0)] == 32)
     hints |= np.where(of, AFTER_OF, 0)
     # "of the " before: the article sits between, so look four bytes further back too.
-    the = (start >= 7) & (view[np.maximum(start - 4, 0)] | 0x20 == 101)
+    the = (start >= 7) & (view[np.maximum(start - 2, 0)] | 0x20 == 101)
     the &= view[np.maximum(start - 7, 0)] | 0x20 == 111
     hints |= np.where(the, AFTER_OF, 0)
     before = np.isin(view[np.maximum(start - 1, 0)], _URL_BYTES) & (start > 0)

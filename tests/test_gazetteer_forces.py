@@ -219,3 +219,15 @@ def test_the_cstos_council_united_states_forces_and_a_game(gazetteer):
                               strict=True) if s in ("Army", "Navy")] == [
         "inside the name of a document or an event"
     ] * 2  # fmt: skip
+
+
+def test_the_armed_forces_of_the_united_states_are_one_mention(gazetteer):
+    # "of the" before the state: the state closes the institution's name (the hint for
+    # "of the " once looked at the wrong byte and let the state count too)
+    result = run(
+        gazetteer,
+        "He is Commander in Chief of the Armed Forces of the United States.",
+        url="https://www.whitehouse.gov/x",
+    )
+    assert counted(result) == [("Armed Forces", "us-armed-forces")]
+    assert result.excluded["excluded_by"].tolist() == ["inside the name of an institution"]
