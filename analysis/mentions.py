@@ -1268,10 +1268,12 @@ def _decide_senses(
     refused["surface"] = found["surface"].take(pa.array(refused_at, pa.int64()))
     refused["reason"] = [reason for _, reason in decisions.excluded]
     if decisions.surfaces:
-        surfaces = found["surface"].to_pylist()
-        for index, surface in decisions.surfaces.items():
-            surfaces[index] = surface
-        found["surface"] = pa.array(surfaces, pa.large_string())
+        # The changed surfaces put in by one take (not a Python string per mention).
+        changed = np.fromiter(decisions.surfaces, dtype=np.int64, count=len(decisions.surfaces))
+        where = np.arange(len(found["surface"]), dtype=np.int64)
+        where[changed] = len(where) + np.arange(len(changed))
+        new = pa.array(list(decisions.surfaces.values()), found["surface"].type)
+        found["surface"] = pa.concat_arrays([found["surface"], new]).take(pa.array(where))
     found["end"] = decisions.end
     keep = np.flatnonzero(decisions.keep)
     kept = {c: v[keep] for c, v in found.items() if c != "surface"}

@@ -168,32 +168,23 @@ class _Words:
         the others need not be listed (a document names "U.S." dozens of times)."""
         searched = getattr(text, "ascii_lowered", None)
         if searched is not None and self.ascii_leftmost is not None:
-            # ASCII words match the same ASCII letters in the UTF-8 bytes as in the text.
             found = self.ascii_leftmost.find_matches_as_indexes(searched)
-            if not found:
-                return None
-            _, begin, stop = found[0]
-            start = len(searched[:begin].decode("utf-8"))  # characters before the hit
-            end = start + stop - begin
-            if (start == 0 or not _word_char(text[start - 1])) and (
-                end == len(text) or not _word_char(text[end])
-            ):
-                return start, end
-            hits = self._hits(text, text.lowered)
-            return hits[0] if hits else None
-        lowered = getattr(text, "lowered", None) or _lowered(text)
-        if len(lowered) != len(text):
-            found = self.regex.search(text)
-            return None if found is None else found.span()
-        found = self.leftmost.find_matches_as_indexes(lowered)
+            if found:  # in characters: the words are ASCII, so the hit is as long in both
+                _, begin, stop = found[0]
+                start = len(searched[:begin].decode("utf-8"))
+                found = [(0, start, start + stop - begin)]
+        else:
+            lowered = getattr(text, "lowered", None) or _lowered(text)
+            if len(lowered) != len(text):
+                match = self.regex.search(text)
+                return None if match is None else match.span()
+            found = self.leftmost.find_matches_as_indexes(lowered)
         if not found:
             return None
         _, start, end = found[0]
-        if (start == 0 or not _word_char(text[start - 1])) and (
-            end == len(text) or not _word_char(text[end])
-        ):
+        if _whole(text, start, end):
             return start, end
-        hits = self._hits(text, lowered)
+        hits = self.hits(text)
         return hits[0] if hits else None
 
     def hits(self, text: str) -> list[tuple[int, int]]:
@@ -201,19 +192,18 @@ class _Words:
         lowered = getattr(text, "lowered", None) or _lowered(text)
         if len(lowered) != len(text):
             return [m.span() for m in self.regex.finditer(text)]  # leftmost, longest first
-        return self._hits(text, lowered)
-
-    def _hits(self, text: str, lowered: str) -> list[tuple[int, int]]:
         found = self.automaton.find_matches_as_indexes(lowered, overlapping=True)
         return sorted(
-            (
-                (start, end)
-                for _, start, end in found
-                if (start == 0 or not _word_char(text[start - 1]))
-                and (end == len(text) or not _word_char(text[end]))
-            ),
+            ((start, end) for _, start, end in found if _whole(text, start, end)),
             key=lambda hit: (hit[0], -hit[1]),
         )
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words (no word character on either side)."""
+    return (start == 0 or not _word_char(text[start - 1])) and (
+        end == len(text) or not _word_char(text[end])
+    )
 
 
 def _lowered(text: str) -> str:

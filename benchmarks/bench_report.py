@@ -34,7 +34,9 @@ BEFORE = (
     "Before the shared evidence and tone scorer (commit 3f037ca, load average 6-8): 437 s "
     "wall, 151 s CPU, tree peak 2.83 GB; after, minutes later: 379 s, 148 s CPU, 2.20 GB. "
     "Round 3, before and after run together (commits c9a1361 and f201a22, load 4-6): 338 s "
-    "and 314 s wall, 211 s and 198 s CPU (sampled), 2.11 GB both"
+    "and 314 s wall, 211 s and 198 s CPU (sampled), 2.11 GB both. Round 4, seeds (commit "
+    "7ef1d69 and after, interleaved, load 4-6): 47-54 s and 24 s CPU before, 29-35 s and "
+    "25-26 s CPU after (two kernels), 30-39 s and 19-22 s CPU with one"
 )
 """A reference measured once, not in this run (a run's own baselines are printed beside it)."""
 SEEDS_SECONDS = 15.0

@@ -495,7 +495,9 @@ def test_reports_sharing_a_kernel_do_not_see_each_others_variables(tmp_path):
         "  - {name: first, notebook: set.ipynb}\n"
         "  - {name: second, notebook: look.ipynb}\n"
     )
-    results = report.render_reports(NOTEBOOK_CORPUS, registry=registry, out=tmp_path / "out")
+    results = report.render_reports(
+        NOTEBOOK_CORPUS, registry=registry, out=tmp_path / "out", jobs=1
+    )  # one kernel (a small corpus gets two by default)
     assert [result.status for result in results] == ["ok", "ok"]
     first = re.search(r"<pre>(\d+)", results[0].path.read_text()).group(1)
     assert f"False {first}" in results[1].path.read_text()  # same kernel, clean namespace

@@ -685,3 +685,45 @@ def test_a_kernel_client_is_ready_without_waiting_for_silence_and_gets_its_outpu
             client.stop_channels()
     finally:
         render.stop_kernel(manager)
+
+
+class _LiveKernel:
+    """What ``render._worker`` asks of a kernel manager, without a kernel."""
+
+    has_kernel = False
+
+    async def is_alive(self) -> bool:
+        return True
+
+
+def test_a_report_is_exported_while_the_kernel_runs_the_next(monkeypatch):
+    import queue
+    import threading
+
+    from analysis.report import render
+    from analysis.report.registry import ReportSpec
+
+    monkeypatch.setattr(render, "_reset_namespace", lambda manager, **_: None)
+    specs = [ReportSpec(name=name, notebook=f"{name}.ipynb", title=name) for name in "abc"]
+    executing = {name: threading.Event() for name in "abc"}
+    seen: list[tuple[str, bool]] = []
+
+    def run(spec, manager):
+        executing[spec.name].set()
+
+        def finish():
+            if spec.name == "b":
+                raise RuntimeError("export of b failed")
+            following = {"a": "b", "c": None}[spec.name]
+            # a's export waits for b to be executing: it can only be if they overlap
+            seen.append((spec.name, following is None or executing[following].wait(10)))
+            return spec.name
+
+        return finish
+
+    done: queue.Queue = queue.Queue()
+    render._worker(specs, run, Path("."), threading.Event(), done, _LiveKernel())
+    delivered = [done.get_nowait() for _ in range(3)]
+    assert delivered[0] == "a" and delivered[2] == "c"  # in order, each once
+    assert isinstance(delivered[1], RuntimeError) and "b failed" in str(delivered[1])
+    assert seen == [("a", True), ("c", True)] and done.empty()
