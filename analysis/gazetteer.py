@@ -194,7 +194,8 @@ def _entry_text(item, *, where: str, problems: list[str], number: int = 0) -> st
     return text
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """An id made from a name: lower case, runs of other characters as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
@@ -309,7 +310,7 @@ def _entity_from_mapping(raw, *, path: str, number: int, problems: list[str]) ->
     name = ""
     if raw.get("name") not in (None, ""):
         name = _entry_text(raw["name"], where=f"{at}: field 'name'", problems=problems) or ""
-    entity_id = str(raw.get("id") or _slug(name))
+    entity_id = str(raw.get("id") or slug(name))
     if not entity_id:
         problems.append(f"{at}: an entity has neither 'id' nor 'name'")
         return None
@@ -492,7 +493,7 @@ def _read_csv(path: Path, problems: list[str]) -> list[dict]:
         if not name:
             problems.append(f"{path}:{number}: field 'entity' is empty")
             continue
-        entity_id = row.get("id") or _slug(name)
+        entity_id = row.get("id") or slug(name)
         entry = grouped.get(entity_id)
         if entry is None:
             # An id only where the row gives one: a row naming an entity by its display name

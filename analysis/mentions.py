@@ -47,6 +47,7 @@ from analysis.text.sentences import (
     char_positions,
     first_non_space,
     sentence_ids,
+    sentence_starts,
 )
 from analysis.unlisted import anchors, find_unlisted, named_again, unlisted_shapes
 
@@ -1309,17 +1310,6 @@ def _with_added(kept: dict, found: dict, added: list, matcher: Matcher, text) ->
     return merged
 
 
-def _sentence_starts(text: str) -> list[int]:
-    """The character offsets where the text's sentences start, as ``sentence_spans`` reads
-    them (without cutting each sentence out)."""
-    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    if not len(raw):
-        return [0]
-    first = int(first_non_space(raw, np.array([0]))[0])
-    starts = boundaries(raw)
-    return char_positions(raw)(np.concatenate([[first], starts[starts > first]])).tolist()
-
-
 def _with_unlisted(
     found: dict, refused: dict, lost: dict, docs: pd.DataFrame, names: list[str],
     matcher: Matcher, skip,
@@ -1359,8 +1349,8 @@ def _with_unlisted(
             first, last = np.searchsorted(key, [k, k + 1])
             starts, ends = found["start"][first:last], found["end"][first:last]
             if has_sentences:
-                sentence_starts = found["sentence_start"][first:last]
-                sentence_ends = found["sentence_end"][first:last]
+                sentences_from = found["sentence_start"][first:last]
+                sentences_to = found["sentence_end"][first:last]
             no_shape = refused_spans.get((row, where), [])
             hits = [
                 h for h in hits if h.category != "person"
@@ -1394,12 +1384,12 @@ def _with_unlisted(
                         new_entities.append((hit.entity_id, hit.name, hit.category))
                 # the sentence of a found mention around it, else the text's sentences
                 around = np.flatnonzero(
-                    (sentence_starts <= hit.start) & (sentence_ends > hit.start)
+                    (sentences_from <= hit.start) & (sentences_to > hit.start)
                 ) if has_sentences else np.empty(0, dtype=np.int64)  # fmt: skip
                 if around.size:
                     sentence = int(found["sentence_id"][first + around[0]])
                 else:
-                    spans = spans if spans is not None else _sentence_starts(text)
+                    spans = spans if spans is not None else sentence_starts(text) or [0]
                     sentence = max(0, bisect_right(spans, hit.start) - 1)
                 extra["row"].append(row)
                 extra["field"].append(where)

@@ -37,6 +37,9 @@ import ahocorasick_rs
 import numpy as np
 import pyarrow as pa
 
+from analysis.gazetteer import slug
+from analysis.senses import home_state
+
 _DATA = Path(__file__).resolve().parent / "data"
 
 # Words a numbered unit's name is made of; (?i) as translations write them in any case.
@@ -188,10 +191,6 @@ def shapes(entities) -> Shapes:
                   state_of_forces, listed_units, listed_people)  # fmt: skip
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-")
-
-
 def unit_name(number: str, words: list[str], noun: str) -> str:
     """A unit's name from its parts, without the words that do not change which unit it is:
     ("64", ["Guards", "Detached", "Motor", "Rifle"], "Brigade") -> "64th Motor Rifle Brigade"."""
@@ -213,7 +212,7 @@ def unit_key(name: str) -> str:
 
 
 def _key_of(name: str) -> str:
-    return _slug(name).replace("mechanised", "mechanized").replace("motorised", "motorized")
+    return slug(name).replace("mechanised", "mechanized").replace("motorised", "motorized")
 
 
 def _unit_of(match: re.Match) -> str:
@@ -241,18 +240,14 @@ def _owner(text: str, start: int, end: int, url, shapes_: Shapes) -> str:
         )
         if forces:
             return forces
-    if isinstance(url, str) and "." in url:
-        host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].rstrip(".")
-        state = shapes_.home.get(host.rsplit(".", 1)[-1].lower(), "")
-        return shapes_.forces_by_state.get(state, "")
-    return ""
+    return shapes_.forces_by_state.get(home_state(url, shapes_.home), "")
 
 
 def _person_id(name: str, shapes_: Shapes) -> str:
     """A gazetteer person's id when the name is theirs but for an initial ("Alejandro N.
     Mayorkas"), else "person:<name>"."""
     plain = " ".join(w for w in name.split() if not _INITIAL.fullmatch(w)).casefold()
-    return shapes_.listed_people.get(plain) or f"person:{_slug(name)}"
+    return shapes_.listed_people.get(plain) or f"person:{slug(name)}"
 
 
 def _person_name(words: list[str], given: frozenset[str]) -> str:
@@ -300,7 +295,7 @@ def _unit(match: re.Match, text: str, url, shapes_: Shapes) -> Found:
         return Found(match.start(), match.end(), listed, "", "armed-forces", "")
     forces = _owner(text, match.start(), match.end(), url, shapes_)
     owner = shapes_.state_name.get(shapes_.state_of_forces.get(forces, ""), "")
-    entity_id = f"unit:{_slug(owner) + ':' if owner else ''}{_slug(name)}"
+    entity_id = f"unit:{slug(owner) + ':' if owner else ''}{slug(name)}"
     shown = f"{name} ({owner})" if owner else name
     return Found(match.start(), match.end(), entity_id, shown, "armed-forces", forces)
 

@@ -178,6 +178,18 @@ def char_positions(
     return lambda positions: positions - np.searchsorted(continuation, positions)
 
 
+def sentence_starts(text: str) -> list[int]:
+    """The character offsets where the sentences of ``text`` start (those of
+    :func:`sentence_spans`, without cutting each sentence out); [] for a blank text."""
+    if not text or text.isspace():
+        return []
+    raw = text.encode("utf-8")
+    buffer = np.frombuffer(raw, dtype=np.uint8)
+    first = int(first_non_space(buffer, np.array([0]))[0])
+    starts = boundaries(buffer)
+    return char_positions(buffer)(np.concatenate([[first], starts[starts > first]])).tolist()
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences.
 
@@ -190,21 +202,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     list of (start, end) character offsets, one per sentence, in order; ``text[start:end]`` is the
     sentence without surrounding whitespace. A mention's ``sentence_id`` indexes this list.
     """
-    if not text or text.isspace():
-        return []
-    raw = text.encode("utf-8")
-    buffer = np.frombuffer(raw, dtype=np.uint8)
-    first = int(first_non_space(buffer, np.array([0]))[0])
-    starts = boundaries(buffer)
-    starts = np.concatenate([[first], starts[starts > first]])
-    ends = np.concatenate([starts[1:], [len(raw)]])
-    to_chars = char_positions(buffer)
-    starts, ends = to_chars(starts), to_chars(ends)
-    spans = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        sentence = text[start:end]
-        spans.append((start, start + len(sentence.rstrip())))
-    return spans
+    starts = sentence_starts(text)
+    ends = [*starts[1:], len(text)]
+    return [
+        (start, start + len(text[start:end].rstrip()))
+        for start, end in zip(starts, ends, strict=True)
+    ]
 
 
 def sentence_ids(
